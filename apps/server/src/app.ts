@@ -1,0 +1,144 @@
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import fastifyCookie from '@fastify/cookie';
+import fastifyHelmet from '@fastify/helmet';
+import fastifyRateLimit from '@fastify/rate-limit';
+import fastifyStatic from '@fastify/static';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyInstance, LogController } from 'fastify';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import type { Logger } from 'pino';
+import { auditRoutes } from './modules/audit/index.js';
+import { authRoutes, createAuthenticator } from './modules/auth/index.js';
+import { healthRoutes } from './modules/health/index.js';
+import { setupRoutes } from './modules/setup/index.js';
+import { tokenRoutes } from './modules/tokens/index.js';
+import { userRoutes } from './modules/users/index.js';
+import type { RequestContext } from './platform/access.js';
+import type { Config } from './platform/config.js';
+import type { KeyRing } from './platform/crypto/keys.js';
+import type { Database } from './platform/db/database.js';
+import { AppError } from './platform/http/errors.js';
+import { handleError, problemOf, sendProblem } from './platform/http/problem.js';
+import { urlForLog } from './platform/log.js';
+
+export interface AppDeps {
+  config: Pick<Config, 'bodyLimit' | 'trustProxy' | 'publicUrl'>;
+  database: Database;
+  keys: KeyRing;
+  logger: Logger;
+  /** The built web app (apps/web/dist); null to serve the API only. */
+  webRoot?: string | null;
+}
+
+export const defaultWebRoot = fileURLToPath(new URL('../../web/dist', import.meta.url));
+
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const { config, database, keys, logger } = deps;
+  const db = database.db;
+  const app = Fastify({
+    loggerInstance: logger,
+    genReqId: () => randomUUID(),
+    logController: new LogController({ requestIdLogLabel: 'requestId', disableRequestLogging: true }),
+    bodyLimit: config.bodyLimit,
+    trustProxy: config.trustProxy,
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.setErrorHandler(handleError);
+  app.decorate('authenticator', createAuthenticator({ db, keys }));
+  app.decorateRequest('ctx', null as unknown as RequestContext);
+
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+  // One line per request: method, path with query values removed, status, time. Never bodies.
+  app.addHook('onResponse', async (request, reply) => {
+    request.log.info(
+      {
+        method: request.method,
+        url: urlForLog(request.url),
+        statusCode: reply.statusCode,
+        ms: Math.round(reply.elapsedTime),
+      },
+      'request',
+    );
+  });
+
+  await app.register(fastifyHelmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        frameAncestors: ["'none'"],
+        formAction: ["'self'"],
+        // Served over plain HTTP on a LAN, upgrading would break every asset.
+        upgradeInsecureRequests: null,
+      },
+    },
+    crossOriginEmbedderPolicy: false,
+  });
+  await app.register(fastifyCookie);
+  await app.register(fastifyRateLimit, {
+    global: false,
+    errorResponseBuilder: (_request, context) =>
+      new AppError('rate_limited', 'Too many requests from this address; slow down', {
+        retryAfterSeconds: context.ttl / 1000,
+      }),
+  });
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Custodian API',
+        version: '1',
+        description:
+          'The Custodian REST API. Errors are RFC 9457 problem+json with `code`, `detail`, `errors` and `requestId`. ' +
+          'Cookie sessions must send X-CSRF-Token on writes; API tokens use `Authorization: Bearer`.',
+      },
+      servers: [{ url: config.publicUrl }],
+      components: {
+        securitySchemes: {
+          session: { type: 'apiKey', in: 'cookie', name: 'custodian_session' },
+          bearer: { type: 'http', scheme: 'bearer' },
+        },
+      },
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/api/docs', staticCSP: true });
+
+  await app.register(async (api) => {
+    const routeDeps = { db, keys };
+    healthRoutes(api, { database });
+    setupRoutes(api, routeDeps);
+    authRoutes(api, routeDeps);
+    userRoutes(api, routeDeps);
+    tokenRoutes(api, routeDeps);
+    auditRoutes(api, routeDeps);
+    api.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  });
+
+  const webRoot = deps.webRoot === undefined ? defaultWebRoot : deps.webRoot;
+  const serveWeb = webRoot !== null && fs.existsSync(`${webRoot}/index.html`);
+  if (serveWeb) await app.register(fastifyStatic, { root: webRoot, wildcard: false });
+
+  app.setNotFoundHandler((request, reply) => {
+    const wantsPage =
+      request.method === 'GET' &&
+      !request.url.startsWith('/api/') &&
+      request.headers.accept?.includes('text/html');
+    // The web app routes in the browser: unknown page paths get its index.html.
+    if (serveWeb && wantsPage) return reply.type('text/html').sendFile('index.html');
+    return sendProblem(reply, problemOf('not_found', 'There is nothing at this address', String(request.id)));
+  });
+
+  return app as unknown as FastifyInstance;
+}

@@ -1,0 +1,180 @@
+import { createInterface } from 'node:readline';
+import { Writable } from 'node:stream';
+import { type CreateUserInput, createUserBody, type Permission, type Role } from '@custodian/contracts';
+import { sealAll, verifyAuditChain } from '../modules/audit/index.js';
+import { createApiToken } from '../modules/tokens/index.js';
+import { createUser, findUserByEmail } from '../modules/users/index.js';
+import { permissionsOf, systemContext } from '../platform/access.js';
+import { type Config, ConfigError, loadConfig } from '../platform/config.js';
+import { KeyRing } from '../platform/crypto/keys.js';
+import type { Database } from '../platform/db/database.js';
+import { DataDirInUseError } from '../platform/db/lock.js';
+import { migrateDatabase } from '../platform/db/migrate.js';
+import { AppError } from '../platform/http/errors.js';
+import { createLogger } from '../platform/log.js';
+import { loadExistingMasterKey, loadOrCreateMasterKey } from '../platform/master-key.js';
+import { openConfiguredDatabase, startServer } from '../server.js';
+
+/** A failure the user can act on: printed as one line, exit code 1. */
+class CliError extends Error {}
+
+const say = (line: string) => process.stdout.write(`${line}\n`);
+const warn = (line: string) => process.stderr.write(`${line}\n`);
+
+async function run(work: () => Promise<number | undefined>): Promise<void> {
+  try {
+    const code = await work();
+    if (code) process.exitCode = code;
+  } catch (err) {
+    if (err instanceof ConfigError || err instanceof CliError || err instanceof DataDirInUseError) {
+      warn(err.message);
+    } else if (err instanceof AppError) {
+      const fields = err.details.map((d) => `${d.field.replace(/^body\./, '')} ${d.issue}`).join('; ');
+      warn(fields ? `${err.message}: ${fields}` : err.message);
+    } else {
+      warn(
+        `Failed: ${err instanceof Error ? err.name : 'unknown error'} (run with LOG_LEVEL=debug for details)`,
+      );
+      if (process.env.LOG_LEVEL === 'debug' && err instanceof Error) warn(err.stack ?? '');
+    }
+    process.exitCode = 1;
+  }
+}
+
+/** Opens the configured database with migrations applied, runs `work`, and always closes it. */
+async function withDatabase<T>(
+  config: Config,
+  keyMode: 'create' | 'existing',
+  work: (database: Database, keys: KeyRing) => Promise<T>,
+): Promise<T> {
+  const key = keyMode === 'create' ? loadOrCreateMasterKey(config, warn).key : loadExistingMasterKey(config);
+  if (!key)
+    throw new CliError(`No master key: set CUSTODIAN_MASTER_KEY or provide the key file ${config.keyFile}`);
+  const database = await openConfiguredDatabase(config);
+  try {
+    await migrateDatabase(database);
+    return await work(database, new KeyRing(key));
+  } finally {
+    await database.close();
+  }
+}
+
+export const runServe = () =>
+  run(async () => {
+    const config = loadConfig();
+    const server = await startServer(config, createLogger(config.logLevel));
+    const shutdown = () => {
+      server.stop().then(
+        () => process.exit(0),
+        () => process.exit(1),
+      );
+    };
+    process.once('SIGINT', shutdown);
+    process.once('SIGTERM', shutdown);
+    return undefined;
+  });
+
+export const runMigrate = () =>
+  run(async () => {
+    const config = loadConfig();
+    await withDatabase(config, 'create', async (database) => {
+      say(`Migrations are current (${database.engine}).`);
+    });
+    return 0;
+  });
+
+async function readPassword(): Promise<string> {
+  const fromEnv = process.env.CUSTODIAN_PASSWORD;
+  if (fromEnv) return fromEnv;
+  if (!process.stdin.isTTY)
+    throw new CliError('Set CUSTODIAN_PASSWORD, or run on a terminal to type the password');
+  let muted = false;
+  const output = new Writable({
+    write(chunk, _encoding, done) {
+      if (!muted) process.stdout.write(chunk);
+      done();
+    },
+  });
+  const rl = createInterface({ input: process.stdin, output, terminal: true });
+  const ask = (q: string) =>
+    new Promise<string>((resolve) => {
+      muted = false;
+      rl.question(q, (answer) => {
+        process.stdout.write('\n');
+        resolve(answer);
+      });
+      muted = true;
+    });
+  try {
+    const first = await ask('Password: ');
+    const second = await ask('Repeat password: ');
+    if (first !== second) throw new CliError('The passwords do not match');
+    return first;
+  } finally {
+    rl.close();
+  }
+}
+
+export const runUserCreate = (options: { email: string; role: Role; name?: string }) =>
+  run(async () => {
+    const config = loadConfig();
+    const password = await readPassword();
+    const parsed = createUserBody.safeParse({
+      email: options.email,
+      role: options.role,
+      name: options.name ?? options.email.split('@')[0],
+      password,
+    });
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new CliError(
+        `The ${String(issue?.path[0] ?? 'input')} is invalid: ${issue?.message ?? 'invalid'}`,
+      );
+    }
+    const input: CreateUserInput = parsed.data;
+    await withDatabase(config, 'create', async (database, keys) => {
+      const user = await createUser({ db: database.db, keys, ctx: systemContext('cli'), input });
+      say(`Created ${user.role} ${user.id}`);
+    });
+    return 0;
+  });
+
+export const runTokenCreate = (options: { email: string; name: string; scopes?: string[]; days: number }) =>
+  run(async () => {
+    const config = loadConfig();
+    await withDatabase(config, 'existing', async (database, keys) => {
+      const owner = await findUserByEmail(database.db, options.email);
+      if (owner?.status !== 'active') throw new CliError('No active user has that e-mail address');
+      const scopes = (options.scopes ?? [...permissionsOf(owner.role as Role)]) as Permission[];
+      const { token, secret } = await createApiToken({
+        db: database.db,
+        keys,
+        ctx: systemContext('cli'),
+        input: { name: options.name, scopes, expiresInDays: options.days, userId: owner.id },
+      });
+      warn(
+        `Token ${token.id} expires ${token.expiresAt}; scopes: ${token.scopes.join(' ')}. It is shown only now:`,
+      );
+      say(secret);
+    });
+    return 0;
+  });
+
+export const runAuditVerify = () =>
+  run(async () => {
+    const config = loadConfig();
+    return withDatabase(config, 'existing', async (database, keys) => {
+      await sealAll(database.db, keys);
+      const status = await verifyAuditChain(database.db, keys);
+      if (status.intact) {
+        say(`Audit chain intact: ${status.sealed} entries verified, ${status.unsealed} not sealed yet.`);
+        return 0;
+      }
+      const broken = status.firstBroken!;
+      say(
+        `Audit chain BROKEN at entry ${broken.id}${broken.seq ? ` (position ${broken.seq})` : ''}: ${broken.reason}.`,
+      );
+      say(`${status.sealed} entries before it verified.`);
+      return 1;
+    });
+  });

@@ -1,0 +1,75 @@
+import { permissions, roles } from '@custodian/contracts';
+import { Command, InvalidArgumentError } from 'commander';
+import { runAuditVerify, runMigrate, runServe, runTokenCreate, runUserCreate } from './commands.js';
+
+const program = new Command()
+  .name('custodian')
+  .description(
+    'Custodian: a CRM with data protection built in. Reads the same environment variables as the server\n' +
+      '(DATA_DIR, DATABASE_URL, CUSTODIAN_MASTER_KEY, ...); see README.md.',
+  )
+  .showHelpAfterError()
+  .exitOverride();
+
+function oneOf<T extends string>(allowed: readonly T[], what: string) {
+  return (value: string): T => {
+    if (!(allowed as readonly string[]).includes(value)) {
+      throw new InvalidArgumentError(`${what} must be one of: ${allowed.join(', ')}`);
+    }
+    return value as T;
+  };
+}
+
+function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('must be a positive whole number');
+  return n;
+}
+
+program
+  .command('serve')
+  .description('Apply pending migrations and serve the API and web app')
+  .action(runServe);
+
+program
+  .command('migrate')
+  .description('Apply pending database migrations (a no-op when current)')
+  .action(runMigrate);
+
+const user = program.command('user').description('Manage staff users');
+user
+  .command('create')
+  .description('Create a user. The password comes from CUSTODIAN_PASSWORD, or is asked for on a terminal.')
+  .requiredOption('--email <email>', 'e-mail address to sign in with')
+  .requiredOption('--role <role>', `one of ${roles.join(', ')}`, oneOf(roles, 'role'))
+  .option('--name <name>', 'display name (defaults to the part of the e-mail before @)')
+  .action(runUserCreate);
+
+const token = program.command('token').description('Manage API tokens');
+token
+  .command('create')
+  .description('Create an API token for a user and print it once')
+  .requiredOption('--email <email>', 'the user the token acts for')
+  .requiredOption('--name <name>', 'what the token is for, e.g. "billing sync"')
+  .option(
+    '--scopes <scopes...>',
+    `permissions (default: all the user's role grants); any of ${permissions.join(', ')}`,
+  )
+  .option('--days <days>', 'days until it expires (default 90, at most 730)', positiveInt, 90)
+  .action(runTokenCreate);
+
+const audit = program.command('audit').description('The audit trail');
+audit
+  .command('verify')
+  .description(
+    'Seal pending entries, then verify the whole chain. Exit 0 if intact, 1 naming the first broken entry.',
+  )
+  .action(runAuditVerify);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  const code = (err as { code?: string; exitCode?: number }).exitCode;
+  if (typeof code === 'number') process.exit(code);
+  throw err;
+}

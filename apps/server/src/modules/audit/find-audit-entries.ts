@@ -1,0 +1,66 @@
+import type { AuditEntry, listAuditQuery } from '@custodian/contracts';
+import { and, arrayContains, desc, eq, gte, lt, lte, type SQL } from 'drizzle-orm';
+import type { z } from 'zod';
+import { assertPermission, type RequestContext } from '../../platform/access.js';
+import type { KeyRing } from '../../platform/crypto/keys.js';
+import { type Db, transaction } from '../../platform/db/database.js';
+import { decodeCursor, encodeCursor } from '../../platform/http/cursor.js';
+import { recordAudit } from './record-audit.js';
+import { auditEntries } from './schema.js';
+
+type Filters = z.output<typeof listAuditQuery>;
+
+/** Newest first, keyset-paginated by id. Reading the trail is itself audited. */
+export async function findAuditEntries(options: {
+  db: Db;
+  keys: KeyRing;
+  ctx: RequestContext;
+  filters: Filters;
+}): Promise<{ items: AuditEntry[]; nextCursor: string | null }> {
+  const { db, keys, ctx, filters: f } = options;
+  assertPermission(ctx.actor, 'audit:read');
+  const after = decodeCursor(f.cursor, ['number']);
+  const conditions: (SQL | undefined)[] = [
+    after ? lt(auditEntries.id, after[0] as number) : undefined,
+    f.actorId ? eq(auditEntries.actorId, f.actorId) : undefined,
+    f.action ? eq(auditEntries.action, f.action) : undefined,
+    f.entityType ? eq(auditEntries.entityType, f.entityType) : undefined,
+    f.entityId ? eq(auditEntries.entityId, f.entityId) : undefined,
+    f.subjectId ? arrayContains(auditEntries.subjectIds, [f.subjectId.toLowerCase()]) : undefined,
+    f.outcome ? eq(auditEntries.outcome, f.outcome) : undefined,
+    f.from ? gte(auditEntries.occurredAt, new Date(f.from)) : undefined,
+    f.to ? lte(auditEntries.occurredAt, new Date(f.to)) : undefined,
+  ];
+  return transaction(db, async (tx) => {
+    const rows = await tx
+      .select()
+      .from(auditEntries)
+      .where(and(...conditions))
+      .orderBy(desc(auditEntries.id))
+      .limit(f.limit + 1);
+    const page = rows.slice(0, f.limit);
+    await recordAudit(tx, keys, ctx, {
+      action: 'audit.list',
+      entityType: 'audit_entry',
+      subjectIds: f.subjectId ? [f.subjectId] : [],
+    });
+    return {
+      items: page.map((r) => ({
+        id: String(r.id),
+        seq: r.seq === null ? null : String(r.seq),
+        occurredAt: r.occurredAt.toISOString(),
+        actorType: r.actorType as AuditEntry['actorType'],
+        actorId: r.actorId,
+        action: r.action,
+        entityType: r.entityType,
+        entityId: r.entityId,
+        subjectIds: r.subjectIds,
+        purpose: r.purpose,
+        requestId: r.requestId,
+        outcome: r.outcome as AuditEntry['outcome'],
+        hash: r.hash ? r.hash.toString('hex') : null,
+      })),
+      nextCursor: rows.length > f.limit && page.length > 0 ? encodeCursor([page[page.length - 1]!.id]) : null,
+    };
+  });
+}

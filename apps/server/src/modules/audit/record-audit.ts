@@ -1,0 +1,49 @@
+import type { RequestContext } from '../../platform/access.js';
+import type { KeyRing } from '../../platform/crypto/keys.js';
+import type { Executor } from '../../platform/db/database.js';
+import { canonicalContent } from './canonical.js';
+import { auditEntries } from './schema.js';
+
+export interface AuditEvent {
+  action: string;
+  entityType: string;
+  entityId?: string | null;
+  /** Random ids of the people whose data was read or changed. Never names or e-mails. */
+  subjectIds?: readonly string[];
+  outcome?: 'success' | 'denied' | 'failure';
+}
+
+function actorColumns(ctx: RequestContext): { actorType: string; actorId: string | null } {
+  const a = ctx.actor;
+  if (a.kind === 'user' || a.kind === 'token') return { actorType: a.kind, actorId: a.userId.toLowerCase() };
+  return { actorType: a.kind, actorId: null };
+}
+
+/**
+ * Records one audit entry. Call it with the transaction of the change it records (or of the read),
+ * so the entry exists exactly when the change does.
+ */
+export async function recordAudit(
+  ex: Executor,
+  keys: KeyRing,
+  ctx: RequestContext,
+  event: AuditEvent,
+): Promise<void> {
+  const content = {
+    occurredAt: new Date(),
+    ...actorColumns(ctx),
+    action: event.action,
+    entityType: event.entityType,
+    entityId: event.entityId ?? null,
+    // uuids come back lower-cased from the database; the MAC must cover what is stored.
+    subjectIds: [...new Set((event.subjectIds ?? []).map((id) => id.toLowerCase()))],
+    purpose: ctx.purpose,
+    requestId: ctx.requestId,
+    outcome: event.outcome ?? 'success',
+  };
+  await ex.insert(auditEntries).values({
+    ...content,
+    keyId: keys.masterKeyId,
+    mac: keys.mac('audit-entry-mac', canonicalContent(content)),
+  });
+}

@@ -1,0 +1,41 @@
+import { sql } from 'drizzle-orm';
+import { bigint, bigserial, index, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { bytea } from '../../platform/db/types.js';
+
+/**
+ * The audit trail: append-only (a trigger refuses UPDATE, DELETE and TRUNCATE, except the sealer setting
+ * seq/prev_hash/hash once). Entries are written in the transaction of what they record, with an HMAC of
+ * their own content; the sealer chains committed entries in seal order (`seq`) a moment later, so that
+ * writers never queue behind one chain-head lock. Holds no names or e-mails: people are random ids.
+ */
+export const auditEntries = pgTable(
+  'audit_entries',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    occurredAt: timestamp('occurred_at', { withTimezone: true, precision: 3 }).notNull(),
+    actorType: text('actor_type').notNull(),
+    actorId: uuid('actor_id'),
+    action: text('action').notNull(),
+    entityType: text('entity_type').notNull(),
+    entityId: text('entity_id'),
+    subjectIds: uuid('subject_ids').array().notNull().default(sql`'{}'::uuid[]`),
+    purpose: text('purpose'),
+    requestId: text('request_id'),
+    outcome: text('outcome').notNull(),
+    /** Which master key the MAC key was derived from. */
+    keyId: text('key_id').notNull(),
+    mac: bytea('mac').notNull(),
+    seq: bigint('seq', { mode: 'number' }),
+    prevHash: bytea('prev_hash'),
+    hash: bytea('hash'),
+    sealedAt: timestamp('sealed_at', { withTimezone: true }),
+  },
+  (t) => [
+    uniqueIndex('audit_entries_seq_key').on(t.seq),
+    index('audit_entries_unsealed_idx').on(t.id).where(sql`${t.seq} is null`),
+    index('audit_entries_subject_ids_idx').using('gin', t.subjectIds),
+    index('audit_entries_occurred_at_idx').on(t.occurredAt, t.id),
+    index('audit_entries_actor_idx').on(t.actorId, t.id),
+    index('audit_entries_entity_idx').on(t.entityType, t.entityId),
+  ],
+);

@@ -1,0 +1,61 @@
+import { asc, desc, eq, isNotNull, isNull, sql } from 'drizzle-orm';
+import type { KeyRing } from '../../platform/crypto/keys.js';
+import { type Db, queryRows, transaction } from '../../platform/db/database.js';
+import { canonicalContent, chainHash } from './canonical.js';
+import { auditEntries } from './schema.js';
+
+/**
+ * Chains committed, unsealed entries in seal order. One sealer at a time across all servers
+ * (an advisory lock); a transaction that commits late is simply sealed in a later batch.
+ * Returns how many entries it sealed (0 when another sealer holds the lock).
+ */
+export async function sealAuditChain(
+  db: Db,
+  _keys: KeyRing,
+  options: { batchSize?: number } = {},
+): Promise<number> {
+  const batchSize = options.batchSize ?? 500;
+  return transaction(db, async (tx) => {
+    const [lock] = await queryRows<{ locked: boolean }>(
+      tx,
+      sql`select pg_try_advisory_xact_lock(hashtext('custodian.audit.sealer')) as locked`,
+    );
+    if (!lock?.locked) return 0;
+    const pending = await tx
+      .select()
+      .from(auditEntries)
+      .where(isNull(auditEntries.seq))
+      .orderBy(asc(auditEntries.id))
+      .limit(batchSize);
+    if (pending.length === 0) return 0;
+    const [head] = await tx
+      .select({ seq: auditEntries.seq, hash: auditEntries.hash })
+      .from(auditEntries)
+      .where(isNotNull(auditEntries.seq))
+      .orderBy(desc(auditEntries.seq))
+      .limit(1);
+    let seq = head?.seq ?? 0;
+    let prev = head?.hash ?? null;
+    const sealedAt = new Date();
+    for (const entry of pending) {
+      seq += 1;
+      const hash = chainHash(entry.id, seq, canonicalContent(entry), entry.mac, prev);
+      await tx
+        .update(auditEntries)
+        .set({ seq, prevHash: prev, hash, sealedAt })
+        .where(eq(auditEntries.id, entry.id));
+      prev = hash;
+    }
+    return pending.length;
+  });
+}
+
+/** Seals until nothing is left (for commands and tests that need the whole chain sealed now). */
+export async function sealAll(db: Db, keys: KeyRing): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const n = await sealAuditChain(db, keys);
+    total += n;
+    if (n === 0) return total;
+  }
+}

@@ -1,0 +1,86 @@
+import type { ChainStatus } from '@custodian/contracts';
+import { and, asc, gt, isNotNull, isNull } from 'drizzle-orm';
+import { constantTimeEqual, type KeyRing } from '../../platform/crypto/keys.js';
+import type { Executor } from '../../platform/db/database.js';
+import { canonicalContent, chainHash } from './canonical.js';
+import { auditEntries } from './schema.js';
+
+type Entry = typeof auditEntries.$inferSelect;
+const pageSize = 1000;
+
+/**
+ * Walks the sealed chain in seal order and checks, for every entry: its MAC (content unedited),
+ * its position (no entry missing before it), its link to the previous hash (order kept) and its own
+ * hash. Unsealed entries are checked by MAC only. Reports the first entry that fails.
+ */
+export async function verifyAuditChain(ex: Executor, keys: KeyRing): Promise<ChainStatus> {
+  let expectedSeq = 1;
+  let prev: Buffer | null = null;
+  let sealed = 0;
+  let lastSeq = 0;
+  for (;;) {
+    const page = await ex
+      .select()
+      .from(auditEntries)
+      .where(and(isNotNull(auditEntries.seq), gt(auditEntries.seq, lastSeq)))
+      .orderBy(asc(auditEntries.seq))
+      .limit(pageSize);
+    for (const entry of page) {
+      const seq = entry.seq ?? 0;
+      const reason =
+        macProblem(entry, keys) ??
+        (seq !== expectedSeq
+          ? `entries ${expectedSeq}..${seq - 1} of the chain are missing`
+          : !sameHash(entry.prevHash, prev)
+            ? 'does not link to the entry sealed before it (removed or re-ordered)'
+            : !sameHash(entry.hash, chainHash(entry.id, seq, canonicalContent(entry), entry.mac, prev))
+              ? 'its chain hash does not match its content'
+              : null);
+      if (reason) return broken(entry, reason, sealed, ex);
+      sealed += 1;
+      expectedSeq = seq + 1;
+      prev = entry.hash;
+      lastSeq = seq;
+    }
+    if (page.length < pageSize) break;
+  }
+  let unsealed = 0;
+  let lastId = 0;
+  for (;;) {
+    const page = await ex
+      .select()
+      .from(auditEntries)
+      .where(and(isNull(auditEntries.seq), gt(auditEntries.id, lastId)))
+      .orderBy(asc(auditEntries.id))
+      .limit(pageSize);
+    for (const entry of page) {
+      const reason = macProblem(entry, keys);
+      if (reason) return broken(entry, reason, sealed, ex);
+      unsealed += 1;
+      lastId = entry.id;
+    }
+    if (page.length < pageSize) break;
+  }
+  return { intact: true, sealed, unsealed, firstBroken: null };
+}
+
+function macProblem(entry: Entry, keys: KeyRing): string | null {
+  if (entry.keyId !== keys.masterKeyId) return 'was signed under a master key that is not loaded';
+  const expected = keys.mac('audit-entry-mac', canonicalContent(entry));
+  return constantTimeEqual(expected, entry.mac) ? null : 'its content was changed after it was written';
+}
+
+function sameHash(a: Buffer | null, b: Buffer | null): boolean {
+  if (a === null || b === null) return a === b;
+  return constantTimeEqual(a, b);
+}
+
+async function broken(entry: Entry, reason: string, sealed: number, ex: Executor): Promise<ChainStatus> {
+  const unsealed = (await ex.$count(auditEntries, isNull(auditEntries.seq))) as number;
+  return {
+    intact: false,
+    sealed,
+    unsealed: Number(unsealed),
+    firstBroken: { id: String(entry.id), seq: entry.seq === null ? null : String(entry.seq), reason },
+  };
+}

@@ -1,0 +1,2 @@
+export { setupRoutes } from './routes.js';
+export { completeSetup, isSetupRequired, setupToken } from './setup.js';

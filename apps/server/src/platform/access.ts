@@ -1,0 +1,55 @@
+import type { Permission, Role } from '@custodian/contracts';
+import { AppError } from './http/errors.js';
+
+/** Permissions as data: what each role may do. Use cases check these; routes check them too, earlier. */
+export const rolePermissions = {
+  admin: ['users:read', 'users:manage', 'tokens:own', 'tokens:all', 'audit:read', 'roles:read'],
+  dpo: ['users:read', 'tokens:own', 'audit:read', 'roles:read'],
+  sales: ['tokens:own', 'roles:read'],
+  marketing: ['tokens:own', 'roles:read'],
+  support: ['tokens:own', 'roles:read'],
+  readonly: ['roles:read'],
+} as const satisfies Record<Role, readonly Permission[]>;
+
+export function permissionsOf(role: Role): ReadonlySet<Permission> {
+  return new Set<Permission>(rolePermissions[role]);
+}
+
+/** Who is acting. A token acts for its user, with at most the token's scopes. */
+export type Actor =
+  | { kind: 'user'; userId: string; role: Role; permissions: ReadonlySet<Permission>; sessionId: string }
+  | { kind: 'token'; userId: string; role: Role; permissions: ReadonlySet<Permission>; tokenId: string }
+  | { kind: 'system'; name: string }
+  | { kind: 'anonymous' };
+
+export type StaffActor = Extract<Actor, { kind: 'user' | 'token' }>;
+
+/** What every use case receives about the call: who, under which purpose, for which request. */
+export interface RequestContext {
+  actor: Actor;
+  requestId: string | null;
+  purpose: string | null;
+}
+
+export const systemContext = (name: string, requestId: string | null = null): RequestContext => ({
+  actor: { kind: 'system', name },
+  requestId,
+  purpose: null,
+});
+
+export function hasPermission(actor: Actor, permission: Permission): boolean {
+  if (actor.kind === 'system') return true;
+  if (actor.kind === 'anonymous') return false;
+  return actor.permissions.has(permission);
+}
+
+export function assertPermission(actor: Actor, permission: Permission): asserts actor is Actor {
+  if (actor.kind === 'anonymous') throw new AppError('unauthenticated', 'Sign in or send an API token');
+  if (!hasPermission(actor, permission))
+    throw new AppError('forbidden', 'You do not have permission to do this');
+}
+
+export function assertStaff(actor: Actor): StaffActor {
+  if (actor.kind === 'user' || actor.kind === 'token') return actor;
+  throw new AppError('unauthenticated', 'Sign in or send an API token');
+}

@@ -1,0 +1,80 @@
+import { PGlite } from '@electric-sql/pglite';
+import type { ExtractTablesWithRelations, SQL } from 'drizzle-orm';
+import { drizzle as drizzleNodePg } from 'drizzle-orm/node-postgres';
+import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import pg from 'pg';
+import { acquireDataDirLock, type DataDirLock } from './lock.js';
+
+type NoSchema = Record<string, never>;
+export type Db = PgDatabase<PgQueryResultHKT, NoSchema>;
+export type Tx = PgTransaction<PgQueryResultHKT, NoSchema, ExtractTablesWithRelations<NoSchema>>;
+/** What repositories take: the database or a transaction, so use cases compose transactions explicitly. */
+export type Executor = Db | Tx;
+
+export type Engine = 'pglite' | 'postgres';
+
+export interface Database {
+  db: Db;
+  engine: Engine;
+  /** The underlying driver, for migrations and the rare statement Drizzle cannot express. */
+  driver: { kind: 'pglite'; client: PGlite } | { kind: 'postgres'; pool: pg.Pool; url: string };
+  close(): Promise<void>;
+}
+
+// bigint (int8) and numeric as strings would leak driver differences into every repository: count(*)
+// comes back as a number on PGlite and as a string on pg. Parse int8 as a JS number on pg too
+// (ids and counts stay far below 2^53).
+pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number.parseInt(v, 10));
+
+export async function openPostgres(url: string, options: { max?: number } = {}): Promise<Database> {
+  const pool = new pg.Pool({ connectionString: url, max: options.max ?? 10 });
+  // An idle client losing its connection must not crash the process; the next query reconnects.
+  pool.on('error', () => {});
+  const db = drizzleNodePg(pool) as unknown as Db;
+  return { db, engine: 'postgres', driver: { kind: 'postgres', pool, url }, close: () => pool.end() };
+}
+
+export async function openPglite(
+  dataDir: string | null,
+  options: { loadDataDir?: Blob } = {},
+): Promise<Database> {
+  let lock: DataDirLock | null = null;
+  if (dataDir) lock = acquireDataDirLock(dataDir);
+  try {
+    const client = await PGlite.create({
+      ...(dataDir ? { dataDir } : {}),
+      ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
+    });
+    const db = drizzlePglite(client) as unknown as Db;
+    return {
+      db,
+      engine: 'pglite',
+      driver: { kind: 'pglite', client },
+      close: async () => {
+        await client.close();
+        lock?.release();
+      },
+    };
+  } catch (err) {
+    lock?.release();
+    throw err;
+  }
+}
+
+/** Rows of a raw statement, the same shape on both drivers. */
+export async function queryRows<T>(ex: Executor, query: SQL): Promise<T[]> {
+  const result = (await ex.execute(query)) as unknown as { rows: T[] };
+  return result.rows;
+}
+
+/** Rows changed by a raw statement: PGlite says affectedRows, pg says rowCount. */
+export async function execute(ex: Executor, query: SQL): Promise<number> {
+  const result = (await ex.execute(query)) as unknown as { rowCount?: number | null; affectedRows?: number };
+  return result.rowCount ?? result.affectedRows ?? 0;
+}
+
+export function transaction<T>(db: Db, work: (tx: Tx) => Promise<T>): Promise<T> {
+  // Inside `work`, use only `tx`: PGlite has one connection and the outer `db` would wait forever.
+  return db.transaction(work);
+}

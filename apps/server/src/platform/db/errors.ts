@@ -1,0 +1,24 @@
+/** The PostgreSQL error under a Drizzle error (Drizzle wraps driver errors in DrizzleQueryError). */
+function pgError(err: unknown): { code?: string; constraint?: string } | null {
+  let e: unknown = err;
+  for (let depth = 0; depth < 3 && e && typeof e === 'object'; depth++) {
+    const candidate = e as { code?: unknown; constraint?: unknown; cause?: unknown };
+    if (typeof candidate.code === 'string' && /^[0-9A-Z]{5}$/.test(candidate.code)) {
+      return {
+        code: candidate.code,
+        constraint: typeof candidate.constraint === 'string' ? candidate.constraint : undefined,
+      };
+    }
+    e = candidate.cause;
+  }
+  return null;
+}
+
+export function isUniqueViolation(err: unknown, constraint?: string): boolean {
+  const pg = pgError(err);
+  return pg?.code === '23505' && (constraint === undefined || pg.constraint === constraint);
+}
+
+export function isForeignKeyViolation(err: unknown): boolean {
+  return pgError(err)?.code === '23503';
+}

@@ -1,0 +1,114 @@
+import { type EndpointContract, problemSchema } from '@custodian/contracts';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { z } from 'zod';
+import { hasPermission, type RequestContext } from '../access.js';
+import { AppError } from './errors.js';
+
+type Parsed<T> = T extends z.ZodType ? z.output<T> : undefined;
+type SuccessStatus<C extends EndpointContract> = Extract<keyof C['response'], 200 | 201 | 202 | 204>;
+type SuccessBody<C extends EndpointContract> = C['response'][SuccessStatus<C>] extends z.ZodType
+  ? z.output<C['response'][SuccessStatus<C>]>
+  : never;
+
+export interface EndpointInput<C extends EndpointContract> {
+  params: Parsed<C['params']>;
+  query: Parsed<C['querystring']>;
+  body: Parsed<C['body']>;
+  ctx: RequestContext;
+  request: FastifyRequest;
+  reply: FastifyReply;
+}
+
+export type EndpointHandler<C extends EndpointContract> = (
+  input: EndpointInput<C>,
+) => Promise<SuccessBody<C>>;
+
+/**
+ * Resolves who is calling (session cookie with CSRF check on writes, or bearer token) and records
+ * refusals. Provided by the auth module; the HTTP platform only knows this interface.
+ */
+export interface Authenticator {
+  authenticate(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    options: { publicEndpoint: boolean },
+  ): Promise<RequestContext>;
+  recordDenied(ctx: RequestContext, contract: EndpointContract): Promise<void>;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    authenticator: Authenticator;
+  }
+  interface FastifyRequest {
+    /** Who is calling and why; set by every registered endpoint before its handler runs. */
+    ctx: RequestContext;
+  }
+}
+
+function describeAccess(contract: EndpointContract): string {
+  const a = contract.access;
+  if (a.kind === 'public') return 'Public.';
+  if (a.kind === 'authenticated') return 'Any signed-in user or API token.';
+  return `Requires the permission \`${a.permission}\`.`;
+}
+
+/** Registers one endpoint from its contract: validation in and out, authentication, permission, errors. */
+export function registerEndpoint<C extends EndpointContract>(
+  app: FastifyInstance,
+  contract: C,
+  handler: EndpointHandler<C>,
+  options: { rateLimit?: { max: number; timeWindow: number } } = {},
+): void {
+  const statuses = Object.keys(contract.response).map(Number);
+  const success = statuses.find((s) => s >= 200 && s < 300);
+  if (success === undefined)
+    throw new Error(`${contract.method} ${contract.path} declares no success response`);
+  const access = contract.access;
+
+  app.route({
+    method: contract.method,
+    url: contract.path,
+    ...(options.rateLimit ? { config: { rateLimit: options.rateLimit } } : {}),
+    schema: {
+      summary: contract.summary,
+      description: describeAccess(contract),
+      tags: [...contract.tags],
+      ...(access.kind === 'public' ? {} : { security: [{ session: [] }, { bearer: [] }] }),
+      ...(contract.params ? { params: contract.params } : {}),
+      ...(contract.querystring ? { querystring: contract.querystring } : {}),
+      ...(contract.body ? { body: contract.body } : {}),
+      response: { ...contract.response, '4xx': problemSchema, '5xx': problemSchema },
+      'x-permission': access.kind === 'permission' ? access.permission : access.kind,
+    },
+    // Authentication and permission run before the body is even parsed: a caller without the right
+    // learns nothing from validation errors, and anonymous bodies are never processed.
+    onRequest: async (request, reply) => {
+      const ctx = await app.authenticator.authenticate(request, reply, {
+        publicEndpoint: access.kind === 'public',
+      });
+      if (access.kind !== 'public' && ctx.actor.kind === 'anonymous') {
+        throw new AppError('unauthenticated', 'Sign in or send an API token');
+      }
+      if (access.kind === 'permission' && !hasPermission(ctx.actor, access.permission)) {
+        await app.authenticator.recordDenied(ctx, contract);
+        throw new AppError('forbidden', 'You do not have permission to do this');
+      }
+      request.ctx = ctx;
+    },
+    handler: async (request, reply): Promise<unknown> => {
+      const ctx = request.ctx;
+      const result = await handler({
+        params: request.params as Parsed<C['params']>,
+        query: request.query as Parsed<C['querystring']>,
+        body: request.body as Parsed<C['body']>,
+        ctx,
+        request,
+        reply,
+      });
+      reply.code(success);
+      if (success === 204) return reply.send(null);
+      return result;
+    },
+  });
+}

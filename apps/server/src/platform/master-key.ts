@@ -1,0 +1,46 @@
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Config } from './config.js';
+
+export interface MasterKeySource {
+  key: Buffer;
+  origin: 'environment' | 'file' | 'generated';
+}
+
+/**
+ * The master key (key-encryption key) comes from CUSTODIAN_MASTER_KEY or from the key file.
+ * On first start a key file is generated beside — never inside — the data directory.
+ */
+export function loadOrCreateMasterKey(config: Config, warn: (line: string) => void): MasterKeySource {
+  if (config.masterKey) return { key: config.masterKey, origin: 'environment' };
+  if (fs.existsSync(config.keyFile)) return { key: readKeyFile(config.keyFile), origin: 'file' };
+
+  const key = randomBytes(32);
+  fs.mkdirSync(path.dirname(config.keyFile), { recursive: true, mode: 0o700 });
+  fs.writeFileSync(config.keyFile, `${key.toString('base64')}\n`, { mode: 0o600, flag: 'wx' });
+  const bar = '!'.repeat(78);
+  for (const line of [
+    bar,
+    `A new master key was generated at ${config.keyFile}`,
+    'Every personal field is encrypted under it. BACK IT UP NOW, and keep the copy apart',
+    'from backups of the data: without this key the data cannot be read, and anyone with',
+    'both the key and the data can read everything.',
+    bar,
+  ]) {
+    warn(line);
+  }
+  return { key, origin: 'generated' };
+}
+
+/** Loads an existing key without creating one (for commands that must not invent a key). */
+export function loadExistingMasterKey(config: Config): Buffer | null {
+  if (config.masterKey) return config.masterKey;
+  return fs.existsSync(config.keyFile) ? readKeyFile(config.keyFile) : null;
+}
+
+function readKeyFile(file: string): Buffer {
+  const key = Buffer.from(fs.readFileSync(file, 'utf8').trim(), 'base64');
+  if (key.length !== 32) throw new Error(`The key file ${file} does not hold a 32-byte base64 key`);
+  return key;
+}

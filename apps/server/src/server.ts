@@ -1,0 +1,73 @@
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import { buildApp } from './app.js';
+import { startAuditSealer } from './modules/audit/index.js';
+import { deleteExpiredSessions } from './modules/auth/index.js';
+import { isSetupRequired, setupToken } from './modules/setup/index.js';
+import type { Config } from './platform/config.js';
+import { KeyRing } from './platform/crypto/keys.js';
+import { type Database, openPglite, openPostgres } from './platform/db/database.js';
+import { migrateDatabase } from './platform/db/migrate.js';
+import { createLogger } from './platform/log.js';
+import { loadOrCreateMasterKey } from './platform/master-key.js';
+
+export async function openConfiguredDatabase(config: Config): Promise<Database> {
+  return config.databaseUrl ? openPostgres(config.databaseUrl) : openPglite(config.dataDir);
+}
+
+export interface RunningServer {
+  app: FastifyInstance;
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** Opens the database, applies migrations, and serves until stopped. */
+export async function startServer(
+  config: Config,
+  logger: Logger = createLogger(config.logLevel),
+): Promise<RunningServer> {
+  const master = loadOrCreateMasterKey(config, (line) => logger.warn(line));
+  const keys = new KeyRing(master.key);
+  const database = await openConfiguredDatabase(config);
+  try {
+    await migrateDatabase(database);
+  } catch (err) {
+    await database.close();
+    throw err;
+  }
+  const app = await buildApp({ config, database, keys, logger });
+  const stopSealer = startAuditSealer({ db: database.db, keys, log: logger });
+  const sweep = setInterval(() => {
+    deleteExpiredSessions(database.db, new Date()).catch((err) =>
+      logger.error({ err }, 'session cleanup failed'),
+    );
+  }, 600_000);
+  sweep.unref();
+
+  const url = await app.listen({ port: config.port, host: config.host });
+  logger.info({ engine: database.engine, url }, 'Custodian is serving');
+  if (await isSetupRequired(database.db)) {
+    // The token is not personal data; it only opens the creation of the first administrator.
+    logger.warn(
+      `No users yet. Create the first administrator at ${config.publicUrl}/setup#token=${setupToken(keys)}`,
+    );
+    logger.warn(
+      'or with: CUSTODIAN_PASSWORD=... npx custodian user create --email you@example.com --role admin',
+    );
+  }
+
+  let stopping: Promise<void> | null = null;
+  return {
+    app,
+    url,
+    stop: () => {
+      stopping ??= (async () => {
+        clearInterval(sweep);
+        await app.close();
+        await stopSealer();
+        await database.close();
+      })();
+      return stopping;
+    },
+  };
+}

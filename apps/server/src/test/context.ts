@@ -1,0 +1,128 @@
+import { randomBytes, randomInt } from 'node:crypto';
+import type { Role } from '@custodian/contracts';
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import { generate } from 'otplib';
+import type pino from 'pino';
+import { buildApp } from '../app.js';
+import { createUser } from '../modules/users/index.js';
+import { systemContext } from '../platform/access.js';
+import { KeyRing } from '../platform/crypto/keys.js';
+import type { Database } from '../platform/db/database.js';
+import { createLogger } from '../platform/log.js';
+import { createTestDatabase } from './database.js';
+
+export const testPassword = 'correct horse battery staple';
+
+export interface Caller {
+  cookie?: string;
+  csrf?: string;
+  token?: string;
+}
+
+export interface TestUser {
+  id: string;
+  email: string;
+  role: Role;
+}
+
+export interface TestContext {
+  database: Database & { url: string | null };
+  keys: KeyRing;
+  app: FastifyInstance;
+  logLines: string[];
+  request(options: {
+    method?: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
+    url: string;
+    body?: unknown;
+    as?: Caller;
+    headers?: Record<string, string>;
+    payload?: string;
+    /** Defaults to a random loopback address, so the per-address rate limit does not couple tests. */
+    remoteAddress?: string;
+  }): Promise<LightMyRequestResponse>;
+  createUser(role: Role, overrides?: { email?: string; password?: string }): Promise<TestUser>;
+  login(user: TestUser, extra?: { mfaCode?: string; password?: string }): Promise<Caller>;
+  close(): Promise<void>;
+}
+
+let counter = 0;
+export const uniqueEmail = (label = 'user') =>
+  `${label}-${++counter}-${randomBytes(4).toString('hex')}@example.test`;
+
+export function totpNow(secret: string, offsetSeconds = 0): Promise<string> {
+  return generate({ secret, epoch: Math.floor(Date.now() / 1000) + offsetSeconds });
+}
+
+/** A server on a fresh database copy, with a log captured in memory so tests can check what it wrote. */
+export async function createTestContext(
+  options: { extend?: (app: FastifyInstance) => void } = {},
+): Promise<TestContext> {
+  const database = await createTestDatabase();
+  const keys = new KeyRing(randomBytes(32));
+  const logLines: string[] = [];
+  const logger = createLogger('info', {
+    write: (line: string) => void logLines.push(line),
+  } as pino.DestinationStream);
+  const app = await buildApp({
+    config: { bodyLimit: 1_048_576, trustProxy: false, publicUrl: 'http://localhost:3000' },
+    database,
+    keys,
+    logger,
+    webRoot: null,
+  });
+  options.extend?.(app);
+  await app.ready();
+
+  const ctx: TestContext = {
+    database,
+    keys,
+    app,
+    logLines,
+    request: ({ method = 'GET', url, body, as, headers = {}, payload, remoteAddress }) => {
+      const h: Record<string, string> = { ...headers };
+      if (as?.cookie) h.cookie = as.cookie;
+      if (as?.csrf && method !== 'GET') h['x-csrf-token'] = as.csrf;
+      if (as?.token) h.authorization = `Bearer ${as.token}`;
+      return app.inject({
+        method,
+        url,
+        headers: h,
+        remoteAddress: remoteAddress ?? `127.${randomInt(256)}.${randomInt(256)}.${randomInt(1, 255)}`,
+        ...(payload !== undefined ? { payload } : body !== undefined ? { payload: body as object } : {}),
+      });
+    },
+    createUser: async (role, overrides = {}) => {
+      const user = await createUser({
+        db: database.db,
+        keys,
+        ctx: systemContext('test'),
+        input: {
+          email: overrides.email ?? uniqueEmail(role),
+          name: `Test ${role}`,
+          role,
+          password: overrides.password ?? testPassword,
+        },
+      });
+      return { id: user.id, email: user.email, role };
+    },
+    login: async (user, extra = {}) => {
+      const res = await ctx.request({
+        method: 'POST',
+        url: '/api/v1/auth/login',
+        body: {
+          email: user.email,
+          password: extra.password ?? testPassword,
+          ...(extra.mfaCode ? { mfaCode: extra.mfaCode } : {}),
+        },
+      });
+      if (res.statusCode !== 200) throw new Error(`login failed with ${res.statusCode}: ${res.body}`);
+      const session = res.cookies.find((c) => c.name === 'custodian_session');
+      return { cookie: `custodian_session=${session?.value}`, csrf: res.json().csrfToken };
+    },
+    close: async () => {
+      await app.close();
+      await database.close();
+    },
+  };
+  return ctx;
+}

@@ -1,0 +1,32 @@
+import type { Me, Problem } from '@custodian/contracts';
+
+/** An API error as the server describes it (RFC 9457), with the fields at fault. */
+export class ApiError extends Error {
+  constructor(readonly problem: Problem) {
+    super(problem.detail);
+  }
+}
+
+function csrfToken(): string | null {
+  const match = document.cookie.match(/(?:^|;\s*)custodian_csrf=([^;]+)/);
+  return match ? decodeURIComponent(match[1] ?? '') : null;
+}
+
+export async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const headers: Record<string, string> = {};
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  const csrf = csrfToken();
+  if (csrf && method !== 'GET') headers['x-csrf-token'] = csrf;
+  const res = await fetch(path, {
+    method,
+    headers,
+    credentials: 'same-origin',
+    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+  });
+  if (res.status === 204) return undefined as T;
+  const data = await res.json();
+  if (!res.ok) throw new ApiError(data as Problem);
+  return data as T;
+}
+
+export const getMe = () => api<Me>('GET', '/api/v1/auth/me');

@@ -1,0 +1,17 @@
+import { z } from 'zod';
+
+export const idParams = z.object({ id: z.uuid() });
+export const isoDateTime = z.iso.datetime({ offset: true });
+
+export const pageQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: z.string().max(200).optional().describe('Opaque cursor from the previous page'),
+});
+
+export const pageOf = <T extends z.ZodType>(item: T) =>
+  z.object({
+    items: z.array(item),
+    nextCursor: z.string().nullable().describe('Pass as `cursor` for the next page; null on the last page'),
+  });
+
+export const emptyResponse = z.null().describe('No content');
