@@ -66,7 +66,7 @@ CREATE TABLE "users" (
 	"mfa_last_time_step" bigint,
 	"mfa_enabled_at" timestamp with time zone,
 	"last_login_at" timestamp with time zone,
-	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"created_at" timestamp (3) with time zone DEFAULT now() NOT NULL,
 	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint

@@ -49,6 +49,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(handleError);
+  // The API speaks JSON only: any other body is refused with 415 rather than parsed as a string.
+  app.removeContentTypeParser('text/plain');
   app.decorate('authenticator', createAuthenticator({ db, keys }));
   app.decorateRequest('ctx', null as unknown as RequestContext);
 

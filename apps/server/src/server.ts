@@ -26,10 +26,11 @@ export async function startServer(
   config: Config,
   logger: Logger = createLogger(config.logLevel),
 ): Promise<RunningServer> {
-  const master = loadOrCreateMasterKey(config, (line) => logger.warn(line));
-  const keys = new KeyRing(master.key);
+  // The database (and its lock) first, so a refused start creates nothing, not even a key file.
   const database = await openConfiguredDatabase(config);
+  let keys: KeyRing;
   try {
+    keys = new KeyRing(loadOrCreateMasterKey(config, (line) => logger.warn(line)).key);
     await migrateDatabase(database);
   } catch (err) {
     await database.close();

@@ -51,6 +51,12 @@ export const chainStatusSchema = z.object({
     .object({ id: z.string(), seq: z.string().nullable(), reason: z.string() })
     .nullable()
     .describe('The first entry that fails verification'),
+  head: z
+    .object({ seq: z.string(), hash: z.string() })
+    .nullable()
+    .describe(
+      'The last sealed entry. Record it outside the database from time to time: entries removed after it cannot be detected otherwise.',
+    ),
 });
 export type ChainStatus = z.infer<typeof chainStatusSchema>;
 

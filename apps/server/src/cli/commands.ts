@@ -47,11 +47,13 @@ async function withDatabase<T>(
   keyMode: 'create' | 'existing',
   work: (database: Database, keys: KeyRing) => Promise<T>,
 ): Promise<T> {
-  const key = keyMode === 'create' ? loadOrCreateMasterKey(config, warn).key : loadExistingMasterKey(config);
-  if (!key)
-    throw new CliError(`No master key: set CUSTODIAN_MASTER_KEY or provide the key file ${config.keyFile}`);
+  // The database first: if another process holds it, nothing (not even a key file) is created.
   const database = await openConfiguredDatabase(config);
   try {
+    const key =
+      keyMode === 'create' ? loadOrCreateMasterKey(config, warn).key : loadExistingMasterKey(config);
+    if (!key)
+      throw new CliError(`No master key: set CUSTODIAN_MASTER_KEY or provide the key file ${config.keyFile}`);
     await migrateDatabase(database);
     return await work(database, new KeyRing(key));
   } finally {
@@ -168,6 +170,8 @@ export const runAuditVerify = () =>
       const status = await verifyAuditChain(database.db, keys);
       if (status.intact) {
         say(`Audit chain intact: ${status.sealed} entries verified, ${status.unsealed} not sealed yet.`);
+        // Entries removed after the head leave no trace inside the database: keep this line elsewhere.
+        if (status.head) say(`Head: position ${status.head.seq}, hash ${status.head.hash}`);
         return 0;
       }
       const broken = status.firstBroken!;

@@ -8,7 +8,7 @@ const program = new Command()
     'Custodian: a CRM with data protection built in. Reads the same environment variables as the server\n' +
       '(DATA_DIR, DATABASE_URL, CUSTODIAN_MASTER_KEY, ...); see README.md.',
   )
-  .showHelpAfterError()
+  .showHelpAfterError('(add --help for usage)')
   .exitOverride();
 
 function oneOf<T extends string>(allowed: readonly T[], what: string) {

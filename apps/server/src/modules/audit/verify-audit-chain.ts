@@ -61,7 +61,8 @@ export async function verifyAuditChain(ex: Executor, keys: KeyRing): Promise<Cha
     }
     if (page.length < pageSize) break;
   }
-  return { intact: true, sealed, unsealed, firstBroken: null };
+  const head = lastSeq > 0 && prev ? { seq: String(lastSeq), hash: prev.toString('hex') } : null;
+  return { intact: true, sealed, unsealed, firstBroken: null, head };
 }
 
 function macProblem(entry: Entry, keys: KeyRing): string | null {
@@ -82,5 +83,6 @@ async function broken(entry: Entry, reason: string, sealed: number, ex: Executor
     sealed,
     unsealed: Number(unsealed),
     firstBroken: { id: String(entry.id), seq: entry.seq === null ? null : String(entry.seq), reason },
+    head: null,
   };
 }

@@ -41,11 +41,21 @@ export async function createApiToken(options: {
     const owner = await findUserById(tx, ownerId);
     if (owner?.status !== 'active') throw notFound('user');
     const allowed = permissionsOf(owner.role as Role);
-    const excess = input.scopes.filter((s) => !allowed.has(s));
+    // A token that mints a token cannot hand out more than its own scopes.
+    const excess = input.scopes.filter(
+      (s) => !allowed.has(s) || (actor?.kind === 'token' && !actor.permissions.has(s)),
+    );
     if (excess.length > 0) {
-      throw new AppError('validation_failed', 'A token cannot have scopes its owner’s role lacks', {
-        details: excess.map((s) => ({ field: 'body.scopes', issue: `the owner’s role does not grant ${s}` })),
-      });
+      throw new AppError(
+        'validation_failed',
+        'A token cannot have scopes beyond its owner’s role or the token creating it',
+        {
+          details: excess.map((s) => ({
+            field: 'body.scopes',
+            issue: `is granted neither by the owner’s role nor by the calling token: ${s}`,
+          })),
+        },
+      );
     }
     const row = await insertApiToken(tx, {
       userId: owner.id,

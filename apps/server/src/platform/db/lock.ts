@@ -19,16 +19,21 @@ export class DataDirInUseError extends Error {
  * A lock file with the owner's pid keeps a second process (a CLI command while the server runs) out;
  * a lock left by a process that died is taken over.
  */
+const heldHere = new Set<string>();
+
 export function acquireDataDirLock(dataDir: string): DataDirLock {
   fs.mkdirSync(dataDir, { recursive: true });
-  const file = path.join(dataDir, 'custodian.lock');
+  const file = path.join(fs.realpathSync(dataDir), 'custodian.lock');
+  if (heldHere.has(file)) throw new DataDirInUseError(process.pid);
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
       fs.writeFileSync(file, String(process.pid), { flag: 'wx' });
+      heldHere.add(file);
       let released = false;
       const release = () => {
         if (released) return;
         released = true;
+        heldHere.delete(file);
         try {
           if (fs.readFileSync(file, 'utf8') === String(process.pid)) fs.unlinkSync(file);
         } catch {
@@ -43,7 +48,8 @@ export function acquireDataDirLock(dataDir: string): DataDirLock {
       const owner = Number.parseInt(fs.readFileSync(file, 'utf8'), 10);
       if (Number.isInteger(owner) && owner !== process.pid && isAlive(owner))
         throw new DataDirInUseError(owner);
-      if (owner === process.pid) throw new DataDirInUseError(owner);
+      // A lock with our own pid that this process does not hold was left by an earlier process with the
+      // same pid (containers often start every process as pid 1): it is stale, like a dead owner's.
       fs.rmSync(file, { force: true });
     }
   }

@@ -1,0 +1,374 @@
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { sql } from 'drizzle-orm';
+import pg from 'pg';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../app.js';
+import { KeyRing } from '../platform/crypto/keys.js';
+import { type Database, openPglite, openPostgres, queryRows, transaction } from '../platform/db/database.js';
+import { migrationStatus } from '../platform/db/migrate.js';
+import { engine } from '../test/database.js';
+import { databaseUrlFor } from '../test/global-setup.js';
+
+const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
+const spawnTimeout = 120_000;
+
+// Everything loadConfig reads, and what else could change how the CLI runs: each run states its own.
+const inherited = [
+  'PORT',
+  'HOST',
+  'DATA_DIR',
+  'DATABASE_URL',
+  'CUSTODIAN_MASTER_KEY',
+  'CUSTODIAN_KEY_FILE',
+  'CUSTODIAN_PASSWORD',
+  'PUBLIC_URL',
+  'TRUST_PROXY',
+  'BODY_LIMIT',
+  'LOG_LEVEL',
+  'SMTP_HOST',
+  'SMTP_PORT',
+  'SMTP_SECURE',
+  'SMTP_USER',
+  'SMTP_PASSWORD',
+  'MAIL_FROM',
+  'NODE_OPTIONS',
+];
+
+interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the real `custodian` command from the sources, as a user would run the built one. */
+function cli(args: string[], env: Record<string, string>): Promise<CliResult> {
+  const childEnv: NodeJS.ProcessEnv = { ...process.env };
+  for (const name of inherited) delete childEnv[name];
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'apps/server/src/cli/main.ts', ...args], {
+      cwd: repoRoot,
+      env: { ...childEnv, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+const lines = (text: string) => text.split('\n').filter((line) => line.trim() !== '');
+
+let base = '';
+let dataDir = '';
+let keyFile = '';
+let databaseUrl: string | null = null;
+let databaseName: string | null = null;
+/** The environment of a normal run: this engine's database and a key file beside DATA_DIR. */
+let env: Record<string, string> = {};
+
+beforeAll(async () => {
+  base = fs.mkdtempSync(path.join(os.tmpdir(), 'custodian-cli-'));
+  dataDir = path.join(base, 'data');
+  keyFile = `${dataDir}-keys/master.key`;
+  env = { DATA_DIR: dataDir };
+  const server = process.env.DATABASE_URL;
+  if (server) {
+    // An empty database, so that the CLI's own `migrate` builds the schema.
+    databaseName = `custodian_cli_${randomBytes(6).toString('hex')}`;
+    const admin = new pg.Client({ connectionString: server });
+    await admin.connect();
+    await admin.query(`create database ${databaseName}`);
+    await admin.end();
+    databaseUrl = databaseUrlFor(server, databaseName);
+    env.DATABASE_URL = databaseUrl;
+  }
+});
+
+afterAll(async () => {
+  fs.rmSync(base, { recursive: true, force: true });
+  const server = process.env.DATABASE_URL;
+  if (server && databaseName) {
+    const admin = new pg.Client({ connectionString: server });
+    await admin.connect();
+    await admin.query(`drop database if exists ${databaseName} with (force)`);
+    await admin.end();
+  }
+});
+
+/** The CLI's database, opened in this process once the CLI has exited. */
+function openCliDatabase(): Promise<Database> {
+  return databaseUrl ? openPostgres(databaseUrl, { max: 1 }) : openPglite(dataDir);
+}
+
+describe('custodian --help', () => {
+  it(
+    'prints help and exits 0 for the program and every command',
+    async () => {
+      const commands = [
+        [],
+        ['serve'],
+        ['migrate'],
+        ['user'],
+        ['user', 'create'],
+        ['token'],
+        ['token', 'create'],
+        ['audit'],
+        ['audit', 'verify'],
+      ];
+      const results: CliResult[] = [];
+      for (let i = 0; i < commands.length; i += 3) {
+        const batch = commands.slice(i, i + 3).map((command) => cli([...command, '--help'], {}));
+        results.push(...(await Promise.all(batch)));
+      }
+      commands.forEach((command, i) => {
+        const result = results[i];
+        const usage = ['Usage: custodian', ...command].join(' ');
+        expect(result?.code, command.join(' ')).toBe(0);
+        expect(result?.stdout, command.join(' ')).toContain(usage);
+        expect(result?.stderr, command.join(' ')).toBe('');
+      });
+      expect(results[4]?.stdout).toContain('--email <email>');
+      expect(results[4]?.stdout).toContain('--role <role>');
+      expect(results[6]?.stdout).toContain('--name <name>');
+      expect(fs.existsSync(dataDir)).toBe(false);
+    },
+    spawnTimeout,
+  );
+});
+
+describe('custodian with a bad configuration', () => {
+  it(
+    'exits non-zero with one line naming the variable, and creates neither data directory nor key',
+    async () => {
+      const [badPort, badUrl] = await Promise.all([
+        cli(['migrate'], { ...env, PORT: 'abc' }),
+        cli(['migrate'], { DATA_DIR: dataDir, DATABASE_URL: 'mysql://x' }),
+      ]);
+      for (const [result, variable] of [
+        [badPort, 'PORT'],
+        [badUrl, 'DATABASE_URL'],
+      ] as const) {
+        expect(result.code, variable).not.toBe(0);
+        expect(result.code, variable).not.toBeNull();
+        expect(lines(result.stderr), variable).toHaveLength(1);
+        expect(result.stderr, variable).toContain(variable);
+        expect(result.stdout, variable).toBe('');
+      }
+      expect(badUrl.stderr).not.toContain('mysql://x');
+      expect(fs.existsSync(dataDir)).toBe(false);
+      expect(fs.existsSync(path.dirname(keyFile))).toBe(false);
+    },
+    spawnTimeout,
+  );
+});
+
+describe('custodian commands on one installation', () => {
+  // The steps build on each other, as an administrator's first session would.
+  const adminEmail = `Ada.Admin-${randomBytes(4).toString('hex')}@example.test`;
+  const password = 'a long enough password for the cli';
+  let token = '';
+
+  it(
+    'migrate: creates the key file beside DATA_DIR with a loud notice; a second run is a no-op',
+    async () => {
+      const first = await cli(['migrate'], env);
+      expect(first.code, first.stderr).toBe(0);
+      expect(first.stdout).toBe(`Migrations are current (${engine}).\n`);
+      expect(first.stderr).toContain(`A new master key was generated at ${keyFile}`);
+      expect(first.stderr).toContain('BACK IT UP NOW');
+      expect(fs.statSync(keyFile).mode & 0o777).toBe(0o600);
+      expect(fs.statSync(path.dirname(keyFile)).mode & 0o777).toBe(0o700);
+      expect(Buffer.from(fs.readFileSync(keyFile, 'utf8').trim(), 'base64')).toHaveLength(32);
+      expect(fs.readdirSync(base).sort()).toEqual(
+        engine === 'pglite' ? ['data', 'data-keys'] : ['data-keys'],
+      );
+      if (engine === 'pglite') expect(fs.existsSync(path.join(dataDir, 'custodian.lock'))).toBe(false);
+      const key = fs.readFileSync(keyFile);
+
+      const second = await cli(['migrate'], env);
+      expect(second.code, second.stderr).toBe(0);
+      expect(second.stdout).toBe(`Migrations are current (${engine}).\n`);
+      expect(second.stderr).toBe('');
+      expect(fs.readFileSync(keyFile).equals(key)).toBe(true);
+    },
+    spawnTimeout,
+  );
+
+  it(
+    'user create: refuses a missing password without a terminal, a short password and an unknown role',
+    async () => {
+      const [noPassword, shortPassword, badRole] = await Promise.all([
+        cli(['user', 'create', '--email', adminEmail, '--role', 'admin'], env),
+        cli(['user', 'create', '--email', adminEmail, '--role', 'admin'], {
+          ...env,
+          CUSTODIAN_PASSWORD: 'short',
+        }),
+        cli(['user', 'create', '--email', adminEmail, '--role', 'wizard'], {
+          ...env,
+          CUSTODIAN_PASSWORD: password,
+        }),
+      ]);
+      expect(noPassword.code).toBe(1);
+      expect(lines(noPassword.stderr)).toEqual([
+        'Set CUSTODIAN_PASSWORD, or run on a terminal to type the password',
+      ]);
+      expect(shortPassword.code).toBe(1);
+      expect(lines(shortPassword.stderr)).toHaveLength(1);
+      expect(shortPassword.stderr).toMatch(/password is invalid/);
+      expect(badRole.code).not.toBe(0);
+      expect(badRole.code).not.toBeNull();
+      expect(badRole.stderr).toContain(
+        'role must be one of: admin, dpo, sales, marketing, support, readonly',
+      );
+      for (const result of [noPassword, shortPassword, badRole]) expect(result.stdout).toBe('');
+    },
+    spawnTimeout,
+  );
+
+  it(
+    'user create: creates an administrator with CUSTODIAN_PASSWORD, printing its id, not its e-mail',
+    async () => {
+      const created = await cli(['user', 'create', '--email', adminEmail, '--role', 'admin'], {
+        ...env,
+        CUSTODIAN_PASSWORD: password,
+      });
+      expect(created.code, created.stderr).toBe(0);
+      expect(created.stdout).toMatch(/^Created admin [0-9a-f-]{36}\n$/);
+      expect(created.stderr).toBe('');
+    },
+    spawnTimeout,
+  );
+
+  it(
+    'token create: prints a cst_ token once, on stdout only',
+    async () => {
+      const result = await cli(
+        ['token', 'create', '--email', adminEmail.toUpperCase(), '--name', 'billing sync'],
+        env,
+      );
+      expect(result.code, result.stderr).toBe(0);
+      expect(lines(result.stdout)).toHaveLength(1);
+      token = result.stdout.trim();
+      expect(token).toMatch(/^cst_[A-Za-z0-9_-]{43}$/);
+      expect(result.stderr).toContain('It is shown only now');
+      expect(result.stderr).not.toContain(token);
+      expect(result.stderr).not.toContain(token.slice(4));
+    },
+    spawnTimeout,
+  );
+
+  it(
+    'audit verify: exits 0 with the count of entries verified',
+    async () => {
+      const result = await cli(['audit', 'verify'], env);
+      expect(result.code, result.stderr).toBe(0);
+      // One entry for the user, one for the token.
+      expect(lines(result.stdout)).toEqual([
+        'Audit chain intact: 2 entries verified, 0 not sealed yet.',
+        expect.stringMatching(/^Head: position 2, hash [0-9a-f]{64}$/),
+      ]);
+      expect(result.stderr).toBe('');
+    },
+    spawnTimeout,
+  );
+
+  it(
+    'audit verify: exits 1 naming the first entry a database administrator edited',
+    async () => {
+      const database = await openCliDatabase();
+      let tamperedId = 0;
+      try {
+        expect((await migrationStatus(database)).current).toBe(true);
+        // The token the CLI printed works against the API, and the database keeps only its hash.
+        const keys = new KeyRing(Buffer.from(fs.readFileSync(keyFile, 'utf8').trim(), 'base64'));
+        const app = await buildApp({
+          config: { bodyLimit: 1_048_576, trustProxy: false, publicUrl: 'http://localhost:3000' },
+          database,
+          keys,
+          logger: pino({ level: 'silent' }),
+          webRoot: null,
+        });
+        try {
+          const me = await app.inject({
+            url: '/api/v1/auth/me',
+            headers: { authorization: `Bearer ${token}` },
+          });
+          expect(me.statusCode).toBe(200);
+          expect(me.json()).toMatchObject({
+            user: { email: adminEmail.toLowerCase(), role: 'admin' },
+            authMethod: 'token',
+          });
+        } finally {
+          await app.close();
+        }
+        const stored = await queryRows<{ row: string }>(
+          database.db,
+          sql`select t::text as row from api_tokens t`,
+        );
+        expect(stored).toHaveLength(1);
+        expect(stored[0]?.row).not.toContain(token.slice(4));
+
+        const [first] = await queryRows<{ id: number }>(
+          database.db,
+          sql`select id from audit_entries where seq = 1`,
+        );
+        if (!first) throw new Error('the chain has no first entry');
+        tamperedId = first.id;
+        await transaction(database.db, async (tx) => {
+          await tx.execute(sql`set local session_replication_role = replica`);
+          await tx.execute(sql`update audit_entries set action = 'user.read' where id = ${first.id}`);
+        });
+      } finally {
+        await database.close();
+      }
+
+      const result = await cli(['audit', 'verify'], env);
+      expect(result.code).toBe(1);
+      expect(lines(result.stdout)).toEqual([
+        `Audit chain BROKEN at entry ${tamperedId} (position 1): its content was changed after it was written.`,
+        '0 entries before it verified.',
+      ]);
+    },
+    spawnTimeout,
+  );
+});
+
+describe('custodian while another process holds the embedded database', () => {
+  it(
+    'exits 1 with one clear "in use" line, leaving the holder alone',
+    async () => {
+      const busyDir = path.join(base, 'busy');
+      const holder = await openPglite(busyDir);
+      try {
+        const result = await cli(['migrate'], {
+          DATA_DIR: busyDir,
+          CUSTODIAN_MASTER_KEY: randomBytes(32).toString('base64'),
+        });
+        expect(result.code).toBe(1);
+        expect(lines(result.stderr)).toHaveLength(1);
+        expect(result.stderr).toContain('in use');
+        expect(result.stderr).toContain(`pid ${process.pid}`);
+        expect(result.stdout).toBe('');
+        expect(fs.readFileSync(path.join(busyDir, 'custodian.lock'), 'utf8')).toBe(String(process.pid));
+        const alive = await queryRows<{ ok: number }>(holder.db, sql`select 1 as ok`);
+        expect(alive[0]?.ok).toBe(1);
+      } finally {
+        await holder.close();
+      }
+    },
+    spawnTimeout,
+  );
+});

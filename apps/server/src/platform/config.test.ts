@@ -1,0 +1,139 @@
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './config.js';
+
+/** The ConfigError loadConfig throws for `env`, or a failure when it accepts it. */
+function configErrorOf(env: NodeJS.ProcessEnv): ConfigError {
+  try {
+    loadConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) return err;
+    throw err;
+  }
+  throw new Error('loadConfig accepted the environment');
+}
+
+const key32 = randomBytes(32).toString('base64');
+
+describe('loadConfig', () => {
+  it('gives working defaults for an empty environment', () => {
+    const config = loadConfig({});
+    const dataDir = path.resolve('./data');
+    expect(config).toEqual({
+      port: 3000,
+      host: 'localhost',
+      dataDir,
+      databaseUrl: null,
+      masterKey: null,
+      keyFile: `${dataDir}-keys/master.key`,
+      publicUrl: 'http://localhost:3000',
+      trustProxy: false,
+      bodyLimit: 1_048_576,
+      logLevel: 'info',
+      smtp: null,
+    });
+  });
+
+  it('reads every variable it knows', () => {
+    const config = loadConfig({
+      PORT: '8080',
+      HOST: '0.0.0.0',
+      DATA_DIR: '/srv/custodian/data',
+      DATABASE_URL: 'postgresql://crm@db.internal:5432/crm',
+      CUSTODIAN_MASTER_KEY: key32,
+      CUSTODIAN_KEY_FILE: '/etc/custodian/master.key',
+      PUBLIC_URL: 'https://crm.example.test/',
+      TRUST_PROXY: '1',
+      BODY_LIMIT: '2048',
+      LOG_LEVEL: 'warn',
+      SMTP_HOST: 'smtp.example.test',
+      SMTP_PORT: '465',
+      SMTP_SECURE: 'true',
+      SMTP_USER: 'mailer',
+      SMTP_PASSWORD: 'mail-password',
+      MAIL_FROM: 'CRM <crm@example.test>',
+    });
+    expect(config).toEqual({
+      port: 8080,
+      host: '0.0.0.0',
+      dataDir: '/srv/custodian/data',
+      databaseUrl: 'postgresql://crm@db.internal:5432/crm',
+      masterKey: Buffer.from(key32, 'base64'),
+      keyFile: '/etc/custodian/master.key',
+      publicUrl: 'https://crm.example.test',
+      trustProxy: true,
+      bodyLimit: 2048,
+      logLevel: 'warn',
+      smtp: {
+        host: 'smtp.example.test',
+        port: 465,
+        secure: true,
+        auth: { user: 'mailer', pass: 'mail-password' },
+        from: 'CRM <crm@example.test>',
+      },
+    });
+  });
+
+  it('keeps the key file beside the data directory, never inside it', () => {
+    const config = loadConfig({ DATA_DIR: 'relative/place' });
+    expect(config.dataDir).toBe(path.resolve('relative/place'));
+    expect(config.keyFile).toBe(path.resolve('relative/place-keys/master.key'));
+    expect(config.keyFile.startsWith(`${config.dataDir}${path.sep}`)).toBe(false);
+  });
+
+  it('counts empty strings as unset', () => {
+    const config = loadConfig({
+      PORT: '',
+      HOST: '',
+      DATA_DIR: '',
+      DATABASE_URL: '',
+      CUSTODIAN_MASTER_KEY: '',
+      CUSTODIAN_KEY_FILE: '',
+      PUBLIC_URL: '',
+      TRUST_PROXY: '',
+      LOG_LEVEL: '',
+      SMTP_HOST: '',
+      SMTP_USER: '',
+      SMTP_PASSWORD: '',
+    });
+    expect(config).toEqual(loadConfig({}));
+  });
+
+  it.each([
+    ['PORT', { PORT: 'abc' }],
+    ['PORT', { PORT: '0' }],
+    ['PORT', { PORT: '65536' }],
+    ['PORT', { PORT: '80.5' }],
+    ['DATABASE_URL', { DATABASE_URL: 'mysql://x' }],
+    ['DATABASE_URL', { DATABASE_URL: 'postgres://' }],
+    ['CUSTODIAN_MASTER_KEY', { CUSTODIAN_MASTER_KEY: randomBytes(16).toString('base64') }],
+    ['CUSTODIAN_MASTER_KEY', { CUSTODIAN_MASTER_KEY: randomBytes(33).toString('base64') }],
+    ['LOG_LEVEL', { LOG_LEVEL: 'verbose' }],
+    ['TRUST_PROXY', { TRUST_PROXY: 'yes' }],
+    ['BODY_LIMIT', { BODY_LIMIT: '10' }],
+    ['PUBLIC_URL', { PUBLIC_URL: 'not a url' }],
+    ['SMTP_PORT', { SMTP_PORT: 'smtp' }],
+  ] as const)('names %s when it is invalid (%o)', (variable, env) => {
+    const err = configErrorOf(env);
+    expect(err.variable).toBe(variable);
+    expect(err.message).toMatch(new RegExp(`^Configuration error: ${variable} `));
+    expect(err.message).not.toContain('\n');
+  });
+
+  it('requires SMTP_PASSWORD when SMTP_USER is set, and names it', () => {
+    const err = configErrorOf({ SMTP_HOST: 'smtp.example.test', SMTP_USER: 'mailer' });
+    expect(err.variable).toBe('SMTP_PASSWORD');
+    expect(err.message).toContain('SMTP_USER');
+    expect(() =>
+      loadConfig({ SMTP_HOST: 'smtp.example.test', SMTP_USER: 'mailer', SMTP_PASSWORD: 'pw' }),
+    ).not.toThrow();
+  });
+
+  it('never echoes the value it refuses', () => {
+    const secret = 'hunter2-do-not-print';
+    expect(configErrorOf({ DATABASE_URL: `mysql://admin:${secret}@db` }).message).not.toContain(secret);
+    expect(configErrorOf({ CUSTODIAN_MASTER_KEY: secret }).message).not.toContain(secret);
+    expect(configErrorOf({ LOG_LEVEL: secret }).message).not.toContain(secret);
+  });
+});

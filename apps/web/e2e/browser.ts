@@ -1,0 +1,54 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { loadConfig } from '../../server/src/platform/config.js';
+import { createLogger } from '../../server/src/platform/log.js';
+import { type RunningServer, startServer } from '../../server/src/server.js';
+
+export const screenshotDir = path.resolve('screenshots');
+
+/** The real server on a fresh embedded database, serving the built web app. */
+export async function startTestServer(): Promise<{
+  server: RunningServer;
+  dataDir: string;
+  close(): Promise<void>;
+}> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'custodian-e2e-'));
+  const config = {
+    ...loadConfig({ DATA_DIR: path.join(dataDir, 'data'), LOG_LEVEL: 'warn' }),
+    port: 0,
+    host: '127.0.0.1',
+  };
+  const server = await startServer(config, createLogger('warn'));
+  return {
+    server,
+    dataDir,
+    close: async () => {
+      await server.stop();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Debian's Chromium, headless, without the background traffic this closed network refuses. */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}
+
+export async function screenshot(page: Page, name: string): Promise<void> {
+  fs.mkdirSync(screenshotDir, { recursive: true });
+  await page.screenshot({ path: path.join(screenshotDir, `${name}.png`), fullPage: true });
+}
