@@ -502,6 +502,7 @@ describe('sealing on a PostgreSQL server', () => {
           sealed: total,
           unsealed: 0,
           firstBroken: null,
+          head: { seq: String(total), hash: expect.stringMatching(/^[0-9a-f]{64}$/) },
         });
         await expectWholeChainSealedOnce(db);
       } finally {
