@@ -8,7 +8,9 @@ export type KeyPurpose =
   | 'api-token'
   | 'login-throttle'
   | 'mfa-secret'
-  | 'setup-token';
+  | 'setup-token'
+  | 'subject-key-wrap'
+  | `blind-index:${string}`;
 
 /** Keys derived from the master key with HKDF-SHA256; the master key itself is never used directly. */
 export class KeyRing {

@@ -1,0 +1,18 @@
+import { pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { bytea } from '../../platform/db/types.js';
+
+/**
+ * Data subjects: the people whose personal data Custodian holds, by a random id. Each has its own
+ * AES-256-GCM data key, stored only wrapped by a key derived from the master key. Crypto-shredding
+ * destroys the wrapped key: every ciphertext of that person, in the database, its WAL and its backups,
+ * becomes unreadable.
+ */
+export const dataSubjects = pgTable('data_subjects', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  /** The data key sealed under the master key's wrapping key; null once shredded. */
+  wrappedKey: bytea('wrapped_key'),
+  /** Which master key wraps it, so master keys can rotate. */
+  keyId: text('key_id'),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  shreddedAt: timestamp('shredded_at', { withTimezone: true }),
+});

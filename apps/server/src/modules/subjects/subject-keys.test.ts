@@ -1,0 +1,124 @@
+import { randomBytes } from 'node:crypto';
+import { sql } from 'drizzle-orm';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { KeyRing } from '../../platform/crypto/keys.js';
+import { type Database, queryRows } from '../../platform/db/database.js';
+import { createTestDatabase } from '../../test/database.js';
+import { decryptField, encryptField, SubjectKeyStore, SubjectShreddedError } from './index.js';
+
+let database: Database;
+let keys: KeyRing;
+beforeAll(async () => {
+  database = await createTestDatabase();
+  keys = new KeyRing(randomBytes(32));
+});
+afterAll(() => database.close());
+
+const location = (subjectId: string, field = 'name') => ({ subjectId, entity: 'contact', field });
+
+describe('per-person data keys', () => {
+  it('round-trips any text through the subject key (property)', async () => {
+    const store = new SubjectKeyStore(keys);
+    const id = await store.createSubject(database.db);
+    const key = await store.keyFor(database.db, id);
+    fc.assert(
+      fc.property(
+        fc.string({ unit: 'grapheme', maxLength: 200 }),
+        fc.string({ minLength: 1, maxLength: 30 }),
+        (value, field) => {
+          expect(decryptField(key, location(id, field), encryptField(key, location(id, field), value))).toBe(
+            value,
+          );
+        },
+      ),
+    );
+  });
+
+  it('detects any tampering with a ciphertext (GCM tag, property)', async () => {
+    const store = new SubjectKeyStore(keys);
+    const id = await store.createSubject(database.db);
+    const key = await store.keyFor(database.db, id);
+    fc.assert(
+      fc.property(
+        fc.string({ minLength: 1, maxLength: 100 }),
+        fc.nat(),
+        fc.integer({ min: 0, max: 7 }),
+        (value, at, bit) => {
+          const sealed = encryptField(key, location(id), value);
+          const i = at % sealed.length;
+          const tampered = Buffer.from(sealed);
+          tampered[i] = (tampered[i] ?? 0) ^ (1 << bit);
+          expect(() => decryptField(key, location(id), tampered)).toThrow();
+        },
+      ),
+    );
+  });
+
+  it('separates people and fields: another subject’s key, or another field, cannot open a value (property)', async () => {
+    const store = new SubjectKeyStore(keys);
+    const alice = await store.createSubject(database.db);
+    const bob = await store.createSubject(database.db);
+    const aliceKey = await store.keyFor(database.db, alice);
+    const bobKey = await store.keyFor(database.db, bob);
+    expect(aliceKey.equals(bobKey)).toBe(false);
+    fc.assert(
+      fc.property(fc.string({ maxLength: 100 }), (value) => {
+        const sealed = encryptField(aliceKey, location(alice), value);
+        expect(() => decryptField(bobKey, location(alice), sealed)).toThrow();
+        expect(() => decryptField(aliceKey, location(bob), sealed)).toThrow();
+        expect(() => decryptField(aliceKey, location(alice, 'email'), sealed)).toThrow();
+      }),
+    );
+  });
+
+  it('stores only the wrapped key, which another master key cannot unwrap', async () => {
+    const store = new SubjectKeyStore(keys);
+    const id = await store.createSubject(database.db);
+    const key = await store.keyFor(database.db, id);
+    const [row] = await queryRows<{ wrapped: string }>(
+      database.db,
+      sql`select encode(wrapped_key, 'hex') as wrapped from data_subjects where id = ${id}`,
+    );
+    expect(row?.wrapped).not.toContain(key.toString('hex'));
+    // A fresh store (empty cache) with the right master key unwraps the same key; another master key cannot.
+    expect((await new SubjectKeyStore(keys).keyFor(database.db, id)).equals(key)).toBe(true);
+    await expect(new SubjectKeyStore(new KeyRing(randomBytes(32))).keyFor(database.db, id)).rejects.toThrow();
+  });
+
+  it('crypto-shreds: after shredding, the key is gone and a copied ciphertext (a backup) stays unreadable', async () => {
+    const store = new SubjectKeyStore(keys);
+    const id = await store.createSubject(database.db);
+    const backup = encryptField(await store.keyFor(database.db, id), location(id), 'Jane Doe');
+    await store.shred(database.db, id);
+    await store.shred(database.db, id); // idempotent
+    await expect(store.keyFor(database.db, id)).rejects.toBeInstanceOf(SubjectShreddedError);
+    await expect(new SubjectKeyStore(keys).keyFor(database.db, id)).rejects.toBeInstanceOf(
+      SubjectShreddedError,
+    );
+    const [row] = await queryRows<{ wrapped: string | null; shredded: boolean }>(
+      database.db,
+      sql`select wrapped_key::text as wrapped, shredded_at is not null as shredded from data_subjects where id = ${id}`,
+    );
+    expect(row).toEqual({ wrapped: null, shredded: true });
+    // No key anywhere can open the backup's ciphertext except the destroyed one.
+    expect(() => decryptField(randomBytes(32), location(id), backup)).toThrow();
+  });
+
+  it('answers not found for an unknown subject', async () => {
+    await expect(
+      new SubjectKeyStore(keys).keyFor(database.db, '00000000-0000-4000-8000-000000000000'),
+    ).rejects.toMatchObject({
+      code: 'not_found',
+    });
+  });
+
+  it('keeps the cache of unwrapped keys within its bound, dropping the least recently used', async () => {
+    const store = new SubjectKeyStore(keys, { maxEntries: 3 });
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i++) ids.push(await store.createSubject(database.db));
+    expect(store.cachedCount).toBe(3);
+    for (const id of ids) await store.keyFor(database.db, id);
+    expect(store.cachedCount).toBe(3);
+  });
+});

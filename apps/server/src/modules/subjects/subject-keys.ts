@@ -1,0 +1,108 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { and, eq, isNull } from 'drizzle-orm';
+import { open, seal } from '../../platform/crypto/cipher.js';
+import type { KeyRing } from '../../platform/crypto/keys.js';
+import type { Executor } from '../../platform/db/database.js';
+import { AppError } from '../../platform/http/errors.js';
+import { dataSubjects } from './schema.js';
+
+const wrapContext = (subjectId: string) => `subject-key:${subjectId}`;
+
+export class SubjectShreddedError extends AppError {
+  constructor() {
+    super('not_found', 'The person’s data was erased');
+  }
+}
+
+/**
+ * Creates, unwraps and destroys per-person data keys. Unwrapped keys are cached in process, bounded in
+ * count (least recently used out) and in age, so a key shredded by another server stops being usable
+ * here within `maxAgeMs` even before the rows go.
+ */
+export class SubjectKeyStore {
+  private readonly cache = new Map<string, { key: Buffer; at: number }>();
+  readonly maxEntries: number;
+  private readonly maxAgeMs: number;
+
+  constructor(
+    private readonly keys: KeyRing,
+    options: { maxEntries?: number; maxAgeMs?: number } = {},
+  ) {
+    this.maxEntries = options.maxEntries ?? 10_000;
+    this.maxAgeMs = options.maxAgeMs ?? 300_000;
+  }
+
+  get cachedCount(): number {
+    return this.cache.size;
+  }
+
+  /** A new data subject with a fresh random data key; returns its id. */
+  async createSubject(ex: Executor): Promise<string> {
+    const id = randomUUID();
+    const dataKey = randomBytes(32);
+    await ex
+      .insert(dataSubjects)
+      .values({ id, wrappedKey: this.wrap(id, dataKey), keyId: this.keys.masterKeyId });
+    this.remember(id, dataKey);
+    return id;
+  }
+
+  /** The subject's data key. Throws not_found for an unknown or shredded subject. */
+  async keyFor(ex: Executor, subjectId: string): Promise<Buffer> {
+    const hit = this.cache.get(subjectId);
+    if (hit && Date.now() - hit.at < this.maxAgeMs) {
+      this.cache.delete(subjectId); // re-insert: most recently used last
+      this.cache.set(subjectId, hit);
+      return hit.key;
+    }
+    this.cache.delete(subjectId);
+    const [row] = await ex.select().from(dataSubjects).where(eq(dataSubjects.id, subjectId));
+    if (!row) throw new AppError('not_found', 'The person does not exist');
+    if (!row.wrappedKey) throw new SubjectShreddedError();
+    if (row.keyId !== this.keys.masterKeyId) {
+      throw new Error('The subject key is wrapped under a master key that is not loaded');
+    }
+    const dataKey = open(this.keys.key('subject-key-wrap'), row.wrappedKey, wrapContext(subjectId));
+    this.remember(subjectId, dataKey);
+    return dataKey;
+  }
+
+  /** Crypto-shredding: destroys the subject's data key. Irreversible; idempotent. */
+  async shred(ex: Executor, subjectId: string): Promise<void> {
+    this.cache.delete(subjectId);
+    await ex
+      .update(dataSubjects)
+      .set({ wrappedKey: null, keyId: null, shreddedAt: new Date() })
+      .where(and(eq(dataSubjects.id, subjectId), isNull(dataSubjects.shreddedAt)));
+  }
+
+  private wrap(subjectId: string, dataKey: Buffer): Buffer {
+    return seal(this.keys.key('subject-key-wrap'), dataKey, wrapContext(subjectId));
+  }
+
+  private remember(subjectId: string, key: Buffer): void {
+    this.cache.set(subjectId, { key, at: Date.now() });
+    while (this.cache.size > this.maxEntries) {
+      const oldest = this.cache.keys().next().value;
+      if (oldest === undefined) break;
+      this.cache.delete(oldest);
+    }
+  }
+}
+
+/** Where a personal value lives: bound into its ciphertext, so a value moved elsewhere fails to open. */
+export interface FieldLocation {
+  subjectId: string;
+  entity: string;
+  field: string;
+}
+
+const fieldContext = (l: FieldLocation) => `field:${l.entity}.${l.field}:${l.subjectId}`;
+
+export function encryptField(dataKey: Buffer, location: FieldLocation, value: string): Buffer {
+  return seal(dataKey, Buffer.from(value, 'utf8'), fieldContext(location));
+}
+
+export function decryptField(dataKey: Buffer, location: FieldLocation, sealed: Buffer): string {
+  return open(dataKey, sealed, fieldContext(location)).toString('utf8');
+}
