@@ -9,7 +9,7 @@ import { KeyRing } from './platform/crypto/keys.js';
 import { type Database, openPglite, openPostgres } from './platform/db/database.js';
 import { migrateDatabase } from './platform/db/migrate.js';
 import { createLogger } from './platform/log.js';
-import { loadOrCreateMasterKey } from './platform/master-key.js';
+import { loadOrCreateMasterKey, loadRetiredKeys } from './platform/master-key.js';
 
 export async function openConfiguredDatabase(config: Config): Promise<Database> {
   return config.databaseUrl ? openPostgres(config.databaseUrl) : openPglite(config.dataDir);
@@ -30,7 +30,10 @@ export async function startServer(
   const database = await openConfiguredDatabase(config);
   let keys: KeyRing;
   try {
-    keys = new KeyRing(loadOrCreateMasterKey(config, (line) => logger.warn(line)).key);
+    keys = new KeyRing(
+      loadOrCreateMasterKey(config, (line) => logger.warn(line)).key,
+      loadRetiredKeys(config),
+    );
     await migrateDatabase(database);
   } catch (err) {
     await database.close();

@@ -127,6 +127,8 @@ describe('custodian --help', () => {
         ['token', 'create'],
         ['audit'],
         ['audit', 'verify'],
+        ['keys'],
+        ['keys', 'rotate'],
       ];
       const results: CliResult[] = [];
       for (let i = 0; i < commands.length; i += 3) {
@@ -341,6 +343,37 @@ describe('custodian commands on one installation', () => {
         `Audit chain BROKEN at entry ${tamperedId} (position 1): its content was changed after it was written.`,
         '0 entries before it verified.',
       ]);
+    },
+    spawnTimeout,
+  );
+
+  it(
+    'keys rotate: replaces the master key, retires the old one beside it, and old entries still verify',
+    async () => {
+      const oldKey = fs.readFileSync(keyFile, 'utf8');
+      const oldId = new KeyRing(Buffer.from(oldKey.trim(), 'base64')).masterKeyId;
+      const result = await cli(['keys', 'rotate'], env);
+      expect(result.code, result.stderr).toBe(0);
+      expect(result.stdout).toMatch(
+        new RegExp(`^Master key rotated: ${oldId} -> [0-9a-f]{16}; 0 data keys re-wrapped\\.\n$`),
+      );
+      expect(fs.readFileSync(keyFile, 'utf8')).not.toBe(oldKey);
+      expect(fs.readFileSync(path.join(path.dirname(keyFile), 'retired', `${oldId}.key`), 'utf8')).toBe(
+        oldKey,
+      );
+      expect(fs.existsSync(`${keyFile}.next`)).toBe(false);
+      // Entries signed under the retired key are still checked by their MAC: the edited one is still named
+      // for its edit, not for an unknown key.
+      const verify = await cli(['audit', 'verify'], env);
+      expect(verify.code).toBe(1);
+      expect(verify.stdout).toContain('(position 1): its content was changed after it was written.');
+      // With the key in the environment, rotation refuses rather than rewrite a file that is not used.
+      const fromEnv = await cli(['keys', 'rotate'], {
+        ...env,
+        CUSTODIAN_MASTER_KEY: randomBytes(32).toString('base64'),
+      });
+      expect(fromEnv.code).toBe(1);
+      expect(lines(fromEnv.stderr)).toHaveLength(1);
     },
     spawnTimeout,
   );

@@ -1,7 +1,8 @@
 import { createInterface } from 'node:readline';
 import { Writable } from 'node:stream';
 import { type CreateUserInput, createUserBody, type Permission, type Role } from '@custodian/contracts';
-import { sealAll, verifyAuditChain } from '../modules/audit/index.js';
+import { recordAudit, sealAll, verifyAuditChain } from '../modules/audit/index.js';
+import { rewrapSubjectKeys } from '../modules/subjects/index.js';
 import { createApiToken } from '../modules/tokens/index.js';
 import { createUser, findUserByEmail } from '../modules/users/index.js';
 import { permissionsOf, systemContext } from '../platform/access.js';
@@ -12,7 +13,13 @@ import { DataDirInUseError } from '../platform/db/lock.js';
 import { migrateDatabase } from '../platform/db/migrate.js';
 import { AppError } from '../platform/http/errors.js';
 import { createLogger } from '../platform/log.js';
-import { loadExistingMasterKey, loadOrCreateMasterKey } from '../platform/master-key.js';
+import {
+  completeMasterKeyRotation,
+  loadExistingMasterKey,
+  loadOrCreateMasterKey,
+  loadRetiredKeys,
+  prepareNextMasterKey,
+} from '../platform/master-key.js';
 import { openConfiguredDatabase, startServer } from '../server.js';
 
 /** A failure the user can act on: printed as one line, exit code 1. */
@@ -55,7 +62,7 @@ async function withDatabase<T>(
     if (!key)
       throw new CliError(`No master key: set CUSTODIAN_MASTER_KEY or provide the key file ${config.keyFile}`);
     await migrateDatabase(database);
-    return await work(database, new KeyRing(key));
+    return await work(database, new KeyRing(key, loadRetiredKeys(config)));
   } finally {
     await database.close();
   }
@@ -180,5 +187,36 @@ export const runAuditVerify = () =>
       );
       say(`${status.sealed} entries before it verified.`);
       return 1;
+    });
+  });
+
+export const runKeysRotate = () =>
+  run(async () => {
+    const config = loadConfig();
+    if (config.masterKey) {
+      throw new CliError(
+        'The master key comes from CUSTODIAN_MASTER_KEY: rotate with a key file (CUSTODIAN_KEY_FILE), or move your key into one first',
+      );
+    }
+    return withDatabase(config, 'existing', async (database, currentRing) => {
+      const current = loadExistingMasterKey(config);
+      if (!current) throw new CliError(`No master key file at ${config.keyFile}`);
+      const next = prepareNextMasterKey(config);
+      const ring = new KeyRing(next, [current, ...loadRetiredKeys(config)]);
+      const rewrapped = await rewrapSubjectKeys(database.db, ring);
+      completeMasterKeyRotation(config, current, currentRing.masterKeyId);
+      await recordAudit(database.db, ring, systemContext('cli'), {
+        action: 'keys.rotate',
+        entityType: 'master_key',
+        entityId: ring.masterKeyId,
+      });
+      say(
+        `Master key rotated: ${currentRing.masterKeyId} -> ${ring.masterKeyId}; ${rewrapped} data keys re-wrapped.`,
+      );
+      warn(
+        `The old key is kept in ${config.keyFile.replace(/[^/]+$/, '')}retired/ to verify older audit entries.`,
+      );
+      warn('Back up the new key file now, apart from the data.');
+      return 0;
     });
   });

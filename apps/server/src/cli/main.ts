@@ -1,6 +1,13 @@
 import { permissions, roles } from '@custodian/contracts';
 import { Command, InvalidArgumentError } from 'commander';
-import { runAuditVerify, runMigrate, runServe, runTokenCreate, runUserCreate } from './commands.js';
+import {
+  runAuditVerify,
+  runKeysRotate,
+  runMigrate,
+  runServe,
+  runTokenCreate,
+  runUserCreate,
+} from './commands.js';
 
 const program = new Command()
   .name('custodian')
@@ -57,6 +64,14 @@ token
   )
   .option('--days <days>', 'days until it expires (default 90, at most 730)', positiveInt, 90)
   .action(runTokenCreate);
+
+const keys = program.command('keys').description('The master key');
+keys
+  .command('rotate')
+  .description(
+    'Generate a new master key, re-wrap every per-person data key under it (the data itself is not touched), and retire the old key beside the key file. Resumable if interrupted.',
+  )
+  .action(runKeysRotate);
 
 const audit = program.command('audit').description('The audit trail');
 audit

@@ -44,3 +44,40 @@ function readKeyFile(file: string): Buffer {
   if (key.length !== 32) throw new Error(`The key file ${file} does not hold a 32-byte base64 key`);
   return key;
 }
+
+const retiredDir = (config: Config) => path.join(path.dirname(config.keyFile), 'retired');
+const nextKeyFile = (config: Config) => `${config.keyFile}.next`;
+
+/**
+ * Master keys that were current before a rotation (kept in `retired/` beside the key file), plus the
+ * next key of a rotation that was interrupted. They verify old audit entries and unwrap data keys
+ * not yet re-wrapped; nothing new is written under them.
+ */
+export function loadRetiredKeys(config: Config): Buffer[] {
+  const keys: Buffer[] = [];
+  const dir = retiredDir(config);
+  if (fs.existsSync(dir)) {
+    for (const name of fs.readdirSync(dir).sort())
+      if (name.endsWith('.key')) keys.push(readKeyFile(path.join(dir, name)));
+  }
+  if (fs.existsSync(nextKeyFile(config))) keys.push(readKeyFile(nextKeyFile(config)));
+  return keys;
+}
+
+/** Step 1 of a rotation: the new key, written beside the current one (or the one an interrupted rotation left). */
+export function prepareNextMasterKey(config: Config): Buffer {
+  const file = nextKeyFile(config);
+  if (fs.existsSync(file)) return readKeyFile(file);
+  const key = randomBytes(32);
+  fs.writeFileSync(file, `${key.toString('base64')}\n`, { mode: 0o600, flag: 'wx' });
+  return key;
+}
+
+/** Last step of a rotation: the current key moves to `retired/<id>.key`, the new one becomes current. */
+export function completeMasterKeyRotation(config: Config, current: Buffer, currentId: string): void {
+  fs.mkdirSync(retiredDir(config), { recursive: true, mode: 0o700 });
+  fs.writeFileSync(path.join(retiredDir(config), `${currentId}.key`), `${current.toString('base64')}\n`, {
+    mode: 0o600,
+  });
+  fs.renameSync(nextKeyFile(config), config.keyFile);
+}

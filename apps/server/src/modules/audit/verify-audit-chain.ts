@@ -66,8 +66,9 @@ export async function verifyAuditChain(ex: Executor, keys: KeyRing): Promise<Cha
 }
 
 function macProblem(entry: Entry, keys: KeyRing): string | null {
-  if (entry.keyId !== keys.masterKeyId) return 'was signed under a master key that is not loaded';
-  const expected = keys.mac('audit-entry-mac', canonicalContent(entry));
+  const signer = keys.ring(entry.keyId);
+  if (!signer) return 'was signed under a master key that is not loaded';
+  const expected = signer.mac('audit-entry-mac', canonicalContent(entry));
   return constantTimeEqual(expected, entry.mac) ? null : 'its content was changed after it was written';
 }
 

@@ -1,5 +1,5 @@
 import type { EndpointContract, Permission, Role } from '@custodian/contracts';
-import { and, eq, gt, isNull } from 'drizzle-orm';
+import { and, eq, gt, inArray, isNull } from 'drizzle-orm';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { permissionsOf, type RequestContext } from '../../platform/access.js';
 import { constantTimeEqual, type KeyRing } from '../../platform/crypto/keys.js';
@@ -32,7 +32,11 @@ export function createAuthenticator(deps: { db: Db; keys: KeyRing }): Authentica
       .innerJoin(users, eq(users.id, apiTokens.userId))
       .where(
         and(
-          eq(apiTokens.tokenHash, keys.mac('api-token', match[1]!)),
+          // Hashes under retired master keys too: a key rotation must not revoke every token.
+          inArray(
+            apiTokens.tokenHash,
+            keys.all().map((ring) => ring.mac('api-token', match[1]!)),
+          ),
           isNull(apiTokens.revokedAt),
           gt(apiTokens.expiresAt, now),
           eq(users.status, 'active'),
@@ -92,15 +96,23 @@ export function createAuthenticator(deps: { db: Db; keys: KeyRing }): Authentica
       const token = request.cookies[sessionCookie];
       if (!token) return anonymous;
       const now = new Date();
-      const found = await findLiveSession(db, keys.mac('session-token', token), now);
+      const found = await findLiveSession(
+        db,
+        keys.all().map((ring) => ring.mac('session-token', token)),
+        now,
+      );
       if (!found) {
         clearSessionCookies(reply);
         return anonymous;
       }
       if (!safeMethods.has(request.method)) {
         const sent = request.headers[csrfHeader];
-        const expected = csrfTokenFor(keys, token);
-        if (typeof sent !== 'string' || !constantTimeEqual(Buffer.from(sent), Buffer.from(expected))) {
+        const matches =
+          typeof sent === 'string' &&
+          keys
+            .all()
+            .some((ring) => constantTimeEqual(Buffer.from(sent), Buffer.from(csrfTokenFor(ring, token))));
+        if (!matches) {
           if (options.publicEndpoint) return anonymous;
           throw new AppError('csrf_failed', 'Send the X-CSRF-Token header with the token from sign-in');
         }

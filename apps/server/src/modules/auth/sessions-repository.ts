@@ -1,4 +1,4 @@
-import { and, eq, gt, lt, or } from 'drizzle-orm';
+import { and, eq, gt, inArray, lt, or } from 'drizzle-orm';
 import type { Executor } from '../../platform/db/database.js';
 import { users } from '../users/index.js';
 import { sessions } from './schema.js';
@@ -21,14 +21,15 @@ export async function insertSession(ex: Executor, values: { tokenHash: Buffer; u
 }
 
 /** A live session (not expired, not idle too long) of an active user, with that user. */
-export async function findLiveSession(ex: Executor, tokenHash: Buffer, now: Date) {
+/** `tokenHashes`: the token hashed under the current and any retired master key. */
+export async function findLiveSession(ex: Executor, tokenHashes: Buffer[], now: Date) {
   const [row] = await ex
     .select({ session: sessions, user: users })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
     .where(
       and(
-        eq(sessions.tokenHash, tokenHash),
+        inArray(sessions.tokenHash, tokenHashes),
         gt(sessions.expiresAt, now),
         gt(sessions.lastSeenAt, new Date(now.getTime() - sessionIdleMs)),
         eq(users.status, 'active'),

@@ -1,3 +1,4 @@
+export { rewrapSubjectKeys } from './rewrap-subject-keys.js';
 export { dataSubjects } from './schema.js';
 export {
   decryptField,

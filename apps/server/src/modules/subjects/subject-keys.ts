@@ -59,10 +59,9 @@ export class SubjectKeyStore {
     const [row] = await ex.select().from(dataSubjects).where(eq(dataSubjects.id, subjectId));
     if (!row) throw new AppError('not_found', 'The person does not exist');
     if (!row.wrappedKey) throw new SubjectShreddedError();
-    if (row.keyId !== this.keys.masterKeyId) {
-      throw new Error('The subject key is wrapped under a master key that is not loaded');
-    }
-    const dataKey = open(this.keys.key('subject-key-wrap'), row.wrappedKey, wrapContext(subjectId));
+    const wrapper = row.keyId ? this.keys.ring(row.keyId) : null;
+    if (!wrapper) throw new Error('The subject key is wrapped under a master key that is not loaded');
+    const dataKey = open(wrapper.key('subject-key-wrap'), row.wrappedKey, wrapContext(subjectId));
     this.remember(subjectId, dataKey);
     return dataKey;
   }

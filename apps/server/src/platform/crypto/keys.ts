@@ -17,9 +17,32 @@ export class KeyRing {
   readonly masterKeyId: string;
   private readonly derived = new Map<KeyPurpose, Buffer>();
 
-  constructor(private readonly masterKey: Buffer) {
+  private readonly others = new Map<string, KeyRing>();
+
+  /**
+   * `masterKey` is the current key: everything new is wrapped or signed under it. `retired` keys were
+   * current before a rotation; they stay readable so older audit entries verify and re-wrapping can resume.
+   */
+  constructor(
+    private readonly masterKey: Buffer,
+    retired: readonly Buffer[] = [],
+  ) {
     if (masterKey.length !== 32) throw new Error('The master key must be 32 bytes');
     this.masterKeyId = createHash('sha256').update(this.derive('key-id')).digest('hex').slice(0, 16);
+    for (const key of retired) {
+      const ring = new KeyRing(key);
+      if (ring.masterKeyId !== this.masterKeyId) this.others.set(ring.masterKeyId, ring);
+    }
+  }
+
+  /** The current ring first, then the retired ones: for secrets hashed before a rotation. */
+  all(): KeyRing[] {
+    return [this, ...this.others.values()];
+  }
+
+  /** The ring of the master key with this id (the current one or a retired one), or null if not loaded. */
+  ring(masterKeyId: string): KeyRing | null {
+    return masterKeyId === this.masterKeyId ? this : (this.others.get(masterKeyId) ?? null);
   }
 
   key(purpose: KeyPurpose): Buffer {
