@@ -6,12 +6,11 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'drizzle-orm';
 import pg from 'pg';
-import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp } from '../app.js';
 import { KeyRing } from '../platform/crypto/keys.js';
 import { type Database, openPglite, openPostgres, queryRows, transaction } from '../platform/db/database.js';
 import { migrationStatus } from '../platform/db/migrate.js';
+import { buildTestApp } from '../test/context.js';
 import { engine } from '../test/database.js';
 import { databaseUrlFor } from '../test/global-setup.js';
 
@@ -296,13 +295,7 @@ describe('custodian commands on one installation', () => {
         expect((await migrationStatus(database)).current).toBe(true);
         // The token the CLI printed works against the API, and the database keeps only its hash.
         const keys = new KeyRing(Buffer.from(fs.readFileSync(keyFile, 'utf8').trim(), 'base64'));
-        const app = await buildApp({
-          config: { bodyLimit: 1_048_576, trustProxy: false, publicUrl: 'http://localhost:3000' },
-          database,
-          keys,
-          logger: pino({ level: 'silent' }),
-          webRoot: null,
-        });
+        const app = await buildTestApp(database, keys);
         try {
           const me = await app.inject({
             url: '/api/v1/auth/me',

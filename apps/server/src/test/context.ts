@@ -2,7 +2,7 @@ import { randomBytes, randomInt } from 'node:crypto';
 import type { Role } from '@custodian/contracts';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { generate } from 'otplib';
-import type pino from 'pino';
+import pino from 'pino';
 import { buildApp } from '../app.js';
 import { createUser } from '../modules/users/index.js';
 import { systemContext } from '../platform/access.js';
@@ -53,6 +53,21 @@ export function totpNow(secret: string, offsetSeconds = 0): Promise<string> {
   return generate({ secret, epoch: Math.floor(Date.now() / 1000) + offsetSeconds });
 }
 
+/** The API (no web app) on a given database and key ring, logging nowhere unless given a logger. */
+export function buildTestApp(
+  database: Database,
+  keys: KeyRing,
+  logger: pino.Logger = pino({ level: 'silent' }),
+): Promise<FastifyInstance> {
+  return buildApp({
+    config: { bodyLimit: 1_048_576, trustProxy: false, publicUrl: 'http://localhost:3000' },
+    database,
+    keys,
+    logger,
+    webRoot: null,
+  });
+}
+
 /** A server on a fresh database copy, with a log captured in memory so tests can check what it wrote. */
 export async function createTestContext(
   options: { extend?: (app: FastifyInstance) => void } = {},
@@ -63,13 +78,7 @@ export async function createTestContext(
   const logger = createLogger('info', {
     write: (line: string) => void logLines.push(line),
   } as pino.DestinationStream);
-  const app = await buildApp({
-    config: { bodyLimit: 1_048_576, trustProxy: false, publicUrl: 'http://localhost:3000' },
-    database,
-    keys,
-    logger,
-    webRoot: null,
-  });
+  const app = await buildTestApp(database, keys, logger);
   options.extend?.(app);
   await app.ready();
 

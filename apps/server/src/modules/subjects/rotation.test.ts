@@ -1,12 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
-import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp } from '../../app.js';
 import { systemContext } from '../../platform/access.js';
 import { KeyRing } from '../../platform/crypto/keys.js';
 import { type Database, queryRows } from '../../platform/db/database.js';
+import { buildTestApp } from '../../test/context.js';
 import { createTestDatabase } from '../../test/database.js';
 import { sealAll, verifyAuditChain } from '../audit/index.js';
 import { createUser } from '../users/index.js';
@@ -28,13 +27,7 @@ afterAll(async () => {
 });
 
 async function appWith(keys: KeyRing): Promise<FastifyInstance> {
-  const app = await buildApp({
-    config: { bodyLimit: 1_048_576, trustProxy: false, publicUrl: 'http://localhost:3000' },
-    database,
-    keys,
-    logger: pino({ level: 'silent' }),
-    webRoot: null,
-  });
+  const app = await buildTestApp(database, keys);
   apps.push(app);
   return app;
 }
