@@ -22,6 +22,7 @@ import type { KeyRing } from './platform/crypto/keys.js';
 import type { Database } from './platform/db/database.js';
 import { AppError } from './platform/http/errors.js';
 import { handleError, problemOf, sendProblem } from './platform/http/problem.js';
+import { assertStorableText } from './platform/http/text-safety.js';
 import { urlForLog } from './platform/log.js';
 
 export interface AppDeps {
@@ -56,6 +57,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
+  });
+  app.addHook('preValidation', async (request) => {
+    assertStorableText('params', request.params);
+    assertStorableText('querystring', request.query);
+    assertStorableText('body', request.body);
   });
   // One line per request: method, path with query values removed, status, time. Never bodies.
   app.addHook('onResponse', async (request, reply) => {

@@ -61,6 +61,11 @@ export function safeErrorSerializer(err: unknown): Record<string, unknown> {
     statusCode: typeof withCodes.statusCode === 'number' ? withCodes.statusCode : undefined,
     causeCode: typeof cause?.code === 'string' ? cause.code : undefined,
     constraint: typeof cause?.constraint === 'string' ? cause.constraint : undefined,
-    stack: err.stack?.split('\n').slice(1, 12).join('\n'),
+    // Only the frames: a message can span lines (Drizzle appends the query and its parameters).
+    stack: err.stack
+      ?.split('\n')
+      .filter((line) => /^\s+at /.test(line))
+      .slice(0, 12)
+      .join('\n'),
   };
 }

@@ -70,7 +70,7 @@ export function buildTestApp(
 
 /** A server on a fresh database copy, with a log captured in memory so tests can check what it wrote. */
 export async function createTestContext(
-  options: { extend?: (app: FastifyInstance) => void } = {},
+  options: { extend?: (app: FastifyInstance, database: Database) => void } = {},
 ): Promise<TestContext> {
   const database = await createTestDatabase();
   const keys = new KeyRing(randomBytes(32));
@@ -79,7 +79,7 @@ export async function createTestContext(
     write: (line: string) => void logLines.push(line),
   } as pino.DestinationStream);
   const app = await buildTestApp(database, keys, logger);
-  options.extend?.(app);
+  options.extend?.(app, database);
   await app.ready();
 
   const ctx: TestContext = {

@@ -22,3 +22,9 @@ export function isUniqueViolation(err: unknown, constraint?: string): boolean {
 export function isForeignKeyViolation(err: unknown): boolean {
   return pgError(err)?.code === '23503';
 }
+
+/** The database refused a value as text it cannot hold: 22021 invalid byte sequence (e.g. NUL), 22P05 untranslatable. */
+export function isDatabaseInputError(err: unknown): boolean {
+  const code = pgError(err)?.code;
+  return code === '22021' || code === '22P05';
+}

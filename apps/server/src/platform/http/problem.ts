@@ -1,6 +1,7 @@
 import type { ErrorCode, FieldIssue, Problem } from '@custodian/contracts';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
+import { isDatabaseInputError } from '../db/errors.js';
 import { AppError, statusOf, titleOf } from './errors.js';
 
 export function problemOf(
@@ -66,6 +67,13 @@ export function handleError(
   if (isResponseSerializationError(error)) {
     request.log.error({ err: error }, 'response did not match its contract');
     return sendProblem(reply, problemOf('internal', 'Something went wrong on our side', requestId));
+  }
+  if (isDatabaseInputError(error)) {
+    // Values the database cannot store (a NUL byte, an invalid byte sequence) are the caller's fault.
+    return sendProblem(
+      reply,
+      problemOf('bad_request', 'The request contains characters that cannot be stored', requestId),
+    );
   }
   const fastifyError = error as FastifyError;
   const known = fastifyError.code ? fastifyErrors[fastifyError.code] : undefined;
