@@ -10,14 +10,18 @@ import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
+import { catalogRoutes } from './catalog/index.js';
 import { auditRoutes } from './modules/audit/index.js';
 import { authRoutes, createAuthenticator } from './modules/auth/index.js';
+import { contactRoutes } from './modules/contacts/index.js';
 import { healthRoutes } from './modules/health/index.js';
 import { setupRoutes } from './modules/setup/index.js';
+import { subjectKeysFor } from './modules/subjects/index.js';
 import { tokenRoutes } from './modules/tokens/index.js';
 import { userRoutes } from './modules/users/index.js';
 import type { RequestContext } from './platform/access.js';
 import type { Config } from './platform/config.js';
+import { indexerFor } from './platform/crypto/blind-index.js';
 import type { KeyRing } from './platform/crypto/keys.js';
 import type { Database } from './platform/db/database.js';
 import { AppError } from './platform/http/errors.js';
@@ -125,12 +129,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   await app.register(async (api) => {
     const routeDeps = { db, keys };
+    const crmDeps = { ...routeDeps, subjects: subjectKeysFor(keys), indexer: indexerFor(keys) };
     healthRoutes(api, { database });
     setupRoutes(api, routeDeps);
     authRoutes(api, routeDeps);
     userRoutes(api, routeDeps);
     tokenRoutes(api, routeDeps);
     auditRoutes(api, routeDeps);
+    catalogRoutes(api);
+    contactRoutes(api, crmDeps);
     api.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   });
 

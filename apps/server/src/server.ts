@@ -4,6 +4,7 @@ import { buildApp } from './app.js';
 import { startAuditSealer } from './modules/audit/index.js';
 import { deleteExpiredSessions } from './modules/auth/index.js';
 import { isSetupRequired, setupToken } from './modules/setup/index.js';
+import { sealLegacyUserFields } from './modules/users/index.js';
 import type { Config } from './platform/config.js';
 import { KeyRing } from './platform/crypto/keys.js';
 import { type Database, openPglite, openPostgres } from './platform/db/database.js';
@@ -35,6 +36,7 @@ export async function startServer(
       loadRetiredKeys(config),
     );
     await migrateDatabase(database);
+    await sealLegacyUserFields(database.db, keys);
   } catch (err) {
     await database.close();
     throw err;

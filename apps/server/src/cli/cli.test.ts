@@ -348,7 +348,8 @@ describe('custodian commands on one installation', () => {
       const result = await cli(['keys', 'rotate'], env);
       expect(result.code, result.stderr).toBe(0);
       expect(result.stdout).toMatch(
-        new RegExp(`^Master key rotated: ${oldId} -> [0-9a-f]{16}; 0 data keys re-wrapped\\.\n$`),
+        // The one staff member created above is a data subject: their key is re-wrapped.
+        new RegExp(`^Master key rotated: ${oldId} -> [0-9a-f]{16}; 1 data keys re-wrapped\\.\n$`),
       );
       expect(fs.readFileSync(keyFile, 'utf8')).not.toBe(oldKey);
       expect(fs.readFileSync(path.join(path.dirname(keyFile), 'retired', `${oldId}.key`), 'utf8')).toBe(

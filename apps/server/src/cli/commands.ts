@@ -4,7 +4,7 @@ import { type CreateUserInput, createUserBody, type Permission, type Role } from
 import { recordAudit, sealAll, verifyAuditChain } from '../modules/audit/index.js';
 import { rewrapSubjectKeys } from '../modules/subjects/index.js';
 import { createApiToken } from '../modules/tokens/index.js';
-import { createUser, findUserByEmail } from '../modules/users/index.js';
+import { createUser, findUserByEmail, sealLegacyUserFields } from '../modules/users/index.js';
 import { permissionsOf, systemContext } from '../platform/access.js';
 import { type Config, ConfigError, loadConfig } from '../platform/config.js';
 import { KeyRing } from '../platform/crypto/keys.js';
@@ -62,7 +62,9 @@ async function withDatabase<T>(
     if (!key)
       throw new CliError(`No master key: set CUSTODIAN_MASTER_KEY or provide the key file ${config.keyFile}`);
     await migrateDatabase(database);
-    return await work(database, new KeyRing(key, loadRetiredKeys(config)));
+    const keys = new KeyRing(key, loadRetiredKeys(config));
+    await sealLegacyUserFields(database.db, keys);
+    return await work(database, keys);
   } finally {
     await database.close();
   }
@@ -152,7 +154,7 @@ export const runTokenCreate = (options: { email: string; name: string; scopes?: 
   run(async () => {
     const config = loadConfig();
     await withDatabase(config, 'existing', async (database, keys) => {
-      const owner = await findUserByEmail(database.db, options.email);
+      const owner = await findUserByEmail(database.db, keys, options.email);
       if (owner?.status !== 'active') throw new CliError('No active user has that e-mail address');
       const scopes = (options.scopes ?? [...permissionsOf(owner.role as Role)]) as Permission[];
       const { token, secret } = await createApiToken({

@@ -1,15 +1,88 @@
-import type { Permission, Role } from '@custodian/contracts';
+import type { Permission, Purpose, Role } from '@custodian/contracts';
 import { AppError } from './http/errors.js';
 
 /** Permissions as data: what each role may do. Use cases check these; routes check them too, earlier. */
+const everyone = ['roles:read', 'catalog:read'] as const;
 export const rolePermissions = {
-  admin: ['users:read', 'users:manage', 'tokens:own', 'tokens:all', 'audit:read', 'roles:read'],
-  dpo: ['users:read', 'tokens:own', 'audit:read', 'roles:read'],
-  sales: ['tokens:own', 'roles:read'],
-  marketing: ['tokens:own', 'roles:read'],
-  support: ['tokens:own', 'roles:read'],
-  readonly: ['roles:read'],
+  admin: [
+    ...everyone,
+    'users:read',
+    'users:manage',
+    'tokens:own',
+    'tokens:all',
+    'audit:read',
+    'contacts:read',
+    'contacts:write',
+    'contacts:delete',
+    'reveal:identity',
+    'reveal:contact',
+    'reveal:location',
+    'reveal:online_identifier',
+    'reveal:financial',
+    'reveal:professional',
+    'reveal:behavioural',
+  ],
+  // The privacy officer answers access requests: every category, special ones included.
+  dpo: [
+    ...everyone,
+    'users:read',
+    'tokens:own',
+    'audit:read',
+    'contacts:read',
+    'contacts:write',
+    'contacts:delete',
+    'reveal:identity',
+    'reveal:contact',
+    'reveal:location',
+    'reveal:online_identifier',
+    'reveal:financial',
+    'reveal:professional',
+    'reveal:behavioural',
+    'reveal:special',
+    'reveal:children',
+  ],
+  sales: [
+    ...everyone,
+    'tokens:own',
+    'contacts:read',
+    'contacts:write',
+    'reveal:identity',
+    'reveal:contact',
+    'reveal:location',
+    'reveal:professional',
+  ],
+  marketing: [
+    ...everyone,
+    'tokens:own',
+    'contacts:read',
+    'contacts:write',
+    'reveal:identity',
+    'reveal:contact',
+    'reveal:professional',
+    'reveal:behavioural',
+  ],
+  support: [
+    ...everyone,
+    'tokens:own',
+    'contacts:read',
+    'contacts:write',
+    'reveal:identity',
+    'reveal:contact',
+    'reveal:location',
+  ],
+  // Sees who is in the CRM, but no way to reach them.
+  readonly: [...everyone, 'contacts:read', 'reveal:identity', 'reveal:professional'],
 } as const satisfies Record<Role, readonly Permission[]>;
+
+/** The purpose a role's requests are made under when they do not name one in `X-Purpose`. */
+export const defaultPurposeOf = {
+  admin: 'sales_follow_up',
+  dpo: 'data_subject_rights',
+  sales: 'sales_follow_up',
+  marketing: 'marketing_email',
+  support: 'customer_support',
+  readonly: 'sales_follow_up',
+} as const satisfies Record<Role, Purpose>;
 
 export function permissionsOf(role: Role): ReadonlySet<Permission> {
   return new Set<Permission>(rolePermissions[role]);

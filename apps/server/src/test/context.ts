@@ -4,7 +4,7 @@ import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { generate } from 'otplib';
 import pino from 'pino';
 import { buildApp } from '../app.js';
-import { createUser } from '../modules/users/index.js';
+import { createUser, findUserById } from '../modules/users/index.js';
 import { systemContext } from '../platform/access.js';
 import { KeyRing } from '../platform/crypto/keys.js';
 import type { Database } from '../platform/db/database.js';
@@ -21,6 +21,8 @@ export interface Caller {
 
 export interface TestUser {
   id: string;
+  /** The staff member's data-subject id: what audit entries name. */
+  subjectId: string;
   email: string;
   role: Role;
 }
@@ -41,7 +43,7 @@ export interface TestContext {
     remoteAddress?: string;
   }): Promise<LightMyRequestResponse>;
   createUser(role: Role, overrides?: { email?: string; password?: string }): Promise<TestUser>;
-  login(user: TestUser, extra?: { mfaCode?: string; password?: string }): Promise<Caller>;
+  login(user: { email: string }, extra?: { mfaCode?: string; password?: string }): Promise<Caller>;
   close(): Promise<void>;
 }
 
@@ -112,7 +114,8 @@ export async function createTestContext(
           password: overrides.password ?? testPassword,
         },
       });
-      return { id: user.id, email: user.email, role };
+      const row = await findUserById(database.db, keys, user.id);
+      return { id: user.id, email: user.email, role, subjectId: row!.subjectId };
     },
     login: async (user, extra = {}) => {
       const res = await ctx.request({

@@ -32,10 +32,10 @@ export async function updateUser(options: {
   }
   const passwordHash = input.password ? await hashPassword(input.password) : undefined;
   return transaction(db, async (tx) => {
-    const before = await findUserById(tx, id);
+    const before = await findUserById(tx, keys, id);
     if (!before) throw notFound('user');
     const { password: _password, ...fields } = input;
-    const row = await updateUserRow(tx, id, { ...fields, ...(passwordHash ? { passwordHash } : {}) });
+    const row = await updateUserRow(tx, keys, id, { ...fields, ...(passwordHash ? { passwordHash } : {}) });
     if (!row) throw notFound('user');
     const disabled = before.status === 'active' && row.status === 'disabled';
     if (disabled || passwordHash) await deleteSessionsOfUser(tx, id);
@@ -44,7 +44,7 @@ export async function updateUser(options: {
       action: disabled ? 'user.disable' : 'user.update',
       entityType: 'user',
       entityId: id,
-      subjectIds: [id],
+      subjectIds: [row.subjectId],
     });
     return toUser(row);
   });

@@ -1,7 +1,7 @@
-import type { EndpointContract, Permission, Role } from '@custodian/contracts';
+import { type EndpointContract, isPurpose, type Permission, type Role } from '@custodian/contracts';
 import { and, eq, gt, inArray, isNull } from 'drizzle-orm';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { permissionsOf, type RequestContext } from '../../platform/access.js';
+import { defaultPurposeOf, permissionsOf, type RequestContext } from '../../platform/access.js';
 import { constantTimeEqual, type KeyRing } from '../../platform/crypto/keys.js';
 import type { Db } from '../../platform/db/database.js';
 import type { Authenticator } from '../../platform/http/endpoint.js';
@@ -15,13 +15,16 @@ import { findLiveSession, touchSession } from './sessions-repository.js';
 
 const safeMethods = new Set(['GET', 'HEAD', 'OPTIONS']);
 const touchEveryMs = 60_000;
-const purposePattern = /^[a-z0-9][a-z0-9_.:-]{0,63}$/;
 
 /** Resolves the caller from a bearer token or the session cookie (with a CSRF check on writes). */
 export function createAuthenticator(deps: { db: Db; keys: KeyRing }): Authenticator {
   const { db, keys } = deps;
 
-  async function fromBearer(header: string, base: Omit<RequestContext, 'actor'>): Promise<RequestContext> {
+  async function fromBearer(
+    header: string,
+    base: Omit<RequestContext, 'actor' | 'purpose'>,
+    purpose: string | undefined,
+  ): Promise<RequestContext> {
     const match = /^Bearer\s+(\S{10,300})$/i.exec(header);
     const invalid = () => new AppError('unauthenticated', 'The API token is invalid, expired or revoked');
     if (!match) throw invalid();
@@ -53,6 +56,7 @@ export function createAuthenticator(deps: { db: Db; keys: KeyRing }): Authentica
     }
     return {
       ...base,
+      purpose: purpose ?? defaultPurposeOf[row.role as Role],
       actor: {
         kind: 'token',
         userId: row.token.userId,
@@ -70,28 +74,21 @@ export function createAuthenticator(deps: { db: Db; keys: KeyRing }): Authentica
       options: { publicEndpoint: boolean },
     ): Promise<RequestContext> {
       const purposeHeader = request.headers['x-purpose'];
-      if (
-        purposeHeader !== undefined &&
-        (typeof purposeHeader !== 'string' || !purposePattern.test(purposeHeader))
-      ) {
+      if (purposeHeader !== undefined && (typeof purposeHeader !== 'string' || !isPurpose(purposeHeader))) {
         throw new AppError('validation_failed', 'The X-Purpose header is invalid', {
-          details: [
-            {
-              field: 'headers.x-purpose',
-              issue: 'must be a purpose key: lower-case letters, digits, _ . : -',
-            },
-          ],
+          details: [{ field: 'headers.x-purpose', issue: 'must be one of the purposes in the catalog' }],
         });
       }
-      const base = { requestId: String(request.id), purpose: purposeHeader ?? null };
+      const purpose = purposeHeader;
+      const base = { requestId: String(request.id) };
 
       const authorization = request.headers.authorization;
-      const anonymous: RequestContext = { ...base, actor: { kind: 'anonymous' } };
+      const anonymous: RequestContext = { ...base, purpose: purpose ?? null, actor: { kind: 'anonymous' } };
       // Public endpoints ignore credentials they cannot use rather than refuse the call.
       if (authorization)
         return options.publicEndpoint
-          ? fromBearer(authorization, base).catch(() => anonymous)
-          : fromBearer(authorization, base);
+          ? fromBearer(authorization, base, purpose).catch(() => anonymous)
+          : fromBearer(authorization, base, purpose);
 
       const token = request.cookies[sessionCookie];
       if (!token) return anonymous;
@@ -122,6 +119,7 @@ export function createAuthenticator(deps: { db: Db; keys: KeyRing }): Authentica
       const role = found.user.role as Role;
       return {
         ...base,
+        purpose: purpose ?? defaultPurposeOf[role],
         actor: {
           kind: 'user',
           userId: found.user.id,

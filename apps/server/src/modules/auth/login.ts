@@ -48,7 +48,7 @@ export async function login(options: {
     });
   }
 
-  const user = await findUserByEmail(db, input.email);
+  const user = await findUserByEmail(db, keys, input.email);
   const passwordOk =
     user && user.status === 'active'
       ? await verifyPassword(user.passwordHash, input.password)
@@ -86,7 +86,7 @@ export async function login(options: {
   await clearFailures(db, key);
   const sessionToken = randomSecret();
   return transaction(db, async (tx) => {
-    const updated = await updateUserRow(tx, user.id, {
+    const updated = await updateUserRow(tx, keys, user.id, {
       lastLoginAt: now,
       ...(mfaTimeStep !== null ? { mfaLastTimeStep: mfaTimeStep } : {}),
     });
@@ -110,7 +110,7 @@ export async function login(options: {
         action: input.recoveryCode && !input.mfaCode ? 'auth.login.recovery_code' : 'auth.login',
         entityType: 'session',
         entityId: session.id,
-        subjectIds: [user.id],
+        subjectIds: [user.subjectId],
       },
     );
     return {
@@ -132,7 +132,7 @@ async function fail(
   await recordAudit(db, keys, ctx, {
     action: 'auth.login',
     entityType: 'session',
-    subjectIds: user ? [user.id] : [],
+    subjectIds: user ? [user.subjectId] : [],
     outcome: 'failure',
   });
 }

@@ -16,11 +16,11 @@ interface Deps {
 }
 
 /** MFA changes are for a person at the keyboard: an API token cannot make them. */
-async function signedInUser({ db, ctx }: Deps): Promise<UserRow> {
+async function signedInUser({ db, keys, ctx }: Deps): Promise<UserRow> {
   const actor = assertStaff(ctx.actor);
   if (actor.kind !== 'user')
     throw new AppError('forbidden', 'Sign in with a password to change MFA settings');
-  const row = await findUserById(db, actor.userId);
+  const row = await findUserById(db, keys, actor.userId);
   if (!row) throw notFound('user');
   return row;
 }
@@ -60,12 +60,14 @@ export async function enrolMfa(
     throw new AppError('conflict', 'MFA is already on; switch it off first to enrol a new device');
   const secret = newTotpSecret();
   await transaction(deps.db, async (tx) => {
-    await updateUserRow(tx, row.id, { mfaPendingSecret: sealTotpSecret(deps.keys, row.id, secret) });
+    await updateUserRow(tx, deps.keys, row.id, {
+      mfaPendingSecret: sealTotpSecret(deps.keys, row.id, secret),
+    });
     await recordAudit(tx, deps.keys, deps.ctx, {
       action: 'auth.mfa.enrol',
       entityType: 'user',
       entityId: row.id,
-      subjectIds: [row.id],
+      subjectIds: [row.subjectId],
     });
   });
   return { secret, otpauthUri: otpauthUri(secret, row.email) };
@@ -82,7 +84,7 @@ export async function confirmMfa(deps: Deps & { code: string }): Promise<{ recov
     });
   }
   return transaction(deps.db, async (tx) => {
-    await updateUserRow(tx, row.id, {
+    await updateUserRow(tx, deps.keys, row.id, {
       mfaSecret: row.mfaPendingSecret,
       mfaPendingSecret: null,
       mfaLastTimeStep: step,
@@ -96,7 +98,7 @@ export async function confirmMfa(deps: Deps & { code: string }): Promise<{ recov
       action: 'auth.mfa.confirm',
       entityType: 'user',
       entityId: row.id,
-      subjectIds: [row.id],
+      subjectIds: [row.subjectId],
     });
     return { recoveryCodes };
   });
@@ -110,7 +112,7 @@ export async function disableMfa(
   if (!row.mfaSecret) throw new AppError('conflict', 'MFA is not on');
   await assertSecondFactor(deps, row, deps.code, deps.recoveryCode);
   await transaction(deps.db, async (tx) => {
-    await updateUserRow(tx, row.id, {
+    await updateUserRow(tx, deps.keys, row.id, {
       mfaSecret: null,
       mfaPendingSecret: null,
       mfaEnabledAt: null,
@@ -121,7 +123,7 @@ export async function disableMfa(
       action: 'auth.mfa.disable',
       entityType: 'user',
       entityId: row.id,
-      subjectIds: [row.id],
+      subjectIds: [row.subjectId],
     });
   });
 }
@@ -134,13 +136,13 @@ export async function regenerateRecoveryCodes(
   if (!row.mfaSecret) throw new AppError('conflict', 'MFA is not on');
   const step = await assertSecondFactor(deps, row, deps.code);
   return transaction(deps.db, async (tx) => {
-    if (step !== null) await updateUserRow(tx, row.id, { mfaLastTimeStep: step });
+    if (step !== null) await updateUserRow(tx, deps.keys, row.id, { mfaLastTimeStep: step });
     const recoveryCodes = await replaceRecoveryCodes(tx, row.id);
     await recordAudit(tx, deps.keys, deps.ctx, {
       action: 'auth.mfa.recovery_codes',
       entityType: 'user',
       entityId: row.id,
-      subjectIds: [row.id],
+      subjectIds: [row.subjectId],
     });
     return { recoveryCodes };
   });

@@ -45,7 +45,7 @@ export function authRoutes(app: FastifyInstance, deps: { db: Db; keys: KeyRing }
   });
 
   registerEndpoint(app, meEndpoint, async ({ ctx, request }) => {
-    const me = await getMe({ db, ctx });
+    const me = await getMe({ db, keys, ctx });
     const cookie = request.cookies[sessionCookie];
     return { ...me, csrfToken: ctx.actor.kind === 'user' && cookie ? csrfTokenFor(keys, cookie) : null };
   });

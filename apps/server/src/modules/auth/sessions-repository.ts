@@ -24,7 +24,7 @@ export async function insertSession(ex: Executor, values: { tokenHash: Buffer; u
 /** `tokenHashes`: the token hashed under the current and any retired master key. */
 export async function findLiveSession(ex: Executor, tokenHashes: Buffer[], now: Date) {
   const [row] = await ex
-    .select({ session: sessions, user: users })
+    .select({ session: sessions, user: { id: users.id, role: users.role, status: users.status } })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
     .where(

@@ -60,7 +60,11 @@ describe('first-run setup', () => {
       sql`select subject_ids, a::text as row from audit_entries a where action = 'setup.complete'`,
     );
     expect(entries).toHaveLength(1);
-    expect(entries[0]?.subject_ids).toEqual([adminId]);
+    const [admin] = await queryRows<{ subject_id: string }>(
+      t.database.db,
+      sql`select subject_id from users where id = ${adminId}`,
+    );
+    expect(entries[0]?.subject_ids).toEqual([admin?.subject_id]);
     expect(entries[0]?.row.toLowerCase()).not.toContain(email.toLowerCase());
     expect(entries[0]?.row).not.toContain('First Administrator');
   });

@@ -37,12 +37,17 @@ export async function completeSetup(options: {
     // Two setup calls at once must not both create an administrator.
     await queryRows(tx, sql`select pg_advisory_xact_lock(hashtext('custodian.setup'))`);
     if ((await countUsers(tx)) > 0) throw new AppError('conflict', 'Setup is already complete');
-    const row = await insertUser(tx, { email: input.email, name: input.name, role: 'admin', passwordHash });
+    const row = await insertUser(tx, keys, {
+      email: input.email,
+      name: input.name,
+      role: 'admin',
+      passwordHash,
+    });
     await recordAudit(tx, keys, ctx, {
       action: 'setup.complete',
       entityType: 'user',
       entityId: row.id,
-      subjectIds: [row.id],
+      subjectIds: [row.subjectId],
     });
     return toUser(row);
   });

@@ -6,4 +6,5 @@ export {
   type FieldLocation,
   SubjectKeyStore,
   SubjectShreddedError,
+  subjectKeysFor,
 } from './subject-keys.js';

@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { and, eq, isNull } from 'drizzle-orm';
+import { and, eq, inArray, isNull } from 'drizzle-orm';
 import { open, seal } from '../../platform/crypto/cipher.js';
 import type { KeyRing } from '../../platform/crypto/keys.js';
 import type { Executor } from '../../platform/db/database.js';
@@ -66,6 +66,31 @@ export class SubjectKeyStore {
     return dataKey;
   }
 
+  /**
+   * The data keys of many subjects, fetching the ones not cached in one query. Unknown or shredded
+   * subjects are absent from the map (a list shows what it can still read).
+   */
+  async keysFor(ex: Executor, subjectIds: readonly string[]): Promise<Map<string, Buffer>> {
+    const out = new Map<string, Buffer>();
+    const missing: string[] = [];
+    for (const id of new Set(subjectIds)) {
+      const hit = this.cache.get(id);
+      if (hit && Date.now() - hit.at < this.maxAgeMs) out.set(id, hit.key);
+      else missing.push(id);
+    }
+    if (missing.length === 0) return out;
+    const rows = await ex.select().from(dataSubjects).where(inArray(dataSubjects.id, missing));
+    for (const row of rows) {
+      if (!row.wrappedKey) continue;
+      const wrapper = row.keyId ? this.keys.ring(row.keyId) : null;
+      if (!wrapper) throw new Error('The subject key is wrapped under a master key that is not loaded');
+      const dataKey = open(wrapper.key('subject-key-wrap'), row.wrappedKey, wrapContext(row.id));
+      this.remember(row.id, dataKey);
+      out.set(row.id, dataKey);
+    }
+    return out;
+  }
+
   /** Crypto-shredding: destroys the subject's data key. Irreversible; idempotent. */
   async shred(ex: Executor, subjectId: string): Promise<void> {
     this.cache.delete(subjectId);
@@ -104,4 +129,15 @@ export function encryptField(dataKey: Buffer, location: FieldLocation, value: st
 
 export function decryptField(dataKey: Buffer, location: FieldLocation, sealed: Buffer): string {
   return open(dataKey, sealed, fieldContext(location)).toString('utf8');
+}
+
+const stores = new WeakMap<KeyRing, SubjectKeyStore>();
+/** The process's one key store for a key ring, so every module shares one bounded cache. */
+export function subjectKeysFor(keys: KeyRing): SubjectKeyStore {
+  let store = stores.get(keys);
+  if (!store) {
+    store = new SubjectKeyStore(keys);
+    stores.set(keys, store);
+  }
+  return store;
 }

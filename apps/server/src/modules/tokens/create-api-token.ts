@@ -38,7 +38,7 @@ export async function createApiToken(options: {
   if (actor && ownerId !== actor.userId && !hasPermission(ctx.actor, 'tokens:all')) throw notFound('user');
   const secret = randomSecret(apiTokenPrefix);
   return transaction(db, async (tx) => {
-    const owner = await findUserById(tx, ownerId);
+    const owner = await findUserById(tx, keys, ownerId);
     if (owner?.status !== 'active') throw notFound('user');
     const allowed = permissionsOf(owner.role as Role);
     // A token that mints a token cannot hand out more than its own scopes.

@@ -16,7 +16,7 @@ export async function createUser(options: {
   assertPermission(ctx.actor, 'users:manage');
   const passwordHash = await hashPassword(input.password);
   return transaction(db, async (tx) => {
-    const row = await insertUser(tx, {
+    const row = await insertUser(tx, keys, {
       email: input.email,
       name: input.name,
       role: input.role,
@@ -26,7 +26,7 @@ export async function createUser(options: {
       action: 'user.create',
       entityType: 'user',
       entityId: row.id,
-      subjectIds: [row.id],
+      subjectIds: [row.subjectId],
     });
     return toUser(row);
   });

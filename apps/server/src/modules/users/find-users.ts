@@ -23,7 +23,7 @@ export async function findUsers(options: {
   const after = cursor ? { createdAt: new Date(cursor[0] as string), id: cursor[1] as string } : null;
   if (after && Number.isNaN(after.createdAt.getTime())) decodeCursor('invalid', ['string', 'string']);
   return transaction(db, async (tx) => {
-    const rows = await listUserRows(tx, {
+    const rows = await listUserRows(tx, keys, {
       limit: filters.limit + 1,
       after,
       ...(filters.role ? { role: filters.role } : {}),
@@ -34,7 +34,7 @@ export async function findUsers(options: {
     await recordAudit(tx, keys, ctx, {
       action: 'user.list',
       entityType: 'user',
-      subjectIds: page.map((r) => r.id),
+      subjectIds: page.map((r) => r.subjectId),
     });
     const last = page[page.length - 1];
     return {

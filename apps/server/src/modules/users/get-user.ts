@@ -15,13 +15,13 @@ export async function getUser(options: {
   const { db, keys, ctx, id } = options;
   assertPermission(ctx.actor, 'users:read');
   return transaction(db, async (tx) => {
-    const row = await findUserById(tx, id);
+    const row = await findUserById(tx, keys, id);
     if (!row) throw notFound('user');
     await recordAudit(tx, keys, ctx, {
       action: 'user.read',
       entityType: 'user',
       entityId: row.id,
-      subjectIds: [row.id],
+      subjectIds: [row.subjectId],
     });
     return toUser(row);
   });

@@ -6,6 +6,7 @@ export {
   findUserByEmail,
   findUserById,
   insertUser,
+  sealLegacyUserFields,
   toUser,
   type UserRow,
   updateUserRow,

@@ -1,14 +1,24 @@
-import { sql } from 'drizzle-orm';
 import { bigint, index, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
-import { bytea } from '../../platform/db/types.js';
+import { blindToken, bytea } from '../../platform/db/types.js';
+import { dataSubjects } from '../subjects/schema.js';
 
-/** Staff accounts. Never deleted (only disabled), so audit entries keep naming who acted. */
+/**
+ * Staff accounts. Never deleted (only disabled), so audit entries keep naming who acted. Each staff member
+ * is a data subject: e-mail and name are encrypted under their own key; sign-in finds the e-mail by its
+ * blind index.
+ */
 export const users = pgTable(
   'users',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    email: text('email').notNull(),
-    name: text('name').notNull(),
+    // Nullable only while rows from before encryption are converted at start-up (sealLegacyUserFields).
+    subjectId: uuid('subject_id').references(() => dataSubjects.id),
+    email: bytea('email'),
+    emailIndex: blindToken('email_index'),
+    name: bytea('name'),
+    /** Plaintext columns of installations from before encryption: emptied at start-up, then dropped. */
+    legacyEmail: text('legacy_email'),
+    legacyName: text('legacy_name'),
     role: text('role').notNull(),
     status: text('status').notNull().default('active'),
     passwordHash: text('password_hash').notNull(),
@@ -24,7 +34,8 @@ export const users = pgTable(
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
-    uniqueIndex('users_email_key').on(sql`lower(${t.email})`),
+    uniqueIndex('users_email_index_key').on(t.emailIndex),
+    uniqueIndex('users_subject_id_key').on(t.subjectId),
     index('users_created_at_id_idx').on(t.createdAt, t.id),
   ],
 );

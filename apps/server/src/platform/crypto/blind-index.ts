@@ -82,3 +82,13 @@ export class BlindIndexer {
     ];
   }
 }
+
+const indexers = new WeakMap<KeyRing, BlindIndexer>();
+export function indexerFor(keys: KeyRing): BlindIndexer {
+  let indexer = indexers.get(keys);
+  if (!indexer) {
+    indexer = new BlindIndexer(keys);
+    indexers.set(keys, indexer);
+  }
+  return indexer;
+}

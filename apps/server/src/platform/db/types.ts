@@ -6,3 +6,29 @@ export const bytea = customType<{ data: Buffer; driverData: Buffer | Uint8Array 
   fromDriver: (value) => (Buffer.isBuffer(value) ? value : Buffer.from(value)),
   toDriver: (value) => value,
 });
+
+/** A bigint[] literal (`{1,-2}`) for blind-index tokens: exact on both drivers, whatever they do with int8. */
+export function bigintArrayLiteral(values: readonly bigint[]): string {
+  return `{${values.join(',')}}`;
+}
+
+/**
+ * bigint[] written as a literal. Blind-index tokens are only written and compared in SQL, never read
+ * back through this type (the drivers would parse int8 lossily), so reading is not supported.
+ */
+export const bigintArray = customType<{ data: bigint[]; driverData: string }>({
+  dataType: () => 'bigint[]',
+  toDriver: (value) => bigintArrayLiteral(value),
+  fromDriver: () => {
+    throw new Error('Blind-index tokens are write-only; select them as text when they must be read');
+  },
+});
+
+/** One blind-index token (bigint), written as text so both drivers keep all 64 bits; write-only like the arrays. */
+export const blindToken = customType<{ data: bigint; driverData: string }>({
+  dataType: () => 'bigint',
+  toDriver: (value) => value.toString(),
+  fromDriver: () => {
+    throw new Error('Blind-index tokens are write-only; select them as text when they must be read');
+  },
+});

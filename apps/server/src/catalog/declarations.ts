@@ -1,0 +1,288 @@
+import { purposes } from '@custodian/contracts';
+import { reachPurposes, relationshipPurposes } from './purposes.js';
+import type { EntityDeclaration } from './types.js';
+
+const createdAt = 'when the record was created';
+const updatedAt = 'when the record last changed';
+const randomId = 'random identifier, meaningless outside Custodian';
+const pseudonymous =
+  'pseudonymous attribute: says something about a person only together with the encrypted fields, which erasure destroys; deleted with the record';
+
+export const contactEntity: EntityDeclaration = {
+  entity: 'contact',
+  table: 'contacts',
+  description: 'The people the CRM is about: each contact is a data subject with its own key.',
+  subjectColumn: 'subject_id',
+  personal: {
+    firstName: {
+      label: 'First name',
+      description: 'Given name(s)',
+      column: 'first_name',
+      codec: 'text',
+      category: 'identity',
+      protection: 'encrypted_prefix_index',
+      index: { column: 'name_tokens', name: 'contact-name', kind: 'prefix' },
+      purposes: [...reachPurposes, 'profiling'],
+      retention: 'relationship',
+    },
+    lastName: {
+      label: 'Last name',
+      description: 'Family name(s)',
+      column: 'last_name',
+      codec: 'text',
+      category: 'identity',
+      protection: 'encrypted_prefix_index',
+      index: { column: 'name_tokens', name: 'contact-name', kind: 'prefix' },
+      purposes: [...reachPurposes, 'profiling'],
+      retention: 'relationship',
+    },
+    emails: {
+      label: 'E-mail addresses',
+      description: 'E-mail addresses with labels; one is primary',
+      column: 'emails',
+      codec: 'json',
+      category: 'contact',
+      protection: 'encrypted_exact_index',
+      index: { column: 'email_tokens', name: 'contact-email', kind: 'email' },
+      purposes: reachPurposes,
+      retention: 'relationship',
+    },
+    phones: {
+      label: 'Phone numbers',
+      description: 'Phone numbers with labels, searchable in E.164 form',
+      column: 'phones',
+      codec: 'json',
+      category: 'contact',
+      protection: 'encrypted_exact_index',
+      index: { column: 'phone_tokens', name: 'contact-phone', kind: 'phone' },
+      purposes: relationshipPurposes,
+      retention: 'relationship',
+    },
+    addresses: {
+      label: 'Postal addresses',
+      description: 'Street, city, region, postal code and country',
+      column: 'addresses',
+      codec: 'json',
+      category: 'location',
+      protection: 'encrypted',
+      purposes: relationshipPurposes,
+      retention: 'relationship',
+    },
+    jobTitle: {
+      label: 'Job title',
+      description: 'Role at the person’s organisation',
+      column: 'job_title',
+      codec: 'text',
+      category: 'professional',
+      protection: 'encrypted',
+      purposes: [...reachPurposes, 'profiling', 'analytics'],
+      retention: 'relationship',
+    },
+    dateOfBirth: {
+      label: 'Date of birth',
+      description: 'Used for the age check (children’s data, GDPR Art. 8) and identity verification',
+      column: 'date_of_birth',
+      codec: 'text',
+      category: 'identity',
+      protection: 'encrypted',
+      purposes: ['contract_fulfilment', 'legal_obligation', 'data_subject_rights', 'customer_support'],
+      retention: 'relationship',
+    },
+  },
+  notPersonal: {
+    id: randomId,
+    subject_id: 'random identifier of the data subject whose key encrypts this record',
+    owner_id: 'the staff member responsible for the contact (a user id)',
+    source: `how the contact came in, from a fixed list; ${pseudonymous}`,
+    lifecycle_stage: `lead, prospect, customer or former; ${pseudonymous}`,
+    last_activity_at: `time of the latest activity; ${pseudonymous}`,
+    created_at: createdAt,
+    updated_at: updatedAt,
+  },
+};
+
+export const tagEntity: EntityDeclaration = {
+  entity: 'tag',
+  table: 'tags',
+  description:
+    'Workspace-wide labels for grouping records (the API documents that tags must not name people).',
+  subjectColumn: null,
+  personal: {},
+  notPersonal: { id: randomId, name: 'a label shared by many records', created_at: createdAt },
+};
+
+export const contactTagEntity: EntityDeclaration = {
+  entity: 'contactTag',
+  table: 'contact_tags',
+  description: 'Which tags a contact carries.',
+  subjectColumn: null,
+  personal: {},
+  notPersonal: { contact_id: 'a contact id', tag_id: 'a tag id', created_at: createdAt },
+};
+
+export const userEntity: EntityDeclaration = {
+  entity: 'user',
+  table: 'users',
+  description:
+    'Staff accounts. Each staff member is a data subject too, so their name and e-mail are encrypted under their own key.',
+  subjectColumn: 'subject_id',
+  personal: {
+    email: {
+      label: 'E-mail address',
+      description: 'Sign-in address, unique through its blind index',
+      column: 'email',
+      codec: 'text',
+      category: 'contact',
+      protection: 'encrypted_exact_index',
+      index: { column: 'email_index', name: 'user-email', kind: 'email' },
+      purposes,
+      retention: 'staff_account',
+      reveal: 'users:read',
+    },
+    name: {
+      label: 'Name',
+      description: 'Display name',
+      column: 'name',
+      codec: 'text',
+      category: 'identity',
+      protection: 'encrypted',
+      purposes,
+      retention: 'staff_account',
+      reveal: 'users:read',
+    },
+  },
+  notPersonal: {
+    id: randomId,
+    subject_id: 'random identifier of the data subject whose key encrypts this record',
+    role: 'the account’s role, from a fixed list',
+    status: 'active or disabled',
+    password_hash: 'argon2id hash of the password: a credential, not readable',
+    mfa_secret: 'TOTP secret sealed under a key derived from the master key: a credential',
+    mfa_pending_secret: 'TOTP secret being enrolled, sealed like the confirmed one',
+    mfa_last_time_step: 'replay protection counter for TOTP codes',
+    mfa_enabled_at: 'when the second factor was confirmed',
+    last_login_at: 'security record of the account’s last sign-in',
+    created_at: createdAt,
+    updated_at: updatedAt,
+  },
+  retired: {
+    legacy_email: 'the e-mail in clear, from before encryption: sealed and emptied at start-up',
+    legacy_name: 'the name in clear, from before encryption: sealed and emptied at start-up',
+  },
+};
+
+const credentialHash = 'keyed hash of a random secret: cannot be reversed or linked to a person';
+
+/** Tables that hold no personal data at all, each column with the reason. */
+export const systemEntities: readonly EntityDeclaration[] = [
+  {
+    entity: 'dataSubject',
+    table: 'data_subjects',
+    description: 'One row per person: the wrapped data key that crypto-shredding destroys.',
+    subjectColumn: null,
+    personal: {},
+    notPersonal: {
+      id: randomId,
+      wrapped_key: 'the person’s data key sealed under the master key; nulled by crypto-shredding',
+      key_id: 'which master key wraps the data key',
+      created_at: createdAt,
+      shredded_at: 'when the key was destroyed',
+    },
+  },
+  {
+    entity: 'session',
+    table: 'sessions',
+    description: 'Sign-in sessions of staff accounts.',
+    subjectColumn: null,
+    personal: {},
+    notPersonal: {
+      id: randomId,
+      token_hash: credentialHash,
+      user_id: 'a user id',
+      created_at: createdAt,
+      last_seen_at: 'security record: when the session was last used',
+      expires_at: 'when the session ends',
+    },
+  },
+  {
+    entity: 'loginThrottle',
+    table: 'login_throttle',
+    description: 'Failed sign-in counters, by keyed hash: no e-mail or network address is stored.',
+    subjectColumn: null,
+    personal: {},
+    notPersonal: {
+      key_hash: 'keyed hash of an e-mail or network address; unreadable without the master key, expires',
+      failures: 'a counter',
+      locked_until: 'when the lock ends',
+      last_failure_at: 'when the last failure happened',
+    },
+  },
+  {
+    entity: 'apiToken',
+    table: 'api_tokens',
+    description: 'API tokens of staff accounts; only keyed hashes of the secrets are stored.',
+    subjectColumn: null,
+    personal: {},
+    notPersonal: {
+      id: randomId,
+      user_id: 'a user id',
+      name: 'the label its owner gave the token (the API asks for an integration name)',
+      token_hash: credentialHash,
+      scopes: 'permissions, from a fixed list',
+      created_at: createdAt,
+      expires_at: 'when the token stops working',
+      last_used_at: 'security record: when the token was last used',
+      revoked_at: 'when the token was revoked',
+    },
+  },
+  {
+    entity: 'recoveryCode',
+    table: 'recovery_codes',
+    description: 'Single-use MFA recovery codes, hashed.',
+    subjectColumn: null,
+    personal: {},
+    notPersonal: {
+      id: randomId,
+      user_id: 'a user id',
+      code_hash: 'argon2id hash of a random code',
+      used_at: 'when the code was used',
+      created_at: createdAt,
+    },
+  },
+  {
+    entity: 'auditEntry',
+    table: 'audit_entries',
+    description:
+      'The audit trail. People appear only as random subject ids; no names, e-mails or values are recorded.',
+    subjectColumn: null,
+    personal: {},
+    notPersonal: {
+      id: 'sequence number of the entry',
+      occurred_at: 'when it happened',
+      actor_type: 'user, token, system or anonymous',
+      actor_id: 'a user id',
+      action: 'what was done, from a fixed vocabulary',
+      entity_type: 'the kind of record',
+      entity_id: 'a record id',
+      subject_ids: 'random ids of the data subjects read or changed',
+      purpose: 'the purpose named for the request',
+      request_id: 'random request id',
+      outcome: 'success, denied or failure',
+      key_id: 'which master key signed it',
+      mac: 'HMAC of the entry',
+      seq: 'position in the sealed chain',
+      prev_hash: 'hash of the previous sealed entry',
+      hash: 'hash of this sealed entry',
+      sealed_at: 'when it was chained',
+    },
+  },
+];
+
+/** The whole catalog: every table Custodian creates appears here exactly once. */
+export const catalog: readonly EntityDeclaration[] = [
+  contactEntity,
+  tagEntity,
+  contactTagEntity,
+  userEntity,
+  ...systemEntities,
+];

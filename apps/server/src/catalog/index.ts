@@ -1,0 +1,13 @@
+export { catalog, contactEntity, userEntity } from './declarations.js';
+export { describeCatalog } from './describe-catalog.js';
+export {
+  blindIndexTokens,
+  indexOf,
+  openPersonalFields,
+  type PersonalValues,
+  propertyOf,
+  sealPersonalFields,
+} from './field-crypto.js';
+export { restrictedFields } from './masking.js';
+export { catalogRoutes } from './routes.js';
+export type { EntityDeclaration, PersonalFieldDeclaration } from './types.js';

@@ -1,0 +1,260 @@
+import { and, asc, desc, eq, getTableColumns, inArray, type SQL, sql } from 'drizzle-orm';
+import {
+  blindIndexTokens,
+  contactEntity,
+  openPersonalFields,
+  type PersonalValues,
+  sealPersonalFields,
+} from '../../catalog/index.js';
+import type { BlindIndexer } from '../../platform/crypto/blind-index.js';
+import type { Executor } from '../../platform/db/database.js';
+import { isForeignKeyViolation } from '../../platform/db/errors.js';
+import { bigintArrayLiteral } from '../../platform/db/types.js';
+import { AppError } from '../../platform/http/errors.js';
+import type { SubjectKeyStore } from '../subjects/index.js';
+import { tags } from '../tags/index.js';
+import { contacts, contactTags } from './schema.js';
+
+/** What the repository needs to encrypt, decrypt and index: the key store and the blind indexer. */
+export interface ContactCrypto {
+  subjects: SubjectKeyStore;
+  indexer: BlindIndexer;
+}
+
+export interface Entry {
+  value: string;
+  label: string | null;
+  primary: boolean;
+}
+export interface Address {
+  label: string | null;
+  street: string | null;
+  city: string | null;
+  region: string | null;
+  postalCode: string | null;
+  country: string | null;
+}
+/** The personal fields of a contact, in clear, as the catalog declares them. */
+export interface ContactPersonal {
+  firstName: string | null;
+  lastName: string | null;
+  emails: Entry[];
+  phones: Entry[];
+  addresses: Address[];
+  jobTitle: string | null;
+  dateOfBirth: string | null;
+}
+
+const { nameTokens: _n, emailTokens: _e, phoneTokens: _p, ...readable } = getTableColumns(contacts);
+/** Every column but the write-only blind-index tokens. */
+const contactColumns = readable;
+export type ContactRow = { [K in keyof typeof readable]: (typeof contacts.$inferSelect)[K] };
+
+export interface ContactRecord {
+  row: ContactRow;
+  personal: ContactPersonal;
+}
+
+export interface ContactAttributes {
+  ownerId: string | null;
+  source: string;
+  lifecycleStage: string;
+}
+
+// Empty lists are stored as null: no ciphertext at all rather than an encrypted "[]".
+function toStored(p: ContactPersonal): PersonalValues {
+  const list = <T>(l: T[]) => (l.length > 0 ? l : null);
+  return { ...p, emails: list(p.emails), phones: list(p.phones), addresses: list(p.addresses) };
+}
+
+function fromStored(v: PersonalValues): ContactPersonal {
+  return {
+    firstName: (v.firstName as string | null) ?? null,
+    lastName: (v.lastName as string | null) ?? null,
+    emails: (v.emails as Entry[] | null) ?? [],
+    phones: (v.phones as Entry[] | null) ?? [],
+    addresses: (v.addresses as Address[] | null) ?? [],
+    jobTitle: (v.jobTitle as string | null) ?? null,
+    dateOfBirth: (v.dateOfBirth as string | null) ?? null,
+  };
+}
+
+function translate(err: unknown): never {
+  if (isForeignKeyViolation(err))
+    throw new AppError('validation_failed', 'The owner does not exist', {
+      details: [{ field: 'body.ownerId', issue: 'is not a user' }],
+    });
+  throw err;
+}
+
+function sealedColumns(crypto: ContactCrypto, key: Buffer, subjectId: string, personal: ContactPersonal) {
+  const sealed = sealPersonalFields(contactEntity, key, subjectId, toStored(personal));
+  const tokens = blindIndexTokens(contactEntity, crypto.indexer, { ...personal });
+  return {
+    ...sealed,
+    nameTokens: tokens.nameTokens ?? [],
+    emailTokens: tokens.emailTokens ?? [],
+    phoneTokens: tokens.phoneTokens ?? [],
+  };
+}
+
+/** A new contact: a new data subject with its own key, its personal fields encrypted under it. */
+export async function insertContact(
+  ex: Executor,
+  crypto: ContactCrypto,
+  personal: ContactPersonal,
+  attributes: ContactAttributes,
+): Promise<ContactRecord> {
+  const subjectId = await crypto.subjects.createSubject(ex);
+  const key = await crypto.subjects.keyFor(ex, subjectId);
+  try {
+    const [row] = await ex
+      .insert(contacts)
+      .values({ subjectId, ...attributes, ...sealedColumns(crypto, key, subjectId, personal) })
+      .returning(contactColumns);
+    return { row: row!, personal };
+  } catch (err) {
+    translate(err);
+  }
+}
+
+/** Re-encrypts every personal field (fresh nonces) and recomputes the indexes from the merged values. */
+export async function updateContact(
+  ex: Executor,
+  crypto: ContactCrypto,
+  row: ContactRow,
+  personal: ContactPersonal,
+  attributes: ContactAttributes,
+): Promise<ContactRecord> {
+  const key = await crypto.subjects.keyFor(ex, row.subjectId);
+  try {
+    const [updated] = await ex
+      .update(contacts)
+      .set({ ...attributes, ...sealedColumns(crypto, key, row.subjectId, personal), updatedAt: new Date() })
+      .where(eq(contacts.id, row.id))
+      .returning(contactColumns);
+    return { row: updated!, personal };
+  } catch (err) {
+    translate(err);
+  }
+}
+
+export async function findContactRow(
+  ex: Executor,
+  id: string,
+  options: { forUpdate?: boolean } = {},
+): Promise<ContactRow | null> {
+  const query = ex.select(contactColumns).from(contacts).where(eq(contacts.id, id));
+  const [row] = options.forUpdate ? await query.for('update') : await query;
+  return row ?? null;
+}
+
+export async function deleteContactRow(ex: Executor, id: string): Promise<void> {
+  await ex.delete(contacts).where(eq(contacts.id, id));
+}
+
+/** Decrypts rows; a row whose key was shredded (erasure in flight) is left out. */
+export async function openContacts(
+  ex: Executor,
+  crypto: ContactCrypto,
+  rows: readonly ContactRow[],
+): Promise<ContactRecord[]> {
+  const keys = await crypto.subjects.keysFor(
+    ex,
+    rows.map((r) => r.subjectId),
+  );
+  const out: ContactRecord[] = [];
+  for (const row of rows) {
+    const key = keys.get(row.subjectId);
+    if (!key) continue;
+    out.push({ row, personal: fromStored(openPersonalFields(contactEntity, key, row.subjectId, row)) });
+  }
+  return out;
+}
+
+export type ContactSortKey = 'createdAt' | 'updatedAt' | 'lastActivityAt';
+
+export interface ContactListOptions {
+  limit: number;
+  sort: { key: ContactSortKey; direction: 'asc' | 'desc' };
+  /** Keyset position: the sort value (ISO time) and id of the last row seen. */
+  after: { at: string; id: string } | null;
+  lifecycleStage?: string | undefined;
+  ownerId?: string | undefined;
+  tagId?: string | undefined;
+  /** Rows whose blind-index column holds every one of these tokens. */
+  match?: { index: 'name' | 'email' | 'phone'; tokens: readonly bigint[] } | undefined;
+}
+
+function sortExpression(key: ContactSortKey): SQL {
+  if (key === 'createdAt') return sql`${contacts.createdAt}`;
+  if (key === 'updatedAt') return sql`${contacts.updatedAt}`;
+  // Never-active contacts sort as the oldest activity; the expression is indexed as written.
+  return sql`coalesce(${contacts.lastActivityAt}, 'epoch'::timestamptz)`;
+}
+
+const tokenColumn = { name: contacts.nameTokens, email: contacts.emailTokens, phone: contacts.phoneTokens };
+
+/** A keyset-paginated page of rows, filtered in the database (blind indexes for search). */
+export async function listContactRows(ex: Executor, options: ContactListOptions): Promise<ContactRow[]> {
+  const key = sortExpression(options.sort.key);
+  const before = options.sort.direction === 'desc';
+  const { after, match } = options;
+  const conditions: (SQL | undefined)[] = [
+    after
+      ? before
+        ? sql`(${key}, ${contacts.id}) < (${after.at}::timestamptz, ${after.id}::uuid)`
+        : sql`(${key}, ${contacts.id}) > (${after.at}::timestamptz, ${after.id}::uuid)`
+      : undefined,
+    options.lifecycleStage ? eq(contacts.lifecycleStage, options.lifecycleStage) : undefined,
+    options.ownerId ? eq(contacts.ownerId, options.ownerId) : undefined,
+    options.tagId
+      ? sql`exists (select 1 from ${contactTags} where ${contactTags.contactId} = ${contacts.id} and ${contactTags.tagId} = ${options.tagId})`
+      : undefined,
+    match ? sql`${tokenColumn[match.index]} @> ${bigintArrayLiteral(match.tokens)}::bigint[]` : undefined,
+  ];
+  const order = before ? [desc(key), desc(contacts.id)] : [asc(key), asc(contacts.id)];
+  return ex
+    .select(contactColumns)
+    .from(contacts)
+    .where(and(...conditions))
+    .orderBy(...order)
+    .limit(options.limit);
+}
+
+/** The sort value of a row, as its cursor carries it. */
+export function sortValueOf(row: ContactRow, key: ContactSortKey): string {
+  if (key === 'createdAt') return row.createdAt.toISOString();
+  if (key === 'updatedAt') return row.updatedAt.toISOString();
+  return (row.lastActivityAt ?? new Date(0)).toISOString();
+}
+
+export async function replaceContactTags(
+  ex: Executor,
+  contactId: string,
+  tagIds: readonly string[],
+): Promise<void> {
+  await ex.delete(contactTags).where(eq(contactTags.contactId, contactId));
+  if (tagIds.length > 0) await ex.insert(contactTags).values(tagIds.map((tagId) => ({ contactId, tagId })));
+}
+
+/** Tag names per contact id, in name order. */
+export async function tagsOfContacts(
+  ex: Executor,
+  contactIds: readonly string[],
+): Promise<Map<string, string[]>> {
+  const out = new Map<string, string[]>();
+  if (contactIds.length === 0) return out;
+  const rows = await ex
+    .select({ contactId: contactTags.contactId, name: tags.name })
+    .from(contactTags)
+    .innerJoin(tags, eq(tags.id, contactTags.tagId))
+    .where(inArray(contactTags.contactId, [...contactIds]))
+    .orderBy(sql`lower(${tags.name})`);
+  for (const r of rows) {
+    const list = out.get(r.contactId) ?? [];
+    list.push(r.name);
+    out.set(r.contactId, list);
+  }
+  return out;
+}

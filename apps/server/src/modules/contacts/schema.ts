@@ -1,0 +1,61 @@
+import { sql } from 'drizzle-orm';
+import { index, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { bigintArray, bytea } from '../../platform/db/types.js';
+import { dataSubjects } from '../subjects/schema.js';
+import { tags } from '../tags/schema.js';
+import { users } from '../users/schema.js';
+
+/**
+ * Contacts: the people the CRM is about. Every personal field is a ciphertext under the person's own key
+ * (see the catalog, apps/server/src/catalog); search goes through the blind-index token arrays.
+ */
+export const contacts = pgTable(
+  'contacts',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    subjectId: uuid('subject_id')
+      .notNull()
+      .references(() => dataSubjects.id),
+    firstName: bytea('first_name'),
+    lastName: bytea('last_name'),
+    nameTokens: bigintArray('name_tokens').notNull().default(sql`'{}'::bigint[]`),
+    emails: bytea('emails'),
+    emailTokens: bigintArray('email_tokens').notNull().default(sql`'{}'::bigint[]`),
+    phones: bytea('phones'),
+    phoneTokens: bigintArray('phone_tokens').notNull().default(sql`'{}'::bigint[]`),
+    addresses: bytea('addresses'),
+    jobTitle: bytea('job_title'),
+    dateOfBirth: bytea('date_of_birth'),
+    ownerId: uuid('owner_id').references(() => users.id),
+    source: text('source').notNull(),
+    lifecycleStage: text('lifecycle_stage').notNull(),
+    lastActivityAt: timestamp('last_activity_at', { withTimezone: true, precision: 3 }),
+    createdAt: timestamp('created_at', { withTimezone: true, precision: 3 }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true, precision: 3 }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('contacts_subject_id_key').on(t.subjectId),
+    index('contacts_name_tokens_idx').using('gin', t.nameTokens),
+    index('contacts_email_tokens_idx').using('gin', t.emailTokens),
+    index('contacts_phone_tokens_idx').using('gin', t.phoneTokens),
+    index('contacts_created_at_id_idx').on(t.createdAt, t.id),
+    index('contacts_updated_at_id_idx').on(t.updatedAt, t.id),
+    index('contacts_last_activity_idx').on(sql`coalesce(${t.lastActivityAt}, 'epoch'::timestamptz)`, t.id),
+    index('contacts_owner_idx').on(t.ownerId, t.createdAt),
+    index('contacts_stage_idx').on(t.lifecycleStage, t.createdAt),
+  ],
+);
+
+export const contactTags = pgTable(
+  'contact_tags',
+  {
+    contactId: uuid('contact_id')
+      .notNull()
+      .references(() => contacts.id, { onDelete: 'cascade' }),
+    tagId: uuid('tag_id')
+      .notNull()
+      .references(() => tags.id, { onDelete: 'cascade' }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.contactId, t.tagId] }), index('contact_tags_tag_idx').on(t.tagId)],
+);

@@ -1,0 +1,2 @@
+export { ensureTags, findTagsByName } from './repository.js';
+export { tags } from './schema.js';
