@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import fastifyCookie from '@fastify/cookie';
 import fastifyHelmet from '@fastify/helmet';
+import fastifyMultipart from '@fastify/multipart';
 import fastifyRateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
@@ -11,12 +12,17 @@ import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
 import { catalogRoutes } from './catalog/index.js';
+import { activityRoutes } from './modules/activities/index.js';
 import { auditRoutes } from './modules/audit/index.js';
 import { authRoutes, createAuthenticator } from './modules/auth/index.js';
+import { companyRoutes } from './modules/companies/index.js';
 import { contactRoutes } from './modules/contacts/index.js';
+import { dealRoutes } from './modules/deals/index.js';
 import { healthRoutes } from './modules/health/index.js';
+import { importRoutes } from './modules/imports/index.js';
 import { setupRoutes } from './modules/setup/index.js';
 import { subjectKeysFor } from './modules/subjects/index.js';
+import { taskRoutes } from './modules/tasks/index.js';
 import { tokenRoutes } from './modules/tokens/index.js';
 import { userRoutes } from './modules/users/index.js';
 import type { RequestContext } from './platform/access.js';
@@ -27,13 +33,17 @@ import type { Database } from './platform/db/database.js';
 import { AppError } from './platform/http/errors.js';
 import { handleError, problemOf, sendProblem } from './platform/http/problem.js';
 import { assertStorableText } from './platform/http/text-safety.js';
+import type { JobQueue } from './platform/jobs.js';
 import { urlForLog } from './platform/log.js';
+import { enqueueImport } from './workflows/import-worker.js';
 
 export interface AppDeps {
-  config: Pick<Config, 'bodyLimit' | 'trustProxy' | 'publicUrl'>;
+  config: Pick<Config, 'bodyLimit' | 'trustProxy' | 'publicUrl' | 'importLimitBytes'>;
   database: Database;
   keys: KeyRing;
   logger: Logger;
+  /** The background job queue; without one, imports wait queued until a server with workers starts. */
+  jobs?: JobQueue | null;
   /** The built web app (apps/web/dist); null to serve the API only. */
   webRoot?: string | null;
 }
@@ -97,6 +107,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     crossOriginEmbedderPolicy: false,
   });
   await app.register(fastifyCookie);
+  // Only the import endpoint reads multipart bodies; it streams the file part and never buffers it.
+  await app.register(fastifyMultipart, {
+    limits: { files: 1, fields: 10, fieldSize: 65_536, fileSize: config.importLimitBytes },
+  });
   await app.register(fastifyRateLimit, {
     global: false,
     errorResponseBuilder: (_request, context) =>
@@ -138,6 +152,17 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     auditRoutes(api, routeDeps);
     catalogRoutes(api);
     contactRoutes(api, crmDeps);
+    companyRoutes(api, crmDeps);
+    dealRoutes(api, crmDeps);
+    activityRoutes(api, crmDeps);
+    taskRoutes(api, crmDeps);
+    const jobs = deps.jobs ?? null;
+    importRoutes(api, {
+      ...crmDeps,
+      enqueueImport: async (importId) => {
+        if (jobs) await enqueueImport(jobs, importId);
+      },
+    });
     api.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   });
 

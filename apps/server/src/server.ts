@@ -4,13 +4,17 @@ import { buildApp } from './app.js';
 import { startAuditSealer } from './modules/audit/index.js';
 import { deleteExpiredSessions } from './modules/auth/index.js';
 import { isSetupRequired, setupToken } from './modules/setup/index.js';
+import { subjectKeysFor } from './modules/subjects/index.js';
 import { sealLegacyUserFields } from './modules/users/index.js';
 import type { Config } from './platform/config.js';
+import { indexerFor } from './platform/crypto/blind-index.js';
 import { KeyRing } from './platform/crypto/keys.js';
 import { type Database, openPglite, openPostgres } from './platform/db/database.js';
 import { migrateDatabase } from './platform/db/migrate.js';
+import { startJobQueue } from './platform/jobs.js';
 import { createLogger } from './platform/log.js';
 import { loadOrCreateMasterKey, loadRetiredKeys } from './platform/master-key.js';
+import { startImportWorker } from './workflows/import-worker.js';
 
 export async function openConfiguredDatabase(config: Config): Promise<Database> {
   return config.databaseUrl ? openPostgres(config.databaseUrl) : openPglite(config.dataDir);
@@ -41,7 +45,15 @@ export async function startServer(
     await database.close();
     throw err;
   }
-  const app = await buildApp({ config, database, keys, logger });
+  const jobs = await startJobQueue(database, {
+    onError: (err) => logger.error({ err }, 'job queue error'),
+  });
+  const app = await buildApp({ config, database, keys, logger, jobs });
+  await startImportWorker(
+    jobs,
+    { db: database.db, keys, subjects: subjectKeysFor(keys), indexer: indexerFor(keys) },
+    logger,
+  );
   const stopSealer = startAuditSealer({ db: database.db, keys, log: logger });
   const sweep = setInterval(() => {
     deleteExpiredSessions(database.db, new Date()).catch((err) =>
@@ -70,6 +82,7 @@ export async function startServer(
       stopping ??= (async () => {
         clearInterval(sweep);
         await app.close();
+        await jobs.stop({ graceful: true, wait: true, timeout: 10_000 });
         await stopSealer();
         await database.close();
       })();

@@ -51,6 +51,7 @@ const contactFields = {
   jobTitle: shortText(200).nullable(),
   dateOfBirth: z.iso.date().nullable(),
   ownerId: z.uuid().nullable(),
+  companyId: z.uuid().nullable(),
   source: contactSourceSchema,
   lifecycleStage: lifecycleStageSchema,
   tags: z.array(tagName).max(50),
@@ -94,6 +95,7 @@ export const contactSchema = z.object({
   /** Under the age of digital consent (16), derived from the date of birth; null when unknown or masked. */
   isChild: z.boolean().nullable(),
   ownerId: z.uuid().nullable(),
+  companyId: z.uuid().nullable(),
   source: contactSourceSchema,
   lifecycleStage: lifecycleStageSchema,
   tags: z.array(z.string()),
@@ -130,6 +132,7 @@ export const listContactsQuery = pageQuery.extend({
     ),
   lifecycleStage: lifecycleStageSchema.optional(),
   ownerId: z.uuid().optional(),
+  companyId: z.uuid().optional(),
   tag: tagName.optional(),
   sort: z.enum(contactSorts).default('-createdAt'),
 });
@@ -184,4 +187,30 @@ export const deleteContact = defineEndpoint({
   access: requires('contacts:delete'),
   params: idParams,
   response: { 204: emptyResponse },
+});
+
+/** At most this many contacts are returned in one duplicate group. */
+export const duplicateGroupLimit = 100;
+
+export const findDuplicateContactsQuery = pageQuery.extend({
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+});
+export type FindDuplicateContactsQuery = z.infer<typeof findDuplicateContactsQuery>;
+
+export const duplicateReasons = ['email', 'phone'] as const;
+export const duplicateGroupSchema = z.object({
+  /** The field whose normalised value the contacts share. */
+  reason: z.enum(duplicateReasons),
+  contacts: z.array(contactSchema),
+});
+export type DuplicateGroup = z.infer<typeof duplicateGroupSchema>;
+
+export const findDuplicateContacts = defineEndpoint({
+  method: 'GET',
+  path: '/api/v1/contacts/duplicates',
+  summary: `Groups of contacts that share an e-mail address or a phone number (compared normalised, through the blind indexes). Only fields the caller may see under their role and purpose are compared. A group lists at most ${duplicateGroupLimit} contacts; pages follow \`nextCursor\`.`,
+  tags: ['contacts'],
+  access: requires('contacts:read'),
+  querystring: findDuplicateContactsQuery,
+  response: { 200: pageOf(duplicateGroupSchema) },
 });

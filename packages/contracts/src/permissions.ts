@@ -35,6 +35,17 @@ export const permissions = [
   'contacts:read',
   'contacts:write',
   'contacts:delete',
+  'contacts:import',
+  'contacts:export',
+  'companies:read',
+  'companies:write',
+  'deals:read',
+  'deals:write',
+  'pipelines:manage',
+  'activities:read',
+  'activities:write',
+  'tasks:read',
+  'tasks:write',
   ...revealPermissions,
 ] as const;
 export type Permission = (typeof permissions)[number];

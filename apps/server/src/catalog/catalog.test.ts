@@ -118,6 +118,10 @@ describe('no plaintext in the database', () => {
       emailLabel: marker('zqelabel').slice(0, 30),
       jobTitle: marker('zqjob'),
       userName: marker('zqstaff'),
+      companyName: marker('zqcompany'),
+      activitySubject: marker('zqactsubj'),
+      activityBody: marker('zqactbody'),
+      taskTitle: marker('zqtask'),
       userEmail: `${marker('zqstaffmail')}@example.test`,
     };
     const created = await t.request({
@@ -162,6 +166,24 @@ describe('no plaintext in the database', () => {
       },
     });
     expect(staff.statusCode).toBe(201);
+
+    const more = [
+      ['/api/v1/companies', { name: markers.companyName }],
+      [
+        '/api/v1/activities',
+        {
+          type: 'note',
+          subject: markers.activitySubject,
+          body: markers.activityBody,
+          contactIds: [contact.id],
+        },
+      ],
+      ['/api/v1/tasks', { title: markers.taskTitle, contactId: contact.id }],
+    ] as const;
+    for (const [url, body] of more) {
+      const res = await t.request({ method: 'POST', url, as: admin, body });
+      expect(res.statusCode, url).toBe(201);
+    }
 
     const needles = [...Object.values(markers), `4930${digits}`, '1987-06-05'].map((m) => m.toLowerCase());
     const hits: string[] = [];

@@ -93,6 +93,8 @@ export const contactEntity: EntityDeclaration = {
     id: randomId,
     subject_id: 'random identifier of the data subject whose key encrypts this record',
     owner_id: 'the staff member responsible for the contact (a user id)',
+    company_id: 'the organisation the person works for (a company id)',
+    import_id: 'the import that brought the person in (an import id)',
     source: `how the contact came in, from a fixed list; ${pseudonymous}`,
     lifecycle_stage: `lead, prospect, customer or former; ${pseudonymous}`,
     last_activity_at: `time of the latest activity; ${pseudonymous}`,
@@ -170,6 +172,223 @@ export const userEntity: EntityDeclaration = {
     legacy_name: 'the name in clear, from before encryption: sealed and emptied at start-up',
   },
 };
+
+export const companyEntity: EntityDeclaration = {
+  entity: 'company',
+  table: 'companies',
+  description:
+    'Organisations. Not personal data, except the name, which for a sole trader is a person’s: encrypted under the company’s own key.',
+  subjectColumn: 'subject_id',
+  personal: {
+    name: {
+      label: 'Name',
+      description: 'The organisation’s name',
+      column: 'name',
+      codec: 'text',
+      category: 'professional',
+      protection: 'encrypted_prefix_index',
+      index: { column: 'name_tokens', name: 'company-name', kind: 'prefix' },
+      purposes,
+      retention: 'relationship',
+    },
+  },
+  notPersonal: {
+    id: randomId,
+    subject_id: 'random identifier of the key that encrypts the name',
+    domain: 'the organisation’s web domain',
+    industry: 'the organisation’s industry',
+    size: 'head-count band, from a fixed list',
+    city: 'where the organisation is based',
+    country: 'where the organisation is based',
+    owner_id: 'the staff member responsible (a user id)',
+    created_at: createdAt,
+    updated_at: updatedAt,
+  },
+};
+
+export const activityEntity: EntityDeclaration = {
+  entity: 'activity',
+  table: 'activities',
+  description:
+    'Notes, calls, meetings and e-mails. Each has a key of its own, because it may concern several people: deleting one of them unlinks them, deleting the last one shreds it.',
+  subjectColumn: 'subject_id',
+  personal: {
+    subject: {
+      label: 'Subject',
+      description: 'Short title of the interaction',
+      column: 'subject',
+      codec: 'text',
+      category: 'behavioural',
+      protection: 'encrypted',
+      purposes: relationshipPurposes,
+      retention: 'relationship',
+    },
+    body: {
+      label: 'Body',
+      description: 'What was said or written: free text that may hold any personal data',
+      column: 'body',
+      codec: 'text',
+      category: 'behavioural',
+      protection: 'encrypted',
+      purposes: relationshipPurposes,
+      retention: 'relationship',
+    },
+  },
+  notPersonal: {
+    id: randomId,
+    subject_id: 'random identifier of the activity’s own key',
+    type: 'note, call, meeting or e-mail',
+    occurred_at: `when it happened; ${pseudonymous}`,
+    duration_minutes: `how long it took; ${pseudonymous}`,
+    direction: 'inbound or outbound',
+    company_id: 'a company id',
+    deal_id: 'a deal id',
+    created_by: 'the staff member who recorded it (a user id)',
+    created_at: createdAt,
+    updated_at: updatedAt,
+  },
+};
+
+export const taskEntity: EntityDeclaration = {
+  entity: 'task',
+  table: 'tasks',
+  description: 'To-dos. The title often names a person, so it is encrypted under the task’s own key.',
+  subjectColumn: 'subject_id',
+  personal: {
+    title: {
+      label: 'Title',
+      description: 'What is to be done: free text',
+      column: 'title',
+      codec: 'text',
+      category: 'behavioural',
+      protection: 'encrypted',
+      purposes: relationshipPurposes,
+      retention: 'relationship',
+    },
+  },
+  notPersonal: {
+    id: randomId,
+    subject_id: 'random identifier of the task’s own key',
+    due_at: 'when it is due',
+    assignee_id: 'a user id',
+    status: 'open, done or cancelled',
+    contact_id: 'a contact id',
+    company_id: 'a company id',
+    deal_id: 'a deal id',
+    completed_at: 'when it was done',
+    created_by: 'a user id',
+    created_at: createdAt,
+    updated_at: updatedAt,
+  },
+};
+
+const linkTable = (
+  entity: string,
+  table: string,
+  description: string,
+  columns: string[],
+): EntityDeclaration => ({
+  entity,
+  table,
+  description,
+  subjectColumn: null,
+  personal: {},
+  notPersonal: Object.fromEntries(columns.map((c) => [c, 'a record id'])),
+});
+
+export const dealEntities: readonly EntityDeclaration[] = [
+  {
+    entity: 'pipeline',
+    table: 'pipelines',
+    description: 'Deal pipelines.',
+    subjectColumn: null,
+    personal: {},
+    notPersonal: { id: randomId, name: 'the pipeline’s name', created_at: createdAt },
+  },
+  {
+    entity: 'pipelineStage',
+    table: 'pipeline_stages',
+    description: 'The stages of a pipeline, in order.',
+    subjectColumn: null,
+    personal: {},
+    notPersonal: {
+      id: randomId,
+      pipeline_id: 'a pipeline id',
+      name: 'the stage’s name',
+      position: 'order on the board',
+      probability: 'likelihood of winning, in percent',
+      kind: 'open, won or lost',
+    },
+  },
+  {
+    entity: 'deal',
+    table: 'deals',
+    description:
+      'Business opportunities: amounts and stages. The people in a deal are linked (deal_contacts), not copied; the title is a business label (the API asks not to put people’s details in it).',
+    subjectColumn: null,
+    personal: {},
+    notPersonal: {
+      id: randomId,
+      title: 'a business label for the opportunity',
+      pipeline_id: 'a pipeline id',
+      stage_id: 'a stage id',
+      amount_minor: 'the amount in minor units',
+      currency: 'ISO 4217 code',
+      expected_close_date: 'when it is expected to close',
+      closed_at: 'when it was won or lost',
+      owner_id: 'a user id',
+      company_id: 'a company id',
+      created_at: createdAt,
+      updated_at: updatedAt,
+    },
+  },
+  linkTable('dealContact', 'deal_contacts', 'Which contacts take part in a deal.', ['deal_id', 'contact_id']),
+];
+
+export const importEntities: readonly EntityDeclaration[] = [
+  {
+    entity: 'import',
+    table: 'imports',
+    description: 'CSV imports: settings, progress and bad rows (by row number and column, never values).',
+    subjectColumn: null,
+    personal: {},
+    notPersonal: {
+      id: randomId,
+      subject_id: 'random identifier of the key that seals the uploaded file; shredded when the import ends',
+      status: 'queued, running, completed or failed',
+      dry_run: 'whether nothing is written',
+      source: 'where the list came from, as the importer described it',
+      lawful_basis: 'GDPR Art. 6(1) basis, from a fixed list',
+      on_duplicate: 'update or skip',
+      mapping: 'CSV column names and the fields they map to',
+      file_bytes: 'size of the upload',
+      total_rows: 'a count',
+      rows_done: 'a count',
+      created: 'a count',
+      updated: 'a count',
+      skipped: 'a count',
+      failed: 'a count',
+      errors: 'row numbers, column names and issues; never values',
+      created_by: 'a user id',
+      created_at: createdAt,
+      started_at: 'when processing began',
+      finished_at: 'when it ended',
+    },
+  },
+  {
+    entity: 'importChunk',
+    table: 'import_chunks',
+    description:
+      'The uploaded CSV while the import runs, in chunks sealed under the import’s own key; deleted when it ends.',
+    subjectColumn: null,
+    personal: {},
+    notPersonal: {
+      import_id: 'an import id',
+      seq: 'chunk order',
+      data: 'AES-256-GCM ciphertext under the import’s key, which is shredded when the import ends',
+    },
+  },
+];
 
 const credentialHash = 'keyed hash of a random secret: cannot be reversed or linked to a person';
 
@@ -283,6 +502,15 @@ export const catalog: readonly EntityDeclaration[] = [
   contactEntity,
   tagEntity,
   contactTagEntity,
+  companyEntity,
+  ...dealEntities,
+  activityEntity,
+  linkTable('activityContact', 'activity_contacts', 'Which contacts an activity concerns.', [
+    'activity_id',
+    'contact_id',
+  ]),
+  taskEntity,
+  ...importEntities,
   userEntity,
   ...systemEntities,
 ];

@@ -1,4 +1,11 @@
-export { catalog, contactEntity, userEntity } from './declarations.js';
+export {
+  activityEntity,
+  catalog,
+  companyEntity,
+  contactEntity,
+  taskEntity,
+  userEntity,
+} from './declarations.js';
 export { describeCatalog } from './describe-catalog.js';
 export {
   blindIndexTokens,

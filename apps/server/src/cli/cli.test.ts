@@ -128,6 +128,7 @@ describe('custodian --help', () => {
         ['audit', 'verify'],
         ['keys'],
         ['keys', 'rotate'],
+        ['demo'],
       ];
       const results: CliResult[] = [];
       for (let i = 0; i < commands.length; i += 3) {
@@ -395,6 +396,29 @@ describe('custodian while another process holds the embedded database', () => {
       } finally {
         await holder.close();
       }
+    },
+    spawnTimeout,
+  );
+});
+
+describe('custodian demo', () => {
+  it(
+    'seeds a small demo into the installation above, then refuses a second one without --force',
+    async () => {
+      // The installation already has its administrator but no contacts.
+      const seeded = await cli(['demo', '--contacts', '20', '--seed', '7'], env);
+      expect(seeded.code, seeded.stderr).toBe(0);
+      expect(seeded.stdout).toBe(
+        'Seeded 20 contacts, 3 companies, 8 deals, 40 activities and 10 tasks (seed 7).\n',
+      );
+      expect(seeded.stderr).toBe('');
+
+      const again = await cli(['demo', '--contacts', '20'], env);
+      expect(again.code).toBe(1);
+      expect(lines(again.stderr)).toHaveLength(1);
+      expect(again.stderr).toContain('already holds contacts');
+      expect(again.stderr).toContain('--force');
+      expect(again.stdout).toBe('');
     },
     spawnTimeout,
   );

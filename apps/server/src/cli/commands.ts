@@ -2,11 +2,12 @@ import { createInterface } from 'node:readline';
 import { Writable } from 'node:stream';
 import { type CreateUserInput, createUserBody, type Permission, type Role } from '@custodian/contracts';
 import { recordAudit, sealAll, verifyAuditChain } from '../modules/audit/index.js';
-import { rewrapSubjectKeys } from '../modules/subjects/index.js';
+import { rewrapSubjectKeys, subjectKeysFor } from '../modules/subjects/index.js';
 import { createApiToken } from '../modules/tokens/index.js';
 import { createUser, findUserByEmail, sealLegacyUserFields } from '../modules/users/index.js';
 import { permissionsOf, systemContext } from '../platform/access.js';
 import { type Config, ConfigError, loadConfig } from '../platform/config.js';
+import { indexerFor } from '../platform/crypto/blind-index.js';
 import { KeyRing } from '../platform/crypto/keys.js';
 import type { Database } from '../platform/db/database.js';
 import { DataDirInUseError } from '../platform/db/lock.js';
@@ -167,6 +168,35 @@ export const runTokenCreate = (options: { email: string; name: string; scopes?: 
         `Token ${token.id} expires ${token.expiresAt}; scopes: ${token.scopes.join(' ')}. It is shown only now:`,
       );
       say(secret);
+    });
+    return 0;
+  });
+
+export const runDemo = (options: { contacts: number; seed: number; force?: boolean }) =>
+  run(async () => {
+    const config = loadConfig();
+    // Faker is large: only this command loads it.
+    const { seedDemo } = await import('../workflows/seed-demo.js');
+    await withDatabase(config, 'create', async (database, keys) => {
+      const summary = await seedDemo({
+        db: database.db,
+        keys,
+        subjects: subjectKeysFor(keys),
+        indexer: indexerFor(keys),
+        seed: options.seed,
+        contacts: options.contacts,
+        force: options.force === true,
+      }).catch((err: unknown) => {
+        if (err instanceof AppError && err.code === 'conflict')
+          throw new CliError(
+            'The CRM already holds contacts: the demo goes only into an empty workspace (add --force to add it anyway)',
+          );
+        throw err;
+      });
+      say(
+        `Seeded ${summary.contacts} contacts, ${summary.companies} companies, ${summary.deals} deals, ` +
+          `${summary.activities} activities and ${summary.tasks} tasks (seed ${summary.seed}).`,
+      );
     });
     return 0;
   });

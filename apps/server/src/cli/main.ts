@@ -2,6 +2,7 @@ import { permissions, roles } from '@custodian/contracts';
 import { Command, InvalidArgumentError } from 'commander';
 import {
   runAuditVerify,
+  runDemo,
   runKeysRotate,
   runMigrate,
   runServe,
@@ -30,6 +31,13 @@ function oneOf<T extends string>(allowed: readonly T[], what: string) {
 function positiveInt(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('must be a positive whole number');
+  return n;
+}
+
+function wholeNumber(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(n))
+    throw new InvalidArgumentError('must be a whole number');
   return n;
 }
 
@@ -72,6 +80,21 @@ keys
     'Generate a new master key, re-wrap every per-person data key under it (the data itself is not touched), and retire the old key beside the key file. Resumable if interrupted.',
   )
   .action(runKeysRotate);
+
+program
+  .command('demo')
+  .description(
+    'Seed a demo workspace: made-up contacts, companies, deals, activities and tasks, written like real data (encrypted, audited). Refused when the CRM already holds contacts, unless --force. The same seed gives the same people.',
+  )
+  .option(
+    '--contacts <n>',
+    'how many contacts (at most 10000); companies, deals, activities and tasks scale with it',
+    positiveInt,
+    300,
+  )
+  .option('--seed <n>', 'the random seed', wholeNumber, 42)
+  .option('--force', 'add demo data even to a CRM that already holds contacts')
+  .action(runDemo);
 
 const audit = program.command('audit').description('The audit trail');
 audit

@@ -3,6 +3,15 @@ import { AppError } from './http/errors.js';
 
 /** Permissions as data: what each role may do. Use cases check these; routes check them too, earlier. */
 const everyone = ['roles:read', 'catalog:read'] as const;
+const readCrm = ['contacts:read', 'companies:read', 'deals:read', 'activities:read', 'tasks:read'] as const;
+const workCrm = [
+  ...readCrm,
+  'contacts:write',
+  'companies:write',
+  'deals:write',
+  'activities:write',
+  'tasks:write',
+] as const;
 export const rolePermissions = {
   admin: [
     ...everyone,
@@ -11,9 +20,11 @@ export const rolePermissions = {
     'tokens:own',
     'tokens:all',
     'audit:read',
-    'contacts:read',
-    'contacts:write',
+    ...workCrm,
     'contacts:delete',
+    'contacts:import',
+    'contacts:export',
+    'pipelines:manage',
     'reveal:identity',
     'reveal:contact',
     'reveal:location',
@@ -28,9 +39,9 @@ export const rolePermissions = {
     'users:read',
     'tokens:own',
     'audit:read',
-    'contacts:read',
-    'contacts:write',
+    ...workCrm,
     'contacts:delete',
+    'contacts:export',
     'reveal:identity',
     'reveal:contact',
     'reveal:location',
@@ -44,18 +55,21 @@ export const rolePermissions = {
   sales: [
     ...everyone,
     'tokens:own',
-    'contacts:read',
-    'contacts:write',
+    ...workCrm,
+    'contacts:import',
+    'contacts:export',
     'reveal:identity',
     'reveal:contact',
     'reveal:location',
     'reveal:professional',
+    'reveal:behavioural',
   ],
   marketing: [
     ...everyone,
     'tokens:own',
-    'contacts:read',
-    'contacts:write',
+    ...workCrm,
+    'contacts:import',
+    'contacts:export',
     'reveal:identity',
     'reveal:contact',
     'reveal:professional',
@@ -64,14 +78,17 @@ export const rolePermissions = {
   support: [
     ...everyone,
     'tokens:own',
-    'contacts:read',
+    ...readCrm,
     'contacts:write',
+    'activities:write',
+    'tasks:write',
     'reveal:identity',
     'reveal:contact',
     'reveal:location',
+    'reveal:behavioural',
   ],
   // Sees who is in the CRM, but no way to reach them.
-  readonly: [...everyone, 'contacts:read', 'reveal:identity', 'reveal:professional'],
+  readonly: [...everyone, ...readCrm, 'reveal:identity', 'reveal:professional'],
 } as const satisfies Record<Role, readonly Permission[]>;
 
 /** The purpose a role's requests are made under when they do not name one in `X-Purpose`. */

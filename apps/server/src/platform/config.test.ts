@@ -30,6 +30,7 @@ describe('loadConfig', () => {
       publicUrl: 'http://localhost:3000',
       trustProxy: false,
       bodyLimit: 1_048_576,
+      importLimitBytes: 2_147_483_648,
       logLevel: 'info',
       smtp: null,
     });
@@ -46,6 +47,7 @@ describe('loadConfig', () => {
       PUBLIC_URL: 'https://crm.example.test/',
       TRUST_PROXY: '1',
       BODY_LIMIT: '2048',
+      IMPORT_LIMIT: '10485760',
       LOG_LEVEL: 'warn',
       SMTP_HOST: 'smtp.example.test',
       SMTP_PORT: '465',
@@ -64,6 +66,7 @@ describe('loadConfig', () => {
       publicUrl: 'https://crm.example.test',
       trustProxy: true,
       bodyLimit: 2048,
+      importLimitBytes: 10_485_760,
       logLevel: 'warn',
       smtp: {
         host: 'smtp.example.test',

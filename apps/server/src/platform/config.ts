@@ -20,6 +20,7 @@ const envSchema = z.object({
   PUBLIC_URL: z.url().optional(),
   TRUST_PROXY: bool.default(false),
   BODY_LIMIT: z.coerce.number().int().min(1024).max(104_857_600).default(1_048_576),
+  IMPORT_LIMIT: z.coerce.number().int().min(1024).default(2_147_483_648),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SMTP_HOST: z.string().min(1).optional(),
   SMTP_PORT: port.default(587),
@@ -47,6 +48,8 @@ export interface Config {
   publicUrl: string;
   trustProxy: boolean;
   bodyLimit: number;
+  /** Largest CSV file an import accepts, in bytes. */
+  importLimitBytes: number;
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
   smtp: SmtpConfig | null;
 }
@@ -86,6 +89,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, ''),
     trustProxy: e.TRUST_PROXY,
     bodyLimit: e.BODY_LIMIT,
+    importLimitBytes: e.IMPORT_LIMIT,
     logLevel: e.LOG_LEVEL,
     smtp: e.SMTP_HOST
       ? {

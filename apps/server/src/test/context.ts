@@ -4,11 +4,15 @@ import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { generate } from 'otplib';
 import pino from 'pino';
 import { buildApp } from '../app.js';
+import { subjectKeysFor } from '../modules/subjects/index.js';
 import { createUser, findUserById } from '../modules/users/index.js';
 import { systemContext } from '../platform/access.js';
+import { indexerFor } from '../platform/crypto/blind-index.js';
 import { KeyRing } from '../platform/crypto/keys.js';
 import type { Database } from '../platform/db/database.js';
+import { type JobQueue, startJobQueue } from '../platform/jobs.js';
 import { createLogger } from '../platform/log.js';
+import { startImportWorker } from '../workflows/import-worker.js';
 import { createTestDatabase } from './database.js';
 
 export const testPassword = 'correct horse battery staple';
@@ -60,9 +64,16 @@ export function buildTestApp(
   database: Database,
   keys: KeyRing,
   logger: pino.Logger = pino({ level: 'silent' }),
+  jobs: JobQueue | null = null,
 ): Promise<FastifyInstance> {
   return buildApp({
-    config: { bodyLimit: 1_048_576, trustProxy: false, publicUrl: 'http://localhost:3000' },
+    jobs,
+    config: {
+      bodyLimit: 1_048_576,
+      trustProxy: false,
+      publicUrl: 'http://localhost:3000',
+      importLimitBytes: 50_000_000,
+    },
     database,
     keys,
     logger,
@@ -72,7 +83,11 @@ export function buildTestApp(
 
 /** A server on a fresh database copy, with a log captured in memory so tests can check what it wrote. */
 export async function createTestContext(
-  options: { extend?: (app: FastifyInstance, database: Database) => void } = {},
+  options: {
+    extend?: (app: FastifyInstance, database: Database) => void;
+    /** Start the real job queue (pg-boss) with its workers, as a server does. */
+    jobs?: boolean;
+  } = {},
 ): Promise<TestContext> {
   const database = await createTestDatabase();
   const keys = new KeyRing(randomBytes(32));
@@ -80,7 +95,14 @@ export async function createTestContext(
   const logger = createLogger('info', {
     write: (line: string) => void logLines.push(line),
   } as pino.DestinationStream);
-  const app = await buildTestApp(database, keys, logger);
+  const jobs = options.jobs ? await startJobQueue(database) : null;
+  if (jobs)
+    await startImportWorker(
+      jobs,
+      { db: database.db, keys, subjects: subjectKeysFor(keys), indexer: indexerFor(keys) },
+      logger,
+    );
+  const app = await buildTestApp(database, keys, logger, jobs);
   options.extend?.(app, database);
   await app.ready();
 
@@ -133,6 +155,7 @@ export async function createTestContext(
     },
     close: async () => {
       await app.close();
+      await jobs?.stop({ graceful: false, wait: true, timeout: 5_000 });
       await database.close();
     },
   };

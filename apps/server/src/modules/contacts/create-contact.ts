@@ -17,6 +17,7 @@ export async function createContact(
   return transaction(db, async (tx) => {
     const record = await insertContact(tx, options, personal, {
       ownerId: input.ownerId ?? null,
+      companyId: input.companyId ?? null,
       source: input.source ?? 'manual',
       lifecycleStage: input.lifecycleStage ?? 'lead',
     });

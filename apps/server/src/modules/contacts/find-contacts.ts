@@ -8,7 +8,7 @@ import {
   words,
 } from '../../platform/crypto/blind-index.js';
 import { transaction } from '../../platform/db/database.js';
-import { decodeCursor, encodeCursor } from '../../platform/http/cursor.js';
+import { decodeCursor, decodeTimeIdCursor, encodeCursor } from '../../platform/http/cursor.js';
 import { AppError } from '../../platform/http/errors.js';
 import { recordAudit } from '../audit/index.js';
 import { findTagsByName } from '../tags/index.js';
@@ -68,15 +68,6 @@ function parseSearch(q: string, indexer: BlindIndexer): Search | null {
   };
 }
 
-const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-function keysetCursor(cursor: string | undefined): { at: string; id: string } | null {
-  const decoded = decodeCursor(cursor, ['string', 'string']);
-  if (!decoded) return null;
-  const [at, id] = decoded as [string, string];
-  if (Number.isNaN(Date.parse(at)) || !uuidPattern.test(id)) decodeCursor('invalid', ['string']);
-  return { at, id };
-}
-
 const collator = new Intl.Collator('en', { sensitivity: 'base', numeric: true });
 function byName(direction: 1 | -1) {
   const key = (r: ContactRecord) =>
@@ -108,7 +99,7 @@ export async function findContacts(
   const sortKey = query.sort.replace('-', '') as ContactSortKey;
   const direction = query.sort.startsWith('-') ? 'desc' : 'asc';
   const offset = byNameSort ? Number(decodeCursor(query.cursor, ['number'])?.[0] ?? 0) : 0;
-  const after = byNameSort ? null : keysetCursor(query.cursor);
+  const after = byNameSort ? null : decodeTimeIdCursor(query.cursor);
   if (!Number.isSafeInteger(offset) || offset < 0) decodeCursor('invalid', ['number']);
 
   return transaction(db, async (tx) => {
@@ -122,6 +113,7 @@ export async function findContacts(
     const filters = {
       lifecycleStage: query.lifecycleStage,
       ownerId: query.ownerId,
+      companyId: query.companyId,
       tagId,
       match: search?.match,
     };

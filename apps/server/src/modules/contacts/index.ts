@@ -1,8 +1,21 @@
+export { applyPersonalInput, emptyPersonal } from './contact-input.js';
 export { createContact } from './create-contact.js';
-export { deleteContact } from './delete-contact.js';
+export { deleteContactRecord } from './delete-contact.js';
 export type { ContactDeps } from './deps.js';
 export { findContacts } from './find-contacts.js';
 export { getContact } from './get-contact.js';
+export { subjectIdsOfContacts, touchLastActivity } from './links-repository.js';
+export {
+  addContactTags,
+  type ContactAttributes,
+  type ContactPersonal,
+  type ContactRecord,
+  findContactsByEmailTokens,
+  insertContactsBatch,
+  openContacts,
+  updateContact as updateContactFields,
+} from './repository.js';
+export { requireContacts } from './require-contacts.js';
 export { contactRoutes } from './routes.js';
 export { contacts, contactTags } from './schema.js';
 export { updateContact } from './update-contact.js';

@@ -35,6 +35,7 @@ export function presentContact(ctx: RequestContext, record: ContactRecord, tags:
     dateOfBirth: text('dateOfBirth', p.dateOfBirth),
     isChild: hidden.has('dateOfBirth') ? null : isChildOn(p.dateOfBirth),
     ownerId: row.ownerId,
+    companyId: row.companyId,
     source: row.source as Contact['source'],
     lifecycleStage: row.lifecycleStage as Contact['lifecycleStage'],
     tags,

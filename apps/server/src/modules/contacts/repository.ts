@@ -7,8 +7,8 @@ import {
   sealPersonalFields,
 } from '../../catalog/index.js';
 import type { BlindIndexer } from '../../platform/crypto/blind-index.js';
-import type { Executor } from '../../platform/db/database.js';
-import { isForeignKeyViolation } from '../../platform/db/errors.js';
+import { type Executor, queryRows } from '../../platform/db/database.js';
+import { violatedForeignKey } from '../../platform/db/errors.js';
 import { bigintArrayLiteral } from '../../platform/db/types.js';
 import { AppError } from '../../platform/http/errors.js';
 import type { SubjectKeyStore } from '../subjects/index.js';
@@ -57,6 +57,7 @@ export interface ContactRecord {
 
 export interface ContactAttributes {
   ownerId: string | null;
+  companyId: string | null;
   source: string;
   lifecycleStage: string;
 }
@@ -80,9 +81,14 @@ function fromStored(v: PersonalValues): ContactPersonal {
 }
 
 function translate(err: unknown): never {
-  if (isForeignKeyViolation(err))
-    throw new AppError('validation_failed', 'The owner does not exist', {
-      details: [{ field: 'body.ownerId', issue: 'is not a user' }],
+  const constraint = violatedForeignKey(err);
+  if (constraint)
+    throw new AppError('validation_failed', 'A linked record does not exist', {
+      details: [
+        constraint === 'contacts_company_id_companies_id_fk'
+          ? { field: 'body.companyId', issue: 'is not a company' }
+          : { field: 'body.ownerId', issue: 'is not a user' },
+      ],
     });
   throw err;
 }
@@ -181,6 +187,7 @@ export interface ContactListOptions {
   after: { at: string; id: string } | null;
   lifecycleStage?: string | undefined;
   ownerId?: string | undefined;
+  companyId?: string | undefined;
   tagId?: string | undefined;
   /** Rows whose blind-index column holds every one of these tokens. */
   match?: { index: 'name' | 'email' | 'phone'; tokens: readonly bigint[] } | undefined;
@@ -208,6 +215,7 @@ export async function listContactRows(ex: Executor, options: ContactListOptions)
       : undefined,
     options.lifecycleStage ? eq(contacts.lifecycleStage, options.lifecycleStage) : undefined,
     options.ownerId ? eq(contacts.ownerId, options.ownerId) : undefined,
+    options.companyId ? eq(contacts.companyId, options.companyId) : undefined,
     options.tagId
       ? sql`exists (select 1 from ${contactTags} where ${contactTags.contactId} = ${contacts.id} and ${contactTags.tagId} = ${options.tagId})`
       : undefined,
@@ -257,4 +265,131 @@ export async function tagsOfContacts(
     out.set(r.contactId, list);
   }
   return out;
+}
+
+export async function listContactRowsByIds(ex: Executor, ids: readonly string[]): Promise<ContactRow[]> {
+  if (ids.length === 0) return [];
+  return ex
+    .select(contactColumns)
+    .from(contacts)
+    .where(inArray(contacts.id, [...ids]));
+}
+
+export type DuplicateReason = 'email' | 'phone';
+
+/** Contacts whose blind-index tokens say they share a value: candidates, to verify after decryption. */
+export interface DuplicateCandidates {
+  reason: DuplicateReason;
+  /** The smallest shared token, as text: the group's keyset position. */
+  position: string;
+  /** Every token the members share (the same people can share several values), as text. */
+  tokens: string[];
+  /** Member ids in id order, at most `groupSize` of them. */
+  contactIds: string[];
+}
+
+export interface DuplicateListOptions {
+  reasons: readonly DuplicateReason[];
+  /** Keyset position: the reason and smallest token of the last group seen. */
+  after: { reason: DuplicateReason; position: string } | null;
+  limit: number;
+  groupSize: number;
+}
+
+/**
+ * Groups of contacts sharing a blind-index token, in (reason, token) order. Grouped in SQL: tokens are
+ * never read as numbers, only as text. Tokens shared by exactly the same contacts make one group.
+ */
+export async function listDuplicateCandidates(
+  ex: Executor,
+  options: DuplicateListOptions,
+): Promise<DuplicateCandidates[]> {
+  if (options.reasons.length === 0) return [];
+  const groupsBy = (reason: DuplicateReason) => {
+    const column = reason === 'email' ? contacts.emailTokens : contacts.phoneTokens;
+    return sql`select ${reason}::text as reason, min(token) as position, array_agg(token::text) as tokens, ids
+      from (
+        select t.token, array_agg(distinct ${contacts.id} order by ${contacts.id}) as ids
+        from ${contacts} cross join lateral unnest(${column}) as t(token)
+        group by t.token
+        having count(distinct ${contacts.id}) > 1
+      ) shared
+      group by ids`;
+  };
+  const { after } = options;
+  const rows = await queryRows<{
+    reason: DuplicateReason;
+    position_text: string;
+    tokens: string[];
+    ids: string[];
+  }>(
+    ex,
+    // The output column is not named "position": ORDER BY would take it, and order the text.
+    sql`select reason, position::text as position_text, tokens, (ids[1:${options.groupSize}])::text[] as ids
+      from (${sql.join(
+        options.reasons.map((r) => groupsBy(r)),
+        sql` union all `,
+      )}) candidates
+      ${after ? sql`where (reason, position) > (${after.reason}::text, ${after.position}::bigint)` : sql``}
+      order by reason, position
+      limit ${options.limit}`,
+  );
+  return rows.map((r) => ({
+    reason: r.reason,
+    position: r.position_text,
+    tokens: r.tokens,
+    contactIds: r.ids,
+  }));
+}
+
+/** Bulk insert for imports: one statement for the keys, one for the rows. Returns rows in input order. */
+export async function insertContactsBatch(
+  ex: Executor,
+  crypto: ContactCrypto,
+  items: readonly { personal: ContactPersonal; attributes: ContactAttributes; importId: string | null }[],
+): Promise<ContactRow[]> {
+  if (items.length === 0) return [];
+  const subjectIds = await crypto.subjects.createSubjects(ex, items.length);
+  const keys = await crypto.subjects.keysFor(ex, subjectIds);
+  const rows = await ex
+    .insert(contacts)
+    .values(
+      items.map((item, i) => {
+        const subjectId = subjectIds[i]!;
+        return {
+          subjectId,
+          ...item.attributes,
+          importId: item.importId,
+          ...sealedColumns(crypto, keys.get(subjectId)!, subjectId, item.personal),
+        };
+      }),
+    )
+    .returning(contactColumns);
+  const bySubject = new Map(rows.map((r) => [r.subjectId, r]));
+  return subjectIds.map((id) => bySubject.get(id)!);
+}
+
+/** Contacts holding any of these e-mail tokens, with the tokens they hold (as decimal strings). */
+export async function findContactsByEmailTokens(
+  ex: Executor,
+  tokens: readonly bigint[],
+): Promise<{ row: ContactRow; tokens: Set<string> }[]> {
+  if (tokens.length === 0) return [];
+  const rows = await ex
+    .select({ ...contactColumns, tokenText: sql<string[]>`${contacts.emailTokens}::text[]` })
+    .from(contacts)
+    .where(sql`${contacts.emailTokens} && ${bigintArrayLiteral(tokens)}::bigint[]`);
+  return rows.map(({ tokenText, ...row }) => ({ row, tokens: new Set(tokenText) }));
+}
+
+/** Adds tags to contacts, keeping the ones they have. */
+export async function addContactTags(
+  ex: Executor,
+  pairs: readonly { contactId: string; tagId: string }[],
+): Promise<void> {
+  if (pairs.length > 0)
+    await ex
+      .insert(contactTags)
+      .values([...pairs])
+      .onConflictDoNothing();
 }

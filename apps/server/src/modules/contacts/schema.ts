@@ -1,6 +1,8 @@
 import { sql } from 'drizzle-orm';
 import { index, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { bigintArray, bytea } from '../../platform/db/types.js';
+import { companies } from '../companies/schema.js';
+import { imports } from '../imports/schema.js';
 import { dataSubjects } from '../subjects/schema.js';
 import { tags } from '../tags/schema.js';
 import { users } from '../users/schema.js';
@@ -27,6 +29,9 @@ export const contacts = pgTable(
     jobTitle: bytea('job_title'),
     dateOfBirth: bytea('date_of_birth'),
     ownerId: uuid('owner_id').references(() => users.id),
+    companyId: uuid('company_id').references(() => companies.id, { onDelete: 'set null' }),
+    /** The import that brought the person in: their provenance (source and lawful basis, GDPR Art. 14). */
+    importId: uuid('import_id').references(() => imports.id, { onDelete: 'set null' }),
     source: text('source').notNull(),
     lifecycleStage: text('lifecycle_stage').notNull(),
     lastActivityAt: timestamp('last_activity_at', { withTimezone: true, precision: 3 }),
@@ -42,6 +47,7 @@ export const contacts = pgTable(
     index('contacts_updated_at_id_idx').on(t.updatedAt, t.id),
     index('contacts_last_activity_idx').on(sql`coalesce(${t.lastActivityAt}, 'epoch'::timestamptz)`, t.id),
     index('contacts_owner_idx').on(t.ownerId, t.createdAt),
+    index('contacts_company_idx').on(t.companyId, t.createdAt),
     index('contacts_stage_idx').on(t.lifecycleStage, t.createdAt),
   ],
 );

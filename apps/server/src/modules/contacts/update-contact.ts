@@ -28,6 +28,7 @@ export async function updateContact(
     const personal = applyPersonalInput(current.personal, input);
     const record = await updateContactRecord(tx, options, current.row, personal, {
       ownerId: input.ownerId !== undefined ? input.ownerId : current.row.ownerId,
+      companyId: input.companyId !== undefined ? input.companyId : current.row.companyId,
       source: input.source ?? current.row.source,
       lifecycleStage: input.lifecycleStage ?? current.row.lifecycleStage,
     });

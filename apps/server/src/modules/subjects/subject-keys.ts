@@ -47,6 +47,19 @@ export class SubjectKeyStore {
     return id;
   }
 
+  /** Many new subjects in one statement (bulk imports); returns their ids in order. */
+  async createSubjects(ex: Executor, count: number): Promise<string[]> {
+    if (count === 0) return [];
+    const fresh = Array.from({ length: count }, () => ({ id: randomUUID(), key: randomBytes(32) }));
+    await ex
+      .insert(dataSubjects)
+      .values(
+        fresh.map(({ id, key }) => ({ id, wrappedKey: this.wrap(id, key), keyId: this.keys.masterKeyId })),
+      );
+    for (const { id, key } of fresh) this.remember(id, key);
+    return fresh.map((f) => f.id);
+  }
+
   /** The subject's data key. Throws not_found for an unknown or shredded subject. */
   async keyFor(ex: Executor, subjectId: string): Promise<Buffer> {
     const hit = this.cache.get(subjectId);

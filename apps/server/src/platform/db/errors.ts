@@ -28,3 +28,9 @@ export function isDatabaseInputError(err: unknown): boolean {
   const code = pgError(err)?.code;
   return code === '22021' || code === '22P05';
 }
+
+/** The name of the foreign-key constraint a statement violated, or null. */
+export function violatedForeignKey(err: unknown): string | null {
+  const pg = pgError(err);
+  return pg?.code === '23503' ? (pg.constraint ?? null) : null;
+}

@@ -26,3 +26,16 @@ export function decodeCursor(
   });
   return parsed as (string | number)[];
 }
+
+const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** A keyset position of (time, id), checked so that nothing malformed reaches SQL. */
+export function decodeTimeIdCursor(cursor: string | undefined): { at: string; id: string } | null {
+  const decoded = decodeCursor(cursor, ['string', 'string']);
+  if (!decoded) return null;
+  const [at, id] = decoded as [string, string];
+  if (Number.isNaN(Date.parse(at)) || !uuidPattern.test(id)) decodeCursor('invalid', ['string']);
+  return { at, id };
+}
+
+export const encodeTimeIdCursor = (at: Date, id: string) => encodeCursor([at.toISOString(), id]);

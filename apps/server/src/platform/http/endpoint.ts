@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 import { type EndpointContract, problemSchema } from '@custodian/contracts';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
@@ -22,6 +23,13 @@ export interface EndpointInput<C extends EndpointContract> {
 export type EndpointHandler<C extends EndpointContract> = (
   input: EndpointInput<C>,
 ) => Promise<SuccessBody<C>>;
+
+/** A handler whose answer is a download: a byte stream sent as it is produced, not serialised. */
+export type StreamHandler<C extends EndpointContract> = (input: EndpointInput<C>) => Promise<Readable>;
+
+export interface EndpointOptions {
+  rateLimit?: { max: number; timeWindow: number };
+}
 
 /**
  * Resolves who is calling (session cookie with CSRF check on writes, or bearer token) and records
@@ -58,13 +66,33 @@ export function registerEndpoint<C extends EndpointContract>(
   app: FastifyInstance,
   contract: C,
   handler: EndpointHandler<C>,
-  options: { rateLimit?: { max: number; timeWindow: number } } = {},
+  options?: EndpointOptions,
+): void;
+/**
+ * A streamed answer of the given media type: the success schema only documents it (a stream is never
+ * serialised). Errors raised before the handler returns the stream are problem+json as usual.
+ */
+export function registerEndpoint<C extends EndpointContract>(
+  app: FastifyInstance,
+  contract: C,
+  handler: StreamHandler<C>,
+  options: EndpointOptions & { stream: string },
+): void;
+export function registerEndpoint<C extends EndpointContract>(
+  app: FastifyInstance,
+  contract: C,
+  handler: EndpointHandler<C> | StreamHandler<C>,
+  options: EndpointOptions & { stream?: string } = {},
 ): void {
   const statuses = Object.keys(contract.response).map(Number);
   const success = statuses.find((s) => s >= 200 && s < 300);
   if (success === undefined)
     throw new Error(`${contract.method} ${contract.path} declares no success response`);
   const access = contract.access;
+  const stream = options.stream;
+  const response: Record<string, unknown> = { ...contract.response };
+  if (stream)
+    response[success] = { content: { [stream.split(';')[0]!]: { schema: contract.response[success] } } };
 
   app.route({
     method: contract.method,
@@ -78,7 +106,7 @@ export function registerEndpoint<C extends EndpointContract>(
       ...(contract.params ? { params: contract.params } : {}),
       ...(contract.querystring ? { querystring: contract.querystring } : {}),
       ...(contract.body ? { body: contract.body } : {}),
-      response: { ...contract.response, '4xx': problemSchema, '5xx': problemSchema },
+      response: { ...response, '4xx': problemSchema, '5xx': problemSchema },
       'x-permission': access.kind === 'permission' ? access.permission : access.kind,
     },
     // Authentication and permission run before the body is even parsed: a caller without the right
@@ -107,6 +135,7 @@ export function registerEndpoint<C extends EndpointContract>(
         reply,
       });
       reply.code(success);
+      if (stream) reply.type(stream);
       if (success === 204) return reply.send(null);
       return result;
     },

@@ -1,0 +1,199 @@
+import { and, eq, inArray, type SQL, sql } from 'drizzle-orm';
+import { activityEntity, openPersonalFields, sealPersonalFields } from '../../catalog/index.js';
+import type { Executor } from '../../platform/db/database.js';
+import { violatedForeignKey } from '../../platform/db/errors.js';
+import { keyset } from '../../platform/db/keyset.js';
+import { AppError } from '../../platform/http/errors.js';
+import type { SubjectKeyStore } from '../subjects/index.js';
+import { activities, activityContacts } from './schema.js';
+
+export type ActivityRow = typeof activities.$inferSelect;
+export interface ActivityText {
+  subject: string | null;
+  body: string | null;
+}
+export interface ActivityRecord {
+  row: ActivityRow;
+  text: ActivityText;
+  contactIds: string[];
+}
+export type ActivityAttributes = Pick<
+  ActivityRow,
+  'type' | 'occurredAt' | 'durationMinutes' | 'direction' | 'companyId' | 'dealId' | 'createdBy'
+>;
+
+const fieldOfConstraint: Record<string, string> = {
+  activities_company_id_companies_id_fk: 'body.companyId',
+  activities_deal_id_deals_id_fk: 'body.dealId',
+};
+function translate(err: unknown): never {
+  const constraint = violatedForeignKey(err);
+  if (constraint)
+    throw new AppError('validation_failed', 'A linked record does not exist', {
+      details: [
+        { field: fieldOfConstraint[constraint] ?? 'body', issue: 'names a record that does not exist' },
+      ],
+    });
+  throw err;
+}
+
+/** A new activity with a key of its own; its text is sealed under that key. */
+export async function insertActivity(
+  ex: Executor,
+  subjects: SubjectKeyStore,
+  text: ActivityText,
+  attributes: ActivityAttributes,
+): Promise<ActivityRow> {
+  const subjectId = await subjects.createSubject(ex);
+  const key = await subjects.keyFor(ex, subjectId);
+  try {
+    const [row] = await ex
+      .insert(activities)
+      .values({
+        subjectId,
+        ...attributes,
+        ...sealPersonalFields(activityEntity, key, subjectId, { ...text }),
+      })
+      .returning();
+    return row!;
+  } catch (err) {
+    translate(err);
+  }
+}
+
+export async function updateActivityRow(
+  ex: Executor,
+  subjects: SubjectKeyStore,
+  row: ActivityRow,
+  text: ActivityText,
+  attributes: Partial<ActivityAttributes>,
+): Promise<ActivityRow> {
+  const key = await subjects.keyFor(ex, row.subjectId);
+  try {
+    const [updated] = await ex
+      .update(activities)
+      .set({
+        ...attributes,
+        ...sealPersonalFields(activityEntity, key, row.subjectId, { ...text }),
+        updatedAt: new Date(),
+      })
+      .where(eq(activities.id, row.id))
+      .returning();
+    return updated!;
+  } catch (err) {
+    translate(err);
+  }
+}
+
+export async function findActivityRow(
+  ex: Executor,
+  id: string,
+  options: { forUpdate?: boolean } = {},
+): Promise<ActivityRow | null> {
+  const query = ex.select().from(activities).where(eq(activities.id, id));
+  const [row] = options.forUpdate ? await query.for('update') : await query;
+  return row ?? null;
+}
+
+export async function deleteActivityRows(ex: Executor, ids: readonly string[]): Promise<void> {
+  if (ids.length > 0) await ex.delete(activities).where(inArray(activities.id, [...ids]));
+}
+
+export async function replaceActivityContacts(
+  ex: Executor,
+  activityId: string,
+  contactIds: readonly string[],
+): Promise<void> {
+  await ex.delete(activityContacts).where(eq(activityContacts.activityId, activityId));
+  const unique = [...new Set(contactIds)];
+  if (unique.length > 0)
+    await ex.insert(activityContacts).values(unique.map((contactId) => ({ activityId, contactId })));
+}
+
+export async function openActivities(
+  ex: Executor,
+  subjects: SubjectKeyStore,
+  rows: readonly ActivityRow[],
+): Promise<ActivityRecord[]> {
+  const keys = await subjects.keysFor(
+    ex,
+    rows.map((r) => r.subjectId),
+  );
+  const links = await ex
+    .select()
+    .from(activityContacts)
+    .where(
+      inArray(
+        activityContacts.activityId,
+        rows.map((r) => r.id),
+      ),
+    );
+  return rows.flatMap((row) => {
+    const key = keys.get(row.subjectId);
+    if (!key) return [];
+    const values = openPersonalFields(activityEntity, key, row.subjectId, row);
+    return [
+      {
+        row,
+        text: { subject: values.subject as string | null, body: values.body as string | null },
+        contactIds: links
+          .filter((l) => l.activityId === row.id)
+          .map((l) => l.contactId)
+          .sort(),
+      },
+    ];
+  });
+}
+
+export async function listActivityRows(
+  ex: Executor,
+  options: {
+    limit: number;
+    after: { at: string; id: string } | null;
+    contactId?: string | undefined;
+    companyId?: string | undefined;
+    dealId?: string | undefined;
+    type?: string | undefined;
+  },
+): Promise<ActivityRow[]> {
+  if (options.limit === 0) return [];
+  const page = keyset(activities.occurredAt, activities.id, options.after, 'desc');
+  const conditions: (SQL | undefined)[] = [
+    page.where,
+    options.contactId
+      ? sql`${activities.id} in (select ${activityContacts.activityId} from ${activityContacts} where ${activityContacts.contactId} = ${options.contactId})`
+      : undefined,
+    options.companyId ? eq(activities.companyId, options.companyId) : undefined,
+    options.dealId ? eq(activities.dealId, options.dealId) : undefined,
+    options.type ? eq(activities.type, options.type) : undefined,
+  ];
+  return ex
+    .select()
+    .from(activities)
+    .where(and(...conditions))
+    .orderBy(...page.orderBy)
+    .limit(options.limit);
+}
+
+/**
+ * For deleting a person: the activities linked to this contact, split into those that concern only them
+ * (to shred) and those shared with others (to unlink).
+ */
+export async function activitiesOfContact(
+  ex: Executor,
+  contactId: string,
+): Promise<{ sole: { id: string; subjectId: string }[]; shared: string[] }> {
+  const rows = await ex
+    .select({
+      id: activities.id,
+      subjectId: activities.subjectId,
+      others: sql<number>`(select count(*)::int from ${activityContacts} o where o.activity_id = ${activities.id} and o.contact_id <> ${contactId})`,
+    })
+    .from(activities)
+    .innerJoin(activityContacts, eq(activityContacts.activityId, activities.id))
+    .where(eq(activityContacts.contactId, contactId));
+  return {
+    sole: rows.filter((r) => r.others === 0).map((r) => ({ id: r.id, subjectId: r.subjectId })),
+    shared: rows.filter((r) => r.others > 0).map((r) => r.id),
+  };
+}

@@ -1,0 +1,156 @@
+import { and, eq, getTableColumns, inArray, type SQL, sql } from 'drizzle-orm';
+import {
+  blindIndexTokens,
+  companyEntity,
+  openPersonalFields,
+  sealPersonalFields,
+} from '../../catalog/index.js';
+import type { Executor } from '../../platform/db/database.js';
+import { isForeignKeyViolation } from '../../platform/db/errors.js';
+import { keyset } from '../../platform/db/keyset.js';
+import { bigintArrayLiteral } from '../../platform/db/types.js';
+import { AppError } from '../../platform/http/errors.js';
+import type { ContactDeps } from '../contacts/index.js';
+
+type ContactCrypto = Pick<ContactDeps, 'subjects' | 'indexer'>;
+
+import { companies } from './schema.js';
+
+const { nameTokens: _tokens, ...readable } = getTableColumns(companies);
+const companyColumns = readable;
+export type CompanyRow = { [K in keyof typeof readable]: (typeof companies.$inferSelect)[K] };
+export interface CompanyRecord {
+  row: CompanyRow;
+  name: string;
+}
+export interface CompanyAttributes {
+  domain: string | null;
+  industry: string | null;
+  size: string | null;
+  city: string | null;
+  country: string | null;
+  ownerId: string | null;
+}
+
+function translate(err: unknown): never {
+  if (isForeignKeyViolation(err))
+    throw new AppError('validation_failed', 'The owner does not exist', {
+      details: [{ field: 'body.ownerId', issue: 'is not a user' }],
+    });
+  throw err;
+}
+
+function sealedName(crypto: ContactCrypto, key: Buffer, subjectId: string, name: string) {
+  const sealed = sealPersonalFields(companyEntity, key, subjectId, { name });
+  return {
+    name: sealed.name!,
+    nameTokens: blindIndexTokens(companyEntity, crypto.indexer, { name }).nameTokens ?? [],
+  };
+}
+
+export async function insertCompany(
+  ex: Executor,
+  crypto: ContactCrypto,
+  name: string,
+  attributes: CompanyAttributes,
+): Promise<CompanyRecord> {
+  const subjectId = await crypto.subjects.createSubject(ex);
+  const key = await crypto.subjects.keyFor(ex, subjectId);
+  try {
+    const [row] = await ex
+      .insert(companies)
+      .values({ subjectId, ...attributes, ...sealedName(crypto, key, subjectId, name) })
+      .returning(companyColumns);
+    return { row: row!, name };
+  } catch (err) {
+    translate(err);
+  }
+}
+
+export async function updateCompanyRow(
+  ex: Executor,
+  crypto: ContactCrypto,
+  row: CompanyRow,
+  name: string,
+  attributes: CompanyAttributes,
+): Promise<CompanyRecord> {
+  const key = await crypto.subjects.keyFor(ex, row.subjectId);
+  try {
+    const [updated] = await ex
+      .update(companies)
+      .set({ ...attributes, ...sealedName(crypto, key, row.subjectId, name), updatedAt: new Date() })
+      .where(eq(companies.id, row.id))
+      .returning(companyColumns);
+    return { row: updated!, name };
+  } catch (err) {
+    translate(err);
+  }
+}
+
+export async function findCompanyRow(
+  ex: Executor,
+  id: string,
+  options: { forUpdate?: boolean } = {},
+): Promise<CompanyRow | null> {
+  const query = ex.select(companyColumns).from(companies).where(eq(companies.id, id));
+  const [row] = options.forUpdate ? await query.for('update') : await query;
+  return row ?? null;
+}
+
+export async function deleteCompanyRow(ex: Executor, id: string): Promise<void> {
+  await ex.delete(companies).where(eq(companies.id, id));
+}
+
+export async function openCompanies(
+  ex: Executor,
+  crypto: ContactCrypto,
+  rows: readonly CompanyRow[],
+): Promise<CompanyRecord[]> {
+  const keys = await crypto.subjects.keysFor(
+    ex,
+    rows.map((r) => r.subjectId),
+  );
+  return rows.flatMap((row) => {
+    const key = keys.get(row.subjectId);
+    if (!key) return [];
+    const values = openPersonalFields(companyEntity, key, row.subjectId, row);
+    return [{ row, name: values.name as string }];
+  });
+}
+
+export async function listCompanyRows(
+  ex: Executor,
+  options: {
+    limit: number;
+    after: { at: string; id: string } | null;
+    nameTokens?: readonly bigint[] | undefined;
+    domain?: string | undefined;
+    ownerId?: string | undefined;
+  },
+): Promise<CompanyRow[]> {
+  const page = keyset(companies.createdAt, companies.id, options.after, 'desc');
+  const conditions: (SQL | undefined)[] = [
+    page.where,
+    options.nameTokens
+      ? sql`${companies.nameTokens} @> ${bigintArrayLiteral(options.nameTokens)}::bigint[]`
+      : undefined,
+    options.domain ? eq(companies.domain, options.domain) : undefined,
+    options.ownerId ? eq(companies.ownerId, options.ownerId) : undefined,
+  ];
+  return ex
+    .select(companyColumns)
+    .from(companies)
+    .where(and(...conditions))
+    .orderBy(...page.orderBy)
+    .limit(options.limit);
+}
+
+/** The ids among these that exist, for validating links from other records. */
+export async function existingCompanyIds(ex: Executor, ids: readonly string[]): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const rows = await ex
+    .select({ id: companies.id })
+    .from(companies)
+    .where(inArray(companies.id, [...ids]));
+  return new Set(rows.map((r) => r.id));
+}

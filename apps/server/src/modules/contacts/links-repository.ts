@@ -1,0 +1,29 @@
+import { inArray, sql } from 'drizzle-orm';
+import type { Executor } from '../../platform/db/database.js';
+import { contacts } from './schema.js';
+
+/** For other modules linking records to contacts: which ids exist, and the people behind them. */
+export async function subjectIdsOfContacts(
+  ex: Executor,
+  contactIds: readonly string[],
+): Promise<Map<string, string>> {
+  if (contactIds.length === 0) return new Map();
+  const rows = await ex
+    .select({ id: contacts.id, subjectId: contacts.subjectId })
+    .from(contacts)
+    .where(inArray(contacts.id, [...new Set(contactIds)]));
+  return new Map(rows.map((r) => [r.id, r.subjectId]));
+}
+
+/** Moves the contacts' last-activity time forward (never back) to `at`. */
+export async function touchLastActivity(
+  ex: Executor,
+  contactIds: readonly string[],
+  at: Date,
+): Promise<void> {
+  if (contactIds.length === 0) return;
+  await ex
+    .update(contacts)
+    .set({ lastActivityAt: sql`greatest(${contacts.lastActivityAt}, ${at.toISOString()}::timestamptz)` })
+    .where(inArray(contacts.id, [...contactIds]));
+}

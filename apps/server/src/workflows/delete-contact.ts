@@ -1,0 +1,31 @@
+import { activitiesOfContact, deleteActivityRows } from '../modules/activities/index.js';
+import { type ContactDeps, deleteContactRecord } from '../modules/contacts/index.js';
+import { taskKeysOfContact } from '../modules/tasks/index.js';
+import { assertPermission, type RequestContext } from '../platform/access.js';
+import { transaction } from '../platform/db/database.js';
+
+/**
+ * Deletes a person from the CRM in one transaction, with every record that is about them alone:
+ * - activities linked only to them are deleted and their keys destroyed;
+ * - activities shared with other people stay (their history is theirs too) and lose the link;
+ * - their tasks are deleted and the tasks' keys destroyed;
+ * - deal and tag links go with the contact; the deals themselves stay;
+ * - finally the contact row goes and the person's key is destroyed.
+ */
+export async function deleteContact(
+  options: ContactDeps & { ctx: RequestContext; id: string },
+): Promise<void> {
+  const { db, ctx, id, subjects } = options;
+  assertPermission(ctx.actor, 'contacts:delete');
+  await transaction(db, async (tx) => {
+    const { sole } = await activitiesOfContact(tx, id);
+    await deleteActivityRows(
+      tx,
+      sole.map((a) => a.id),
+    );
+    for (const activity of sole) await subjects.shred(tx, activity.subjectId);
+    for (const taskKey of await taskKeysOfContact(tx, id)) await subjects.shred(tx, taskKey);
+    // Shared activities lose the link by the foreign key's cascade when the contact row goes.
+    await deleteContactRecord(tx, options, ctx, id);
+  });
+}

@@ -1,0 +1,26 @@
+import type { Logger } from 'pino';
+import type { ContactDeps } from '../modules/contacts/index.js';
+import { findUnfinishedImports } from '../modules/imports/index.js';
+import type { JobQueue } from '../platform/jobs.js';
+import { runImport } from './run-import.js';
+
+export const importQueue = 'import-contacts';
+
+/** Queues an import for the workers (one job per import: a second send for the same import is dropped). */
+export async function enqueueImport(jobs: JobQueue, importId: string): Promise<void> {
+  await jobs.send(importQueue, { importId }, { singletonKey: importId, retryLimit: 5, retryBackoff: true });
+}
+
+/**
+ * Works the import queue on this process, and re-queues imports left unfinished by a crash or restart
+ * (resuming is safe: each batch commits with its progress).
+ */
+export async function startImportWorker(jobs: JobQueue, deps: ContactDeps, log: Logger): Promise<void> {
+  await jobs.createQueue(importQueue, { name: importQueue, policy: 'stately' });
+  await jobs.work<{ importId: string }>(importQueue, { pollingIntervalSeconds: 1 }, async ([job]) => {
+    if (!job) return;
+    const result = await runImport({ ...deps, importId: job.data.importId });
+    log.info({ importId: job.data.importId, status: result?.status }, 'import finished');
+  });
+  for (const importId of await findUnfinishedImports(deps.db)) await enqueueImport(jobs, importId);
+}
