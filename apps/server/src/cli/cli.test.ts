@@ -29,6 +29,7 @@ const inherited = [
   'PUBLIC_URL',
   'TRUST_PROXY',
   'BODY_LIMIT',
+  'IMPORT_LIMIT',
   'LOG_LEVEL',
   'SMTP_HOST',
   'SMTP_PORT',
@@ -129,6 +130,8 @@ describe('custodian --help', () => {
         ['keys'],
         ['keys', 'rotate'],
         ['demo'],
+        ['import'],
+        ['import', 'contacts'],
       ];
       const results: CliResult[] = [];
       for (let i = 0; i < commands.length; i += 3) {
@@ -419,6 +422,34 @@ describe('custodian demo', () => {
       expect(again.stderr).toContain('already holds contacts');
       expect(again.stderr).toContain('--force');
       expect(again.stdout).toBe('');
+    },
+    spawnTimeout,
+  );
+});
+
+describe('custodian import contacts', () => {
+  it(
+    'imports a CSV with a progress report, listing the bad row by number and column, never its value',
+    async () => {
+      const file = path.join(base, 'people.csv');
+      fs.writeFileSync(
+        file,
+        'Name,Mail\nGrace,grace@example.test\nAlan,alan-at-example\nGrace again,GRACE@example.test\n',
+      );
+      const args = ['import', 'contacts', file, '--map', 'Name=firstName', '--map', 'Mail=email'];
+      const imported = await cli([...args, '--source', 'conference list', '--lawful-basis', 'consent'], env);
+      // 2: done, but some rows were refused.
+      expect(imported.code, imported.stderr).toBe(2);
+      expect(imported.stdout).toMatch(
+        /^Imported 3 rows: 1 created, 0 updated, 1 skipped as duplicates, 1 refused \(import [0-9a-f-]{36}\)\.\n$/,
+      );
+      expect(imported.stderr).toContain('row 2, column Mail:');
+      expect(imported.stderr).toContain('3/3 rows');
+      expect(imported.stderr).not.toContain('alan-at-example');
+
+      const missing = await cli([...args, '--source', 'x', '--lawful-basis', 'maybe'], env);
+      expect(missing.code).toBe(1);
+      expect(missing.stderr).toContain('lawful basis must be one of');
     },
     spawnTimeout,
   );

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { createInterface } from 'node:readline';
 import { Writable } from 'node:stream';
 import { type CreateUserInput, createUserBody, type Permission, type Role } from '@custodian/contracts';
@@ -250,5 +251,86 @@ export const runKeysRotate = () =>
       );
       warn('Back up the new key file now, apart from the data.');
       return 0;
+    });
+  });
+
+/** A progress bar on a terminal, one line per 10% otherwise (logs of non-interactive runs stay short). */
+function progressReporter(total: number): (done: number) => void {
+  let lastTenth = -1;
+  return (done) => {
+    const share = total === 0 ? 1 : done / total;
+    if (process.stderr.isTTY) {
+      const width = 30;
+      const filled = Math.round(share * width);
+      process.stderr.write(
+        `\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total} rows${done === total ? '\n' : ''}`,
+      );
+    } else if (Math.floor(share * 10) > lastTenth) {
+      lastTenth = Math.floor(share * 10);
+      warn(`${done}/${total} rows`);
+    }
+  };
+}
+
+export const runImportContacts = (
+  file: string,
+  options: {
+    map: string[];
+    source: string;
+    lawfulBasis: string;
+    onDuplicate: 'update' | 'skip';
+    dryRun?: boolean;
+  },
+) =>
+  run(async () => {
+    const config = loadConfig();
+    const mapping: Record<string, string> = {};
+    for (const pair of options.map) {
+      const at = pair.lastIndexOf('=');
+      if (at <= 0) throw new CliError('--map takes column=field, e.g. --map "E-Mail=email"');
+      mapping[pair.slice(0, at)] = pair.slice(at + 1);
+    }
+    if (!fs.existsSync(file)) throw new CliError('The file does not exist');
+    const [{ receiveImport }, { runImport }] = await Promise.all([
+      import('../modules/imports/index.js'),
+      import('../workflows/run-import.js'),
+    ]);
+    return withDatabase(config, 'existing', async (database, keys) => {
+      const deps = { db: database.db, keys, subjects: subjectKeysFor(keys), indexer: indexerFor(keys) };
+      const fields = {
+        mapping: JSON.stringify(mapping),
+        source: options.source,
+        lawfulBasis: options.lawfulBasis,
+        onDuplicate: options.onDuplicate,
+        dryRun: options.dryRun ? 'true' : 'false',
+      };
+      async function* parts() {
+        for (const [fieldname, value] of Object.entries(fields))
+          yield { type: 'field' as const, fieldname, value };
+        yield { type: 'file' as const, fieldname: 'file', file: fs.createReadStream(file) };
+      }
+      const queued = await receiveImport({
+        ...deps,
+        ctx: systemContext('cli'),
+        parts: parts(),
+        enqueue: async () => {},
+      });
+      const report = progressReporter(queued.totalRows);
+      const result = await runImport({
+        ...deps,
+        importId: queued.id,
+        onProgress: (row) => report(row.rowsDone),
+      });
+      if (!result) throw new CliError('The import disappeared while it ran');
+      if (queued.totalRows === 0) report(0);
+      for (const e of result.errors) warn(`row ${e.row}, column ${e.field}: ${e.issue}`);
+      if (result.failed > result.errors.length)
+        warn(`… and ${result.failed - result.errors.length} more bad rows`);
+      say(
+        `${result.dryRun ? 'Dry run: would have imported' : 'Imported'} ${result.rowsDone} rows: ` +
+          `${result.created} created, ${result.updated} updated, ${result.skipped} skipped as duplicates, ` +
+          `${result.failed} refused (import ${result.id}).`,
+      );
+      return result.failed > 0 ? 2 : 0;
     });
   });

@@ -1,8 +1,9 @@
-import { permissions, roles } from '@custodian/contracts';
+import { importableFields, lawfulBases, permissions, roles } from '@custodian/contracts';
 import { Command, InvalidArgumentError } from 'commander';
 import {
   runAuditVerify,
   runDemo,
+  runImportContacts,
   runKeysRotate,
   runMigrate,
   runServe,
@@ -95,6 +96,32 @@ program
   .option('--seed <n>', 'the random seed', wholeNumber, 42)
   .option('--force', 'add demo data even to a CRM that already holds contacts')
   .action(runDemo);
+
+const importCommand = program.command('import').description('Import data from files');
+importCommand
+  .command('contacts')
+  .description(
+    'Import contacts from a CSV file with a header row. Rows are checked, deduplicated by e-mail and written in batches of 500; bad rows are listed by row number and column. Needs the embedded database to itself (stop the server), or DATABASE_URL.',
+  )
+  .argument('<file>', 'the CSV file (UTF-8)')
+  .requiredOption(
+    '--map <column=field...>',
+    `CSV column = contact field, repeatable; fields: ${importableFields.join(', ')}`,
+  )
+  .requiredOption('--source <text>', 'where the list came from, kept as the people’s provenance')
+  .requiredOption(
+    '--lawful-basis <basis>',
+    `one of ${lawfulBases.join(', ')}`,
+    oneOf(lawfulBases, 'lawful basis'),
+  )
+  .option(
+    '--on-duplicate <action>',
+    'update or skip a row whose e-mail is known',
+    oneOf(['update', 'skip'] as const, 'on-duplicate'),
+    'skip',
+  )
+  .option('--dry-run', 'check every row and report, changing nothing')
+  .action(runImportContacts);
 
 const audit = program.command('audit').description('The audit trail');
 audit
