@@ -214,3 +214,34 @@ export const findDuplicateContacts = defineEndpoint({
   querystring: findDuplicateContactsQuery,
   response: { 200: pageOf(duplicateGroupSchema) },
 });
+
+/** Scalar fields a merge takes from one side; lists (e-mails, phones, addresses, tags) are united. */
+export const mergeChoiceFields = [
+  'firstName',
+  'lastName',
+  'jobTitle',
+  'dateOfBirth',
+  'ownerId',
+  'companyId',
+  'source',
+  'lifecycleStage',
+] as const;
+export const mergeContactsBody = z.object({
+  /** The contact merged into this one, then deleted (its key destroyed). */
+  otherId: z.uuid(),
+  /** Which side each field comes from; by default this contact's, or the other's where this one has none. */
+  take: z.partialRecord(z.enum(mergeChoiceFields), z.enum(['this', 'other'])).default({}),
+});
+export type MergeContactsInput = z.infer<typeof mergeContactsBody>;
+
+export const mergeContacts = defineEndpoint({
+  method: 'POST',
+  path: '/api/v1/contacts/:id/merge',
+  summary:
+    'Merge another contact into this one, in one transaction: fields as chosen, e-mails, phones, addresses and tags united, activities, deals and tasks moved; the other contact is then deleted and its key destroyed. Audited under both people.',
+  tags: ['contacts'],
+  access: requires('contacts:write'),
+  params: idParams,
+  body: mergeContactsBody,
+  response: { 200: contactSchema },
+});

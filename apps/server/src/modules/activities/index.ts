@@ -1,4 +1,4 @@
 export { createActivity, deleteActivity, findActivities, getActivity, updateActivity } from './activities.js';
-export { activitiesOfContact, deleteActivityRows } from './repository.js';
+export { activitiesOfContact, deleteActivityRows, moveActivityLinks } from './repository.js';
 export { activityRoutes } from './routes.js';
 export { activities, activityContacts } from './schema.js';

@@ -197,3 +197,13 @@ export async function activitiesOfContact(
     shared: rows.filter((r) => r.others > 0).map((r) => r.id),
   };
 }
+
+/** Merging contacts: every activity of `from` becomes the survivor's (once, if both were linked). */
+export async function moveActivityLinks(ex: Executor, from: string, to: string): Promise<void> {
+  await ex.execute(
+    sql`insert into ${activityContacts} (activity_id, contact_id)
+        select activity_id, ${to}::uuid from ${activityContacts} where contact_id = ${from}
+        on conflict do nothing`,
+  );
+  await ex.delete(activityContacts).where(eq(activityContacts.contactId, from));
+}

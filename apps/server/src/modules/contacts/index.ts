@@ -4,15 +4,18 @@ export { deleteContactRecord } from './delete-contact.js';
 export type { ContactDeps } from './deps.js';
 export { findContacts } from './find-contacts.js';
 export { getContact } from './get-contact.js';
-export { subjectIdsOfContacts, touchLastActivity } from './links-repository.js';
+export { moveContactTags, subjectIdsOfContacts, touchLastActivity } from './links-repository.js';
+export { presentContact } from './present-contact.js';
 export {
   addContactTags,
   type ContactAttributes,
   type ContactPersonal,
   type ContactRecord,
+  findContactRow,
   findContactsByEmailTokens,
   insertContactsBatch,
   openContacts,
+  tagsOfContacts,
   updateContact as updateContactFields,
 } from './repository.js';
 export { requireContacts } from './require-contacts.js';

@@ -1,6 +1,6 @@
 import { inArray, sql } from 'drizzle-orm';
 import type { Executor } from '../../platform/db/database.js';
-import { contacts } from './schema.js';
+import { contacts, contactTags } from './schema.js';
 
 /** For other modules linking records to contacts: which ids exist, and the people behind them. */
 export async function subjectIdsOfContacts(
@@ -26,4 +26,13 @@ export async function touchLastActivity(
     .update(contacts)
     .set({ lastActivityAt: sql`greatest(${contacts.lastActivityAt}, ${at.toISOString()}::timestamptz)` })
     .where(inArray(contacts.id, [...contactIds]));
+}
+
+/** Merging contacts: the survivor gets the other's tags too. */
+export async function moveContactTags(ex: Executor, from: string, to: string): Promise<void> {
+  await ex.execute(
+    sql`insert into ${contactTags} (contact_id, tag_id)
+        select ${to}::uuid, tag_id from ${contactTags} where contact_id = ${from}
+        on conflict do nothing`,
+  );
 }

@@ -5,11 +5,13 @@ import {
   findDuplicateContacts as findDuplicatesEndpoint,
   getContact as getEndpoint,
   listContacts,
+  mergeContacts as mergeEndpoint,
   updateContact as updateEndpoint,
 } from '@custodian/contracts';
 import type { FastifyInstance } from 'fastify';
 import { registerEndpoint } from '../../platform/http/endpoint.js';
 import { deleteContact } from '../../workflows/delete-contact.js';
+import { mergeContacts } from '../../workflows/merge-contacts.js';
 import { createContact } from './create-contact.js';
 import type { ContactDeps } from './deps.js';
 import { exportContacts } from './export-contacts.js';
@@ -28,6 +30,9 @@ export function contactRoutes(app: FastifyInstance, deps: ContactDeps): void {
   registerEndpoint(app, createEndpoint, ({ ctx, body }) => createContact({ ...deps, ctx, input: body }));
   registerEndpoint(app, updateEndpoint, ({ ctx, params, body }) =>
     updateContact({ ...deps, ctx, id: params.id, input: body }),
+  );
+  registerEndpoint(app, mergeEndpoint, ({ ctx, params, body }) =>
+    mergeContacts({ ...deps, ctx, id: params.id, input: body }),
   );
   registerEndpoint(app, deleteEndpoint, async ({ ctx, params }) => {
     await deleteContact({ ...deps, ctx, id: params.id });

@@ -201,3 +201,13 @@ export async function stagesById(ex: Executor, ids: readonly string[]): Promise<
     .where(inArray(pipelineStages.id, [...new Set(ids)]));
   return new Map(rows.map((r) => [r.id, r]));
 }
+
+/** Merging contacts: the survivor takes the other's place in its deals. */
+export async function moveDealLinks(ex: Executor, from: string, to: string): Promise<void> {
+  await ex.execute(
+    sql`insert into ${dealContacts} (deal_id, contact_id)
+        select deal_id, ${to}::uuid from ${dealContacts} where contact_id = ${from}
+        on conflict do nothing`,
+  );
+  await ex.delete(dealContacts).where(eq(dealContacts.contactId, from));
+}

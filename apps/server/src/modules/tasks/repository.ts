@@ -149,3 +149,8 @@ export async function taskKeysOfContact(ex: Executor, contactId: string): Promis
     .where(eq(tasks.contactId, contactId));
   return rows.map((r) => r.subjectId);
 }
+
+/** Merging contacts: the other's tasks become the survivor's. */
+export async function moveTasks(ex: Executor, from: string, to: string): Promise<void> {
+  await ex.update(tasks).set({ contactId: to }).where(eq(tasks.contactId, from));
+}
