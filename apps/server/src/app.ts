@@ -17,6 +17,7 @@ import { auditRoutes } from './modules/audit/index.js';
 import { authRoutes, createAuthenticator } from './modules/auth/index.js';
 import { companyRoutes } from './modules/companies/index.js';
 import { contactRoutes } from './modules/contacts/index.js';
+import { customFieldRoutes } from './modules/custom-fields/index.js';
 import { dealRoutes } from './modules/deals/index.js';
 import { healthRoutes } from './modules/health/index.js';
 import { importRoutes } from './modules/imports/index.js';
@@ -151,6 +152,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     tokenRoutes(api, routeDeps);
     auditRoutes(api, routeDeps);
     catalogRoutes(api);
+    customFieldRoutes(api, routeDeps);
     contactRoutes(api, crmDeps);
     companyRoutes(api, crmDeps);
     dealRoutes(api, crmDeps);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { emptyResponse, idParams, isoDateTime, pageOf, pageQuery } from './common.js';
+import { customValueSchema, customValuesSchema } from './custom-fields.js';
 import { defineEndpoint, requires } from './endpoint.js';
 
 export const companySizes = ['1-10', '11-50', '51-200', '201-1000', '1001+'] as const;
@@ -22,6 +23,7 @@ const companyFields = {
     .regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code such as DE')
     .nullable(),
   ownerId: z.uuid().nullable(),
+  customFields: customValuesSchema,
 };
 
 export const createCompanyBody = z.object(companyFields).partial().required({ name: true });
@@ -42,6 +44,7 @@ export const companySchema = z.object({
   city: z.string().nullable(),
   country: z.string().nullable(),
   ownerId: z.uuid().nullable(),
+  customFields: z.record(z.string(), customValueSchema),
   createdAt: isoDateTime,
   updatedAt: isoDateTime,
   restricted: z.array(z.string()),

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { emptyResponse, idParams, isoDateTime, pageOf, pageQuery } from './common.js';
+import { customValueSchema, customValuesSchema } from './custom-fields.js';
 import { defineEndpoint, requires } from './endpoint.js';
 
 /** What a masked personal value reads as, for a caller whose role or purpose may not see it. */
@@ -55,6 +56,8 @@ const contactFields = {
   source: contactSourceSchema,
   lifecycleStage: lifecycleStageSchema,
   tags: z.array(tagName).max(50),
+  /** Values of the custom fields defined for contacts, by key; `null` clears one. */
+  customFields: customValuesSchema,
 };
 
 export const createContactBody = z
@@ -99,6 +102,8 @@ export const contactSchema = z.object({
   source: contactSourceSchema,
   lifecycleStage: lifecycleStageSchema,
   tags: z.array(z.string()),
+  /** By key; a value the caller may not see reads `"[restricted]"` and is listed in `restricted`. */
+  customFields: z.record(z.string(), customValueSchema),
   lastActivityAt: isoDateTime.nullable(),
   createdAt: isoDateTime,
   updatedAt: isoDateTime,

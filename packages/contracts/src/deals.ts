@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { emptyResponse, idParams, isoDateTime, pageOf, pageQuery } from './common.js';
+import { customValueSchema, customValuesSchema } from './custom-fields.js';
 import { defineEndpoint, requires } from './endpoint.js';
 
 export const stageKinds = ['open', 'won', 'lost'] as const;
@@ -83,6 +84,8 @@ const dealFields = {
   ownerId: z.uuid().nullable(),
   companyId: z.uuid().nullable(),
   contactIds: z.array(z.uuid()).max(50),
+  /** Deals' custom fields are business data, never personal. */
+  customFields: customValuesSchema,
 };
 const amountWithCurrency = (b: { amountMinor?: number | null; currency?: string | null }) =>
   b.amountMinor === undefined || b.amountMinor === null || !!b.currency;
@@ -112,6 +115,7 @@ export const dealSchema = z.object({
   ownerId: z.uuid().nullable(),
   companyId: z.uuid().nullable(),
   contactIds: z.array(z.uuid()),
+  customFields: z.record(z.string(), customValueSchema),
   createdAt: isoDateTime,
   updatedAt: isoDateTime,
 });

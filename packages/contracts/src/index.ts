@@ -5,6 +5,7 @@ export * from './catalog.js';
 export * from './common.js';
 export * from './companies.js';
 export * from './contacts.js';
+export * from './custom-fields.js';
 export * from './deals.js';
 export * from './endpoint.js';
 export * from './exports.js';

@@ -32,6 +32,7 @@ export const permissions = [
   'audit:read',
   'roles:read',
   'catalog:read',
+  'fields:manage',
   'contacts:read',
   'contacts:write',
   'contacts:delete',

@@ -88,6 +88,18 @@ export const contactEntity: EntityDeclaration = {
       purposes: ['contract_fulfilment', 'legal_obligation', 'data_subject_rights', 'customer_support'],
       retention: 'relationship',
     },
+    customFields: {
+      label: 'Custom fields',
+      description:
+        'Values of the custom fields defined for contacts. Each is classified on its own when it is defined (see /api/v1/custom-fields) and masked by that classification.',
+      column: 'custom_fields',
+      codec: 'json',
+      category: 'identity',
+      protection: 'encrypted',
+      purposes,
+      retention: 'relationship',
+      reveal: 'contacts:read',
+    },
   },
   notPersonal: {
     id: randomId,
@@ -190,6 +202,17 @@ export const companyEntity: EntityDeclaration = {
       index: { column: 'name_tokens', name: 'company-name', kind: 'prefix' },
       purposes,
       retention: 'relationship',
+    },
+    customFields: {
+      label: 'Custom fields',
+      description: 'Values of the custom fields defined for companies, each classified on its own',
+      column: 'custom_fields',
+      codec: 'json',
+      category: 'professional',
+      protection: 'encrypted',
+      purposes,
+      retention: 'relationship',
+      reveal: 'companies:read',
     },
   },
   notPersonal: {
@@ -338,6 +361,7 @@ export const dealEntities: readonly EntityDeclaration[] = [
       closed_at: 'when it was won or lost',
       owner_id: 'a user id',
       company_id: 'a company id',
+      custom_fields: 'values of deal custom fields, which can only be defined as not personal',
       created_at: createdAt,
       updated_at: updatedAt,
     },
@@ -389,6 +413,26 @@ export const importEntities: readonly EntityDeclaration[] = [
     },
   },
 ];
+
+export const customFieldEntity: EntityDeclaration = {
+  entity: 'customField',
+  table: 'custom_fields',
+  description: 'Definitions of custom fields: the part of the catalog users extend, each field classified.',
+  subjectColumn: null,
+  personal: {},
+  notPersonal: {
+    id: randomId,
+    entity: 'contact, company or deal',
+    key: 'the field’s key',
+    label: 'the field’s label',
+    type: 'text, number, date, select or boolean',
+    options: 'the choices of a select field',
+    category: 'data category of the values (null when not personal)',
+    special_kind: 'GDPR Art. 9 kind of a special-category field',
+    purposes: 'purposes that may use the values',
+    created_at: createdAt,
+  },
+};
 
 const credentialHash = 'keyed hash of a random secret: cannot be reversed or linked to a person';
 
@@ -511,6 +555,7 @@ export const catalog: readonly EntityDeclaration[] = [
   ]),
   taskEntity,
   ...importEntities,
+  customFieldEntity,
   userEntity,
   ...systemEntities,
 ];

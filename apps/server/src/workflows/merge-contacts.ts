@@ -14,6 +14,7 @@ import {
   touchLastActivity,
   updateContactFields,
 } from '../modules/contacts/index.js';
+import { listCustomFieldRows } from '../modules/custom-fields/index.js';
 import { moveDealLinks } from '../modules/deals/index.js';
 import { moveTasks } from '../modules/tasks/index.js';
 import { assertPermission, type RequestContext } from '../platform/access.js';
@@ -42,6 +43,8 @@ function mergedPersonal(target: ContactPersonal, other: ContactPersonal, take: M
     emails: unite(target.emails, other.emails),
     phones: unite(target.phones, other.phones),
     addresses: addresses.slice(0, 5),
+    // Values of the other fill the survivor's empty custom fields.
+    customFields: { ...other.customFields, ...target.customFields },
   };
 }
 
@@ -101,6 +104,6 @@ export async function mergeContacts(
     const fresh = await findContactRow(tx, id);
     const [record] = await openContacts(tx, options, [fresh ?? updated.row]);
     const tags = (await tagsOfContacts(tx, [id])).get(id) ?? [];
-    return presentContact(ctx, record ?? updated, tags);
+    return presentContact(ctx, record ?? updated, tags, await listCustomFieldRows(tx, 'contact'));
   });
 }

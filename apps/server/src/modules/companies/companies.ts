@@ -12,6 +12,7 @@ import { decodeTimeIdCursor, encodeTimeIdCursor } from '../../platform/http/curs
 import { notFound } from '../../platform/http/errors.js';
 import { recordAudit } from '../audit/index.js';
 import type { ContactDeps } from '../contacts/index.js';
+import { applyCustomValues, listCustomFieldRows } from '../custom-fields/index.js';
 import { presentCompany } from './present-company.js';
 import {
   type CompanyAttributes,
@@ -42,14 +43,16 @@ export async function createCompany(
   const { db, keys, ctx, input } = options;
   assertPermission(ctx.actor, 'companies:write');
   return transaction(db, async (tx) => {
-    const record = await insertCompany(tx, options, input.name, attributesOf(input));
+    const defs = await listCustomFieldRows(tx, 'company');
+    const customFields = applyCustomValues(defs, {}, input.customFields);
+    const record = await insertCompany(tx, options, input.name, customFields, attributesOf(input));
     await recordAudit(tx, keys, ctx, {
       action: 'company.create',
       entityType: 'company',
       entityId: record.row.id,
       subjectIds: [record.row.subjectId],
     });
-    return presentCompany(ctx, record);
+    return presentCompany(ctx, record, defs);
   });
 }
 
@@ -68,7 +71,7 @@ export async function getCompany(
       entityId: id,
       subjectIds: [record.row.subjectId],
     });
-    return presentCompany(ctx, record);
+    return presentCompany(ctx, record, await listCustomFieldRows(tx, 'company'));
   });
 }
 
@@ -100,9 +103,10 @@ export async function findCompanies(
       entityType: 'company',
       subjectIds: records.map((r) => r.row.subjectId),
     });
+    const defs = await listCustomFieldRows(tx, 'company');
     const last = fetched[fetched.length - 1];
     return {
-      items: records.map((r) => presentCompany(ctx, r)),
+      items: records.map((r) => presentCompany(ctx, r, defs)),
       nextCursor: rows.length > query.limit && last ? encodeTimeIdCursor(last.createdAt, last.id) : null,
     };
   });
@@ -117,11 +121,13 @@ export async function updateCompany(
     const row = await findCompanyRow(tx, id, { forUpdate: true });
     const [current] = row ? await openCompanies(tx, options, [row]) : [];
     if (!current) throw notFound('company');
+    const defs = await listCustomFieldRows(tx, 'company');
     const record = await updateCompanyRow(
       tx,
       options,
       current.row,
       input.name ?? current.name,
+      applyCustomValues(defs, current.customFields, input.customFields),
       attributesOf(input, current.row),
     );
     await recordAudit(tx, keys, ctx, {
@@ -130,7 +136,7 @@ export async function updateCompany(
       entityId: id,
       subjectIds: [record.row.subjectId],
     });
-    return presentCompany(ctx, record);
+    return presentCompany(ctx, record, defs);
   });
 }
 

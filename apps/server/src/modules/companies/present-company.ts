@@ -1,10 +1,16 @@
 import { type Company, restrictedValue } from '@custodian/contracts';
 import { companyEntity, restrictedFields } from '../../catalog/index.js';
 import type { RequestContext } from '../../platform/access.js';
+import { type CustomFieldRow, presentCustomValues } from '../custom-fields/index.js';
 import type { CompanyRecord } from './repository.js';
 
-export function presentCompany(ctx: RequestContext, { row, name }: CompanyRecord): Company {
+export function presentCompany(
+  ctx: RequestContext,
+  { row, name, customFields }: CompanyRecord,
+  defs: readonly CustomFieldRow[],
+): Company {
   const hidden = restrictedFields(companyEntity, ctx);
+  const custom = presentCustomValues(defs, customFields, ctx);
   return {
     id: row.id,
     name: hidden.has('name') ? restrictedValue : name,
@@ -14,8 +20,9 @@ export function presentCompany(ctx: RequestContext, { row, name }: CompanyRecord
     city: row.city,
     country: row.country,
     ownerId: row.ownerId,
+    customFields: custom.values,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
-    restricted: [...hidden].sort(),
+    restricted: [...hidden, ...custom.restricted].sort(),
   };
 }

@@ -1,3 +1,4 @@
+import type { CustomValues } from '@custodian/contracts';
 import { and, eq, getTableColumns, inArray, type SQL, sql } from 'drizzle-orm';
 import {
   blindIndexTokens,
@@ -22,6 +23,7 @@ export type CompanyRow = { [K in keyof typeof readable]: (typeof companies.$infe
 export interface CompanyRecord {
   row: CompanyRow;
   name: string;
+  customFields: CustomValues;
 }
 export interface CompanyAttributes {
   domain: string | null;
@@ -40,10 +42,20 @@ function translate(err: unknown): never {
   throw err;
 }
 
-function sealedName(crypto: ContactCrypto, key: Buffer, subjectId: string, name: string) {
-  const sealed = sealPersonalFields(companyEntity, key, subjectId, { name });
+function sealedName(
+  crypto: ContactCrypto,
+  key: Buffer,
+  subjectId: string,
+  name: string,
+  customFields: CustomValues,
+) {
+  const sealed = sealPersonalFields(companyEntity, key, subjectId, {
+    name,
+    customFields: Object.keys(customFields).length > 0 ? customFields : null,
+  });
   return {
     name: sealed.name!,
+    customFields: sealed.customFields ?? null,
     nameTokens: blindIndexTokens(companyEntity, crypto.indexer, { name }).nameTokens ?? [],
   };
 }
@@ -52,6 +64,7 @@ export async function insertCompany(
   ex: Executor,
   crypto: ContactCrypto,
   name: string,
+  customFields: CustomValues,
   attributes: CompanyAttributes,
 ): Promise<CompanyRecord> {
   const subjectId = await crypto.subjects.createSubject(ex);
@@ -59,9 +72,9 @@ export async function insertCompany(
   try {
     const [row] = await ex
       .insert(companies)
-      .values({ subjectId, ...attributes, ...sealedName(crypto, key, subjectId, name) })
+      .values({ subjectId, ...attributes, ...sealedName(crypto, key, subjectId, name, customFields) })
       .returning(companyColumns);
-    return { row: row!, name };
+    return { row: row!, name, customFields };
   } catch (err) {
     translate(err);
   }
@@ -72,16 +85,21 @@ export async function updateCompanyRow(
   crypto: ContactCrypto,
   row: CompanyRow,
   name: string,
+  customFields: CustomValues,
   attributes: CompanyAttributes,
 ): Promise<CompanyRecord> {
   const key = await crypto.subjects.keyFor(ex, row.subjectId);
   try {
     const [updated] = await ex
       .update(companies)
-      .set({ ...attributes, ...sealedName(crypto, key, row.subjectId, name), updatedAt: new Date() })
+      .set({
+        ...attributes,
+        ...sealedName(crypto, key, row.subjectId, name, customFields),
+        updatedAt: new Date(),
+      })
       .where(eq(companies.id, row.id))
       .returning(companyColumns);
-    return { row: updated!, name };
+    return { row: updated!, name, customFields };
   } catch (err) {
     translate(err);
   }
@@ -114,7 +132,9 @@ export async function openCompanies(
     const key = keys.get(row.subjectId);
     if (!key) return [];
     const values = openPersonalFields(companyEntity, key, row.subjectId, row);
-    return [{ row, name: values.name as string }];
+    return [
+      { row, name: values.name as string, customFields: (values.customFields as CustomValues | null) ?? {} },
+    ];
   });
 }
 

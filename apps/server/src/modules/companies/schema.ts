@@ -23,6 +23,7 @@ export const companies = pgTable(
     city: text('city'),
     country: text('country'),
     ownerId: uuid('owner_id').references(() => users.id),
+    customFields: bytea('custom_fields'),
     createdAt: timestamp('created_at', { withTimezone: true, precision: 3 }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true, precision: 3 }).notNull().defaultNow(),
   },

@@ -11,6 +11,7 @@ export const emptyPersonal: ContactPersonal = {
   addresses: [],
   jobTitle: null,
   dateOfBirth: null,
+  customFields: {},
 };
 
 type EntryInput = { value: string; label?: string | undefined; primary?: boolean | undefined };

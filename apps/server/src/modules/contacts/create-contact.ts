@@ -2,6 +2,7 @@ import type { Contact, CreateContactInput } from '@custodian/contracts';
 import { assertPermission, type RequestContext } from '../../platform/access.js';
 import { transaction } from '../../platform/db/database.js';
 import { recordAudit } from '../audit/index.js';
+import { applyCustomValues, listCustomFieldRows } from '../custom-fields/index.js';
 import { ensureTags } from '../tags/index.js';
 import { applyPersonalInput, emptyPersonal } from './contact-input.js';
 import type { ContactDeps } from './deps.js';
@@ -15,6 +16,8 @@ export async function createContact(
   assertPermission(ctx.actor, 'contacts:write');
   const personal = applyPersonalInput(emptyPersonal, input);
   return transaction(db, async (tx) => {
+    const defs = await listCustomFieldRows(tx, 'contact');
+    personal.customFields = applyCustomValues(defs, {}, input.customFields);
     const record = await insertContact(tx, options, personal, {
       ownerId: input.ownerId ?? null,
       companyId: input.companyId ?? null,
@@ -30,6 +33,6 @@ export async function createContact(
       subjectIds: [record.row.subjectId],
     });
     const tags = (await tagsOfContacts(tx, [record.row.id])).get(record.row.id) ?? [];
-    return presentContact(ctx, record, tags);
+    return presentContact(ctx, record, tags, defs);
   });
 }

@@ -4,6 +4,7 @@ import { stringify } from 'csv-stringify';
 import { assertPermission, type RequestContext } from '../../platform/access.js';
 import { transaction } from '../../platform/db/database.js';
 import { recordAudit } from '../audit/index.js';
+import { listCustomFieldRows } from '../custom-fields/index.js';
 import { findTagsByName } from '../tags/index.js';
 import type { ContactDeps } from './deps.js';
 import { presentContact } from './present-contact.js';
@@ -47,7 +48,7 @@ export function neutraliseFormula(cell: string): string {
   return formulaStart.test(cell) && !phoneNumbers.test(cell) ? `'${cell}` : cell;
 }
 
-function csvRecord(c: Contact): string[] {
+function csvRecord(c: Contact, customKeys: readonly string[]): string[] {
   const values = (list: Contact['emails']) =>
     [...list.filter((e) => e.primary), ...list.filter((e) => !e.primary)].map((e) => e.value);
   const [email, ...otherEmails] = values(c.emails);
@@ -77,7 +78,11 @@ function csvRecord(c: Contact): string[] {
     createdAt: c.createdAt,
     updatedAt: c.updatedAt,
   };
-  return contactCsvColumns.map((column) => neutraliseFormula(row[column] ?? ''));
+  const custom = customKeys.map((key) => {
+    const value = c.customFields[key];
+    return value === undefined || value === null ? '' : String(value);
+  });
+  return [...contactCsvColumns.map((column) => row[column] ?? ''), ...custom].map(neutraliseFormula);
 }
 
 interface Page {
@@ -100,6 +105,8 @@ export async function exportContacts(
   // An unknown tag matches nobody: the export is the header row alone.
   const matchesNobody = filters.tag !== undefined && !tag;
 
+  const defs = await listCustomFieldRows(db, 'contact');
+  const customKeys = defs.map((d) => d.key);
   const readPage = (after: Page['next']): Promise<Page> =>
     transaction(db, async (tx) => {
       const rows = matchesNobody
@@ -125,7 +132,9 @@ export async function exportContacts(
       );
       const last = fetched[fetched.length - 1];
       return {
-        records: page.map((r) => csvRecord(presentContact(ctx, r, tags.get(r.row.id) ?? []))),
+        records: page.map((r) =>
+          csvRecord(presentContact(ctx, r, tags.get(r.row.id) ?? [], defs), customKeys),
+        ),
         next: rows.length > pageSize && last ? { at: last.createdAt.toISOString(), id: last.id } : null,
       };
     });
@@ -139,7 +148,11 @@ export async function exportContacts(
       page = await readPage(page.next);
     }
   }
-  const csv = stringify({ header: true, columns: [...contactCsvColumns], record_delimiter: 'windows' });
+  const csv = stringify({
+    header: true,
+    columns: [...contactCsvColumns, ...customKeys.map((k) => `custom.${k}`)],
+    record_delimiter: 'windows',
+  });
   // A failure mid-way destroys the stream, so the download ends broken rather than looking complete.
   return pipeline(Readable.from(records()), csv, () => {});
 }

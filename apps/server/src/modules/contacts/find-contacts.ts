@@ -11,6 +11,7 @@ import { transaction } from '../../platform/db/database.js';
 import { decodeCursor, decodeTimeIdCursor, encodeCursor } from '../../platform/http/cursor.js';
 import { AppError } from '../../platform/http/errors.js';
 import { recordAudit } from '../audit/index.js';
+import { listCustomFieldRows } from '../custom-fields/index.js';
 import { findTagsByName } from '../tags/index.js';
 import type { ContactDeps } from './deps.js';
 import { presentContact } from './present-contact.js';
@@ -163,6 +164,7 @@ export async function findContacts(
       tx,
       page.map((r) => r.row.id),
     );
-    return { items: page.map((r) => presentContact(ctx, r, tags.get(r.row.id) ?? [])), nextCursor };
+    const defs = await listCustomFieldRows(tx, 'contact');
+    return { items: page.map((r) => presentContact(ctx, r, tags.get(r.row.id) ?? [], defs)), nextCursor };
   });
 }

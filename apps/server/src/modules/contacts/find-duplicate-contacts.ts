@@ -10,6 +10,7 @@ import { type BlindIndexer, normaliseEmail, normalisePhone } from '../../platfor
 import { transaction } from '../../platform/db/database.js';
 import { decodeCursor, encodeCursor } from '../../platform/http/cursor.js';
 import { recordAudit } from '../audit/index.js';
+import { listCustomFieldRows } from '../custom-fields/index.js';
 import type { ContactDeps } from './deps.js';
 import { presentContact } from './present-contact.js';
 import {
@@ -113,9 +114,10 @@ export async function findDuplicateContacts(
       tx,
       returned.map((r) => r.row.id),
     );
+    const defs = await listCustomFieldRows(tx, 'contact');
     const items = groups.map((g) => ({
       reason: g.reason,
-      contacts: g.members.map((r) => presentContact(ctx, r, tags.get(r.row.id) ?? [])),
+      contacts: g.members.map((r) => presentContact(ctx, r, tags.get(r.row.id) ?? [], defs)),
     }));
     return { items, nextCursor };
   });

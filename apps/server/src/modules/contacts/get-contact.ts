@@ -3,6 +3,7 @@ import { assertPermission, type RequestContext } from '../../platform/access.js'
 import { transaction } from '../../platform/db/database.js';
 import { notFound } from '../../platform/http/errors.js';
 import { recordAudit } from '../audit/index.js';
+import { listCustomFieldRows } from '../custom-fields/index.js';
 import type { ContactDeps } from './deps.js';
 import { presentContact } from './present-contact.js';
 import { findContactRow, openContacts, tagsOfContacts } from './repository.js';
@@ -24,6 +25,6 @@ export async function getContact(
       subjectIds: [record.row.subjectId],
     });
     const tags = (await tagsOfContacts(tx, [id])).get(record.row.id) ?? [];
-    return presentContact(ctx, record, tags);
+    return presentContact(ctx, record, tags, await listCustomFieldRows(tx, 'contact'));
   });
 }

@@ -1,6 +1,7 @@
 import { type Contact, restrictedValue } from '@custodian/contracts';
 import { contactEntity, restrictedFields } from '../../catalog/index.js';
 import type { RequestContext } from '../../platform/access.js';
+import { type CustomFieldRow, presentCustomValues } from '../custom-fields/index.js';
 import { isChildOn } from './contact-input.js';
 import type { ContactRecord, Entry } from './repository.js';
 
@@ -10,8 +11,14 @@ const maskEntries = (list: Entry[]) => list.map((e) => ({ ...e, value: restricte
  * A contact as this caller may see it: fields the catalog does not let their role or purpose read come
  * back as "[restricted]" (the entry structure stays, the values go) and are listed in `restricted`.
  */
-export function presentContact(ctx: RequestContext, record: ContactRecord, tags: string[]): Contact {
+export function presentContact(
+  ctx: RequestContext,
+  record: ContactRecord,
+  tags: string[],
+  customFieldDefs: readonly CustomFieldRow[],
+): Contact {
   const hidden = restrictedFields(contactEntity, ctx);
+  const custom = presentCustomValues(customFieldDefs, record.personal.customFields, ctx);
   const { row, personal: p } = record;
   const text = (field: string, value: string | null) =>
     value !== null && hidden.has(field) ? restrictedValue : value;
@@ -39,9 +46,10 @@ export function presentContact(ctx: RequestContext, record: ContactRecord, tags:
     source: row.source as Contact['source'],
     lifecycleStage: row.lifecycleStage as Contact['lifecycleStage'],
     tags,
+    customFields: custom.values,
     lastActivityAt: row.lastActivityAt?.toISOString() ?? null,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
-    restricted: [...hidden].sort(),
+    restricted: [...hidden, ...custom.restricted].sort(),
   };
 }

@@ -1,3 +1,4 @@
+import type { CustomValues } from '@custodian/contracts';
 import { and, asc, desc, eq, getTableColumns, inArray, type SQL, sql } from 'drizzle-orm';
 import {
   blindIndexTokens,
@@ -43,6 +44,7 @@ export interface ContactPersonal {
   addresses: Address[];
   jobTitle: string | null;
   dateOfBirth: string | null;
+  customFields: CustomValues;
 }
 
 const { nameTokens: _n, emailTokens: _e, phoneTokens: _p, ...readable } = getTableColumns(contacts);
@@ -65,7 +67,13 @@ export interface ContactAttributes {
 // Empty lists are stored as null: no ciphertext at all rather than an encrypted "[]".
 function toStored(p: ContactPersonal): PersonalValues {
   const list = <T>(l: T[]) => (l.length > 0 ? l : null);
-  return { ...p, emails: list(p.emails), phones: list(p.phones), addresses: list(p.addresses) };
+  return {
+    ...p,
+    emails: list(p.emails),
+    phones: list(p.phones),
+    addresses: list(p.addresses),
+    customFields: Object.keys(p.customFields).length > 0 ? p.customFields : null,
+  };
 }
 
 function fromStored(v: PersonalValues): ContactPersonal {
@@ -77,6 +85,7 @@ function fromStored(v: PersonalValues): ContactPersonal {
     addresses: (v.addresses as Address[] | null) ?? [],
     jobTitle: (v.jobTitle as string | null) ?? null,
     dateOfBirth: (v.dateOfBirth as string | null) ?? null,
+    customFields: (v.customFields as CustomValues | null) ?? {},
   };
 }
 

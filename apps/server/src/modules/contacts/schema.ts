@@ -28,6 +28,7 @@ export const contacts = pgTable(
     addresses: bytea('addresses'),
     jobTitle: bytea('job_title'),
     dateOfBirth: bytea('date_of_birth'),
+    customFields: bytea('custom_fields'),
     ownerId: uuid('owner_id').references(() => users.id),
     companyId: uuid('company_id').references(() => companies.id, { onDelete: 'set null' }),
     /** The import that brought the person in: their provenance (source and lawful basis, GDPR Art. 14). */

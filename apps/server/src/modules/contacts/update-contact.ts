@@ -3,6 +3,7 @@ import { assertPermission, type RequestContext } from '../../platform/access.js'
 import { transaction } from '../../platform/db/database.js';
 import { notFound } from '../../platform/http/errors.js';
 import { recordAudit } from '../audit/index.js';
+import { applyCustomValues, listCustomFieldRows } from '../custom-fields/index.js';
 import { ensureTags } from '../tags/index.js';
 import { applyPersonalInput } from './contact-input.js';
 import type { ContactDeps } from './deps.js';
@@ -25,7 +26,9 @@ export async function updateContact(
     const row = await findContactRow(tx, id, { forUpdate: true });
     const [current] = row ? await openContacts(tx, options, [row]) : [];
     if (!current) throw notFound('contact');
+    const defs = await listCustomFieldRows(tx, 'contact');
     const personal = applyPersonalInput(current.personal, input);
+    personal.customFields = applyCustomValues(defs, current.personal.customFields, input.customFields);
     const record = await updateContactRecord(tx, options, current.row, personal, {
       ownerId: input.ownerId !== undefined ? input.ownerId : current.row.ownerId,
       companyId: input.companyId !== undefined ? input.companyId : current.row.companyId,
@@ -43,6 +46,6 @@ export async function updateContact(
       subjectIds: [record.row.subjectId],
     });
     const tags = (await tagsOfContacts(tx, [id])).get(record.row.id) ?? [];
-    return presentContact(ctx, record, tags);
+    return presentContact(ctx, record, tags, defs);
   });
 }

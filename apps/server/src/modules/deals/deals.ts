@@ -5,6 +5,7 @@ import { decodeTimeIdCursor, encodeTimeIdCursor } from '../../platform/http/curs
 import { AppError, notFound } from '../../platform/http/errors.js';
 import { recordAudit } from '../audit/index.js';
 import { type ContactDeps, requireContacts, subjectIdsOfContacts } from '../contacts/index.js';
+import { applyCustomValues, listCustomFieldRows } from '../custom-fields/index.js';
 import {
   contactsOfDeals,
   type DealRow,
@@ -34,6 +35,7 @@ function present(row: DealRow, status: Deal['status'], contactIds: string[]): De
     ownerId: row.ownerId,
     companyId: row.companyId,
     contactIds,
+    customFields: row.customFields,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   };
@@ -73,6 +75,7 @@ export async function createDeal({ db, keys, ctx, input }: Deps & { input: Creat
   return transaction(db, async (tx) => {
     const stage = await stageIn(tx, input.pipelineId, input.stageId);
     const people = await requireContacts(tx, input.contactIds ?? [], 'body.contactIds');
+    const customFields = applyCustomValues(await listCustomFieldRows(tx, 'deal'), {}, input.customFields);
     const row = await insertDeal(tx, {
       title: input.title,
       pipelineId: input.pipelineId,
@@ -83,6 +86,7 @@ export async function createDeal({ db, keys, ctx, input }: Deps & { input: Creat
       closedAt: stage.kind === 'open' ? null : new Date(),
       ownerId: input.ownerId ?? null,
       companyId: input.companyId ?? null,
+      customFields: customFields as DealRow['customFields'],
     });
     await replaceDealContacts(tx, row.id, input.contactIds ?? []);
     await recordAudit(tx, keys, ctx, {
@@ -163,6 +167,11 @@ export async function updateDeal({
       closedAt: stage.kind === 'open' ? null : stageChanged ? new Date() : current.closedAt,
       ownerId: input.ownerId !== undefined ? input.ownerId : current.ownerId,
       companyId: input.companyId !== undefined ? input.companyId : current.companyId,
+      customFields: applyCustomValues(
+        await listCustomFieldRows(tx, 'deal'),
+        current.customFields,
+        input.customFields,
+      ) as DealRow['customFields'],
     });
     if (input.contactIds !== undefined) {
       await requireContacts(tx, input.contactIds, 'body.contactIds');

@@ -1,8 +1,10 @@
+import { sql } from 'drizzle-orm';
 import {
   bigint,
   date,
   index,
   integer,
+  jsonb,
   pgTable,
   primaryKey,
   text,
@@ -52,6 +54,10 @@ export const deals = pgTable(
     closedAt: timestamp('closed_at', { withTimezone: true, precision: 3 }),
     ownerId: uuid('owner_id').references(() => users.id),
     companyId: uuid('company_id').references(() => companies.id, { onDelete: 'set null' }),
+    customFields: jsonb('custom_fields')
+      .$type<Record<string, string | number | boolean>>()
+      .notNull()
+      .default(sql`'{}'::jsonb`),
     createdAt: timestamp('created_at', { withTimezone: true, precision: 3 }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true, precision: 3 }).notNull().defaultNow(),
   },
