@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { ContactDeps } from '../modules/contacts/index.js';
-import { findUnfinishedImports } from '../modules/imports/index.js';
+import { discardAbandonedUploads, findUnfinishedImports } from '../modules/imports/index.js';
 import type { JobQueue } from '../platform/jobs.js';
 import { runImport } from './run-import.js';
 
@@ -23,4 +23,13 @@ export async function startImportWorker(jobs: JobQueue, deps: ContactDeps, log: 
     log.info({ importId: job.data.importId, status: result?.status }, 'import finished');
   });
   for (const importId of await findUnfinishedImports(deps.db)) await enqueueImport(jobs, importId);
+  // Uploads cut off mid-way hold encrypted personal data: swept hourly, by whichever server takes the job.
+  await jobs.createQueue(sweepQueue, { name: sweepQueue, policy: 'singleton' });
+  await jobs.schedule(sweepQueue, '17 * * * *');
+  await jobs.work(sweepQueue, async () => {
+    const discarded = await discardAbandonedUploads(deps.db, deps.subjects);
+    if (discarded > 0) log.info({ discarded }, 'abandoned import uploads discarded');
+  });
 }
+
+const sweepQueue = 'import-upload-sweep';

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Contact, Import, Problem } from '@custodian/contracts';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { discardAbandonedUploads } from '../modules/imports/index.js';
 import { subjectKeysFor } from '../modules/subjects/index.js';
 import { indexerFor } from '../platform/crypto/blind-index.js';
 import { queryRows } from '../platform/db/database.js';
@@ -252,6 +253,39 @@ describe('CSV import', () => {
     expect(json.statusCode).toBe(415);
     expect((await upload(settings(), `${header}\n`, support)).statusCode).toBe(403);
     expect((await t.request({ url: `/api/v1/imports/${randomUUID()}`, as: sales })).statusCode).toBe(404);
+  });
+
+  it('shows an import only to its importer (and to administrators), like one that does not exist to others', async () => {
+    const res = await upload(settings(), `${header}\nA,B,own-${randomUUID()}@example.test,,\n`);
+    const id = res.json<Import>().id;
+    const otherSales = await t.login(await t.createUser('sales'));
+    const admin = await t.login(await t.createUser('admin'));
+    expect((await t.request({ url: `/api/v1/imports/${id}`, as: otherSales })).statusCode).toBe(404);
+    expect((await t.request({ url: `/api/v1/imports/${id}`, as: admin })).statusCode).toBe(200);
+    await finished(id);
+  });
+
+  it('discards uploads cut off mid-way: chunks deleted, key destroyed, import failed', async () => {
+    const subjects = subjectKeysFor(t.keys);
+    const [row] = await queryRows<{ id: string }>(
+      t.database.db,
+      sql`insert into imports (subject_id, status, dry_run, source, lawful_basis, on_duplicate, mapping)
+          values (${await subjects.createSubject(t.database.db)}, 'uploading', false, 'x', 'consent', 'skip', '{}'::jsonb)
+          returning id`,
+    );
+    await t.database.db.execute(
+      sql`insert into import_chunks (import_id, seq, data) values (${row!.id}, 0, '\\x00'::bytea)`,
+    );
+    expect(
+      await discardAbandonedUploads(t.database.db, subjects, { now: new Date(Date.now() + 7_200_000) }),
+    ).toBe(1);
+    const [after] = await queryRows<{ status: string; chunks: number; key: unknown }>(
+      t.database.db,
+      sql`select status, (select count(*)::int from import_chunks where import_id = i.id) as chunks,
+                 (select wrapped_key from data_subjects where id = i.subject_id) as key
+          from imports i where id = ${row!.id}`,
+    );
+    expect(after).toEqual({ status: 'failed', chunks: 0, key: null });
   });
 
   it('refuses a file that is not CSV without echoing it', async () => {

@@ -1,3 +1,4 @@
+export { discardAbandonedUploads } from './discard-abandoned-uploads.js';
 export { presentImport } from './present-import.js';
 export { chunkContext, receiveImport, type UploadPart } from './receive-import.js';
 export {

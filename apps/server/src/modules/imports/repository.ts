@@ -90,3 +90,16 @@ export async function findUnfinishedImports(ex: Executor): Promise<string[]> {
     .orderBy(asc(imports.createdAt));
   return rows.map((r) => r.id);
 }
+
+/** Uploads cut off before they were queued (a dropped connection, a crash), older than `before`. */
+export async function findAbandonedUploads(
+  ex: Executor,
+  before: Date,
+): Promise<{ id: string; subjectId: string | null }[]> {
+  return ex
+    .select({ id: imports.id, subjectId: imports.subjectId })
+    .from(imports)
+    .where(
+      and(eq(imports.status, 'uploading'), sql`${imports.createdAt} < ${before.toISOString()}::timestamptz`),
+    );
+}

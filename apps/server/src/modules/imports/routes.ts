@@ -1,7 +1,7 @@
 import { createImport, getImport as getImportEndpoint } from '@custodian/contracts';
 import type {} from '@fastify/multipart';
 import type { FastifyInstance } from 'fastify';
-import { assertPermission } from '../../platform/access.js';
+import { assertPermission, hasPermission } from '../../platform/access.js';
 import { registerEndpoint } from '../../platform/http/endpoint.js';
 import { AppError, notFound } from '../../platform/http/errors.js';
 import type { ContactDeps } from '../contacts/index.js';
@@ -26,7 +26,10 @@ export function importRoutes(
   registerEndpoint(app, getImportEndpoint, async ({ ctx, params }) => {
     assertPermission(ctx.actor, 'contacts:import');
     const row = await findImport(deps.db, params.id);
-    if (!row) throw notFound('import');
+    // An import is its importer's; administrators and the DPO see all. Others get the same 404 as for none.
+    const own =
+      (ctx.actor.kind === 'user' || ctx.actor.kind === 'token') && ctx.actor.userId === row?.createdBy;
+    if (!row || !(own || hasPermission(ctx.actor, 'users:read'))) throw notFound('import');
     return presentImport(row);
   });
 }
