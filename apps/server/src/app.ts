@@ -21,6 +21,7 @@ import { customFieldRoutes } from './modules/custom-fields/index.js';
 import { dealRoutes } from './modules/deals/index.js';
 import { healthRoutes } from './modules/health/index.js';
 import { importRoutes } from './modules/imports/index.js';
+import { purposeRoutes } from './modules/purposes/index.js';
 import { setupRoutes } from './modules/setup/index.js';
 import { subjectKeysFor } from './modules/subjects/index.js';
 import { taskRoutes } from './modules/tasks/index.js';
@@ -153,6 +154,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     auditRoutes(api, routeDeps);
     catalogRoutes(api);
     customFieldRoutes(api, routeDeps);
+    purposeRoutes(api, routeDeps);
     contactRoutes(api, crmDeps);
     companyRoutes(api, crmDeps);
     dealRoutes(api, crmDeps);

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { idParams, isoDateTime } from './common.js';
 import { defineEndpoint, requires } from './endpoint.js';
+import { lawfulBasisSchema } from './purposes.js';
 
 /** The contact fields a CSV column can be mapped to. */
 export const importableFields = [
@@ -21,17 +22,6 @@ export const importableFields = [
   'tags',
 ] as const;
 export type ImportableField = (typeof importableFields)[number];
-
-/** GDPR Art. 6(1): the lawful basis on which the imported people's data is processed. */
-export const lawfulBases = [
-  'consent',
-  'contract',
-  'legal_obligation',
-  'vital_interests',
-  'public_task',
-  'legitimate_interests',
-] as const;
-export const lawfulBasisSchema = z.enum(lawfulBases);
 
 /** The form fields of POST /api/v1/imports, sent before the file part. */
 export const importSettingsSchema = z.object({

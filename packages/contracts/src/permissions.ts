@@ -33,6 +33,7 @@ export const permissions = [
   'roles:read',
   'catalog:read',
   'fields:manage',
+  'purposes:manage',
   'contacts:read',
   'contacts:write',
   'contacts:delete',

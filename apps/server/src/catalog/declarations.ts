@@ -434,6 +434,30 @@ export const customFieldEntity: EntityDeclaration = {
   },
 };
 
+export const purposeEntity: EntityDeclaration = {
+  entity: 'purpose',
+  table: 'purposes',
+  description:
+    'The purposes of processing and their justification (lawful basis, Art. 9 condition, flags, DPV term).',
+  subjectColumn: null,
+  personal: {},
+  notPersonal: {
+    key: 'the purpose’s key',
+    name: 'its name',
+    description: 'what it is for',
+    lawful_basis: 'GDPR Art. 6(1) basis',
+    art9_condition: 'GDPR Art. 9(2) condition',
+    categories: 'catalog categories it uses',
+    retention: 'how long its data is kept, in words',
+    ccpa_sale_or_sharing: 'a flag',
+    profiling: 'a flag',
+    automated_decisions: 'a flag',
+    dpv_purpose: 'W3C DPV term',
+    updated_at: updatedAt,
+    updated_by: 'a user id',
+  },
+};
+
 const credentialHash = 'keyed hash of a random secret: cannot be reversed or linked to a person';
 
 /** Tables that hold no personal data at all, each column with the reason. */
@@ -556,6 +580,7 @@ export const catalog: readonly EntityDeclaration[] = [
   taskEntity,
   ...importEntities,
   customFieldEntity,
+  purposeEntity,
   userEntity,
   ...systemEntities,
 ];

@@ -1,0 +1,3 @@
+export { findPurposes, getPurpose, updatePurpose } from './purposes.js';
+export { purposeRoutes } from './routes.js';
+export { purposesTable } from './schema.js';
