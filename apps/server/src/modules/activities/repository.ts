@@ -1,9 +1,8 @@
 import { and, eq, inArray, type SQL, sql } from 'drizzle-orm';
 import { activityEntity, openPersonalFields, sealPersonalFields } from '../../catalog/index.js';
 import type { Executor } from '../../platform/db/database.js';
-import { violatedForeignKey } from '../../platform/db/errors.js';
+import { rethrowMissingLink } from '../../platform/db/errors.js';
 import { keyset } from '../../platform/db/keyset.js';
-import { AppError } from '../../platform/http/errors.js';
 import type { SubjectKeyStore } from '../subjects/index.js';
 import { activities, activityContacts } from './schema.js';
 
@@ -27,14 +26,7 @@ const fieldOfConstraint: Record<string, string> = {
   activities_deal_id_deals_id_fk: 'body.dealId',
 };
 function translate(err: unknown): never {
-  const constraint = violatedForeignKey(err);
-  if (constraint)
-    throw new AppError('validation_failed', 'A linked record does not exist', {
-      details: [
-        { field: fieldOfConstraint[constraint] ?? 'body', issue: 'names a record that does not exist' },
-      ],
-    });
-  throw err;
+  rethrowMissingLink(err, fieldOfConstraint);
 }
 
 /** A new activity with a key of its own; its text is sealed under that key. */

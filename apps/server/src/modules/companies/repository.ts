@@ -7,10 +7,9 @@ import {
   sealPersonalFields,
 } from '../../catalog/index.js';
 import type { Executor } from '../../platform/db/database.js';
-import { isForeignKeyViolation } from '../../platform/db/errors.js';
+import { rethrowMissingLink } from '../../platform/db/errors.js';
 import { keyset } from '../../platform/db/keyset.js';
 import { bigintArrayLiteral } from '../../platform/db/types.js';
-import { AppError } from '../../platform/http/errors.js';
 import type { ContactDeps } from '../contacts/index.js';
 
 type ContactCrypto = Pick<ContactDeps, 'subjects' | 'indexer'>;
@@ -35,11 +34,7 @@ export interface CompanyAttributes {
 }
 
 function translate(err: unknown): never {
-  if (isForeignKeyViolation(err))
-    throw new AppError('validation_failed', 'The owner does not exist', {
-      details: [{ field: 'body.ownerId', issue: 'is not a user' }],
-    });
-  throw err;
+  rethrowMissingLink(err, { companies_owner_id_users_id_fk: 'body.ownerId' });
 }
 
 function sealedName(

@@ -9,9 +9,8 @@ import {
 } from '../../catalog/index.js';
 import type { BlindIndexer } from '../../platform/crypto/blind-index.js';
 import { type Executor, queryRows } from '../../platform/db/database.js';
-import { violatedForeignKey } from '../../platform/db/errors.js';
+import { rethrowMissingLink } from '../../platform/db/errors.js';
 import { bigintArrayLiteral } from '../../platform/db/types.js';
-import { AppError } from '../../platform/http/errors.js';
 import type { SubjectKeyStore } from '../subjects/index.js';
 import { tags } from '../tags/index.js';
 import { contacts, contactTags } from './schema.js';
@@ -90,16 +89,10 @@ function fromStored(v: PersonalValues): ContactPersonal {
 }
 
 function translate(err: unknown): never {
-  const constraint = violatedForeignKey(err);
-  if (constraint)
-    throw new AppError('validation_failed', 'A linked record does not exist', {
-      details: [
-        constraint === 'contacts_company_id_companies_id_fk'
-          ? { field: 'body.companyId', issue: 'is not a company' }
-          : { field: 'body.ownerId', issue: 'is not a user' },
-      ],
-    });
-  throw err;
+  rethrowMissingLink(err, {
+    contacts_company_id_companies_id_fk: 'body.companyId',
+    contacts_owner_id_users_id_fk: 'body.ownerId',
+  });
 }
 
 function sealedColumns(crypto: ContactCrypto, key: Buffer, subjectId: string, personal: ContactPersonal) {

@@ -1,8 +1,7 @@
 import { and, asc, eq, inArray, type SQL, sql } from 'drizzle-orm';
 import type { Executor } from '../../platform/db/database.js';
-import { violatedForeignKey } from '../../platform/db/errors.js';
+import { rethrowMissingLink } from '../../platform/db/errors.js';
 import { keyset } from '../../platform/db/keyset.js';
-import { AppError } from '../../platform/http/errors.js';
 import { dealContacts, deals, pipelineStages, pipelines } from './schema.js';
 
 export type PipelineRow = typeof pipelines.$inferSelect;
@@ -17,14 +16,7 @@ const fieldOfConstraint: Record<string, string> = {
 };
 
 function translate(err: unknown): never {
-  const constraint = violatedForeignKey(err);
-  if (constraint)
-    throw new AppError('validation_failed', 'A linked record does not exist', {
-      details: [
-        { field: fieldOfConstraint[constraint] ?? 'body', issue: 'names a record that does not exist' },
-      ],
-    });
-  throw err;
+  rethrowMissingLink(err, fieldOfConstraint);
 }
 
 export async function listPipelineRows(

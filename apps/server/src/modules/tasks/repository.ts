@@ -1,9 +1,8 @@
 import { and, eq, type SQL, sql } from 'drizzle-orm';
 import { openPersonalFields, sealPersonalFields, taskEntity } from '../../catalog/index.js';
 import type { Executor } from '../../platform/db/database.js';
-import { violatedForeignKey } from '../../platform/db/errors.js';
+import { rethrowMissingLink } from '../../platform/db/errors.js';
 import { keyset } from '../../platform/db/keyset.js';
-import { AppError } from '../../platform/http/errors.js';
 import type { SubjectKeyStore } from '../subjects/index.js';
 import { tasks } from './schema.js';
 
@@ -21,14 +20,7 @@ const fieldOfConstraint: Record<string, string> = {
   tasks_deal_id_deals_id_fk: 'body.dealId',
 };
 function translate(err: unknown): never {
-  const constraint = violatedForeignKey(err);
-  if (constraint)
-    throw new AppError('validation_failed', 'A linked record does not exist', {
-      details: [
-        { field: fieldOfConstraint[constraint] ?? 'body', issue: 'names a record that does not exist' },
-      ],
-    });
-  throw err;
+  rethrowMissingLink(err, fieldOfConstraint);
 }
 
 export async function insertTask(

@@ -1,3 +1,5 @@
+import { AppError } from '../http/errors.js';
+
 /** The PostgreSQL error under a Drizzle error (Drizzle wraps driver errors in DrizzleQueryError). */
 function pgError(err: unknown): { code?: string; constraint?: string } | null {
   let e: unknown = err;
@@ -33,4 +35,17 @@ export function isDatabaseInputError(err: unknown): boolean {
 export function violatedForeignKey(err: unknown): string | null {
   const pg = pgError(err);
   return pg?.code === '23503' ? (pg.constraint ?? null) : null;
+}
+
+/**
+ * Turns a violated foreign key into the 400 a client can act on, naming the field behind the constraint
+ * (`fieldOf` maps constraint names to request fields); any other error is rethrown as it is.
+ */
+export function rethrowMissingLink(err: unknown, fieldOf: Readonly<Record<string, string>>): never {
+  const constraint = violatedForeignKey(err);
+  if (constraint)
+    throw new AppError('validation_failed', 'A linked record does not exist', {
+      details: [{ field: fieldOf[constraint] ?? 'body', issue: 'names a record that does not exist' }],
+    });
+  throw err;
 }
