@@ -16,11 +16,18 @@ import { activityRoutes } from './modules/activities/index.js';
 import { auditRoutes } from './modules/audit/index.js';
 import { authRoutes, createAuthenticator } from './modules/auth/index.js';
 import { companyRoutes } from './modules/companies/index.js';
+import {
+  consentRoutes,
+  enqueueConfirmationMail,
+  processingGuard,
+  publicConsentRoutes,
+} from './modules/consents/index.js';
 import { contactRoutes } from './modules/contacts/index.js';
 import { customFieldRoutes } from './modules/custom-fields/index.js';
 import { dealRoutes } from './modules/deals/index.js';
 import { healthRoutes } from './modules/health/index.js';
 import { importRoutes } from './modules/imports/index.js';
+import { noticeRoutes } from './modules/notices/index.js';
 import { purposeRoutes } from './modules/purposes/index.js';
 import { setupRoutes } from './modules/setup/index.js';
 import { subjectKeysFor } from './modules/subjects/index.js';
@@ -40,7 +47,16 @@ import { urlForLog } from './platform/log.js';
 import { enqueueImport } from './workflows/import-worker.js';
 
 export interface AppDeps {
-  config: Pick<Config, 'bodyLimit' | 'trustProxy' | 'publicUrl' | 'importLimitBytes'>;
+  config: Pick<
+    Config,
+    | 'bodyLimit'
+    | 'trustProxy'
+    | 'publicUrl'
+    | 'importLimitBytes'
+    | 'controller'
+    | 'digitalConsentAges'
+    | 'consentForms'
+  >;
   database: Database;
   keys: KeyRing;
   logger: Logger;
@@ -68,6 +84,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.setErrorHandler(handleError);
   // The API speaks JSON only: any other body is refused with 415 rather than parsed as a string.
   app.removeContentTypeParser('text/plain');
+  // HTML forms (the double opt-in button) post urlencoded fields; they are validated like any JSON body.
+  app.addContentTypeParser(
+    'application/x-www-form-urlencoded',
+    { parseAs: 'string', bodyLimit: 16_384 },
+    (_request, body, done) => done(null, Object.fromEntries(new URLSearchParams(String(body)))),
+  );
   app.decorate('authenticator', createAuthenticator({ db, keys }));
   app.decorateRequest('ctx', null as unknown as RequestContext);
 
@@ -155,12 +177,22 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     catalogRoutes(api);
     customFieldRoutes(api, routeDeps);
     purposeRoutes(api, routeDeps);
-    contactRoutes(api, crmDeps);
+    noticeRoutes(api, routeDeps);
+    contactRoutes(api, { ...crmDeps, guard: processingGuard });
     companyRoutes(api, crmDeps);
     dealRoutes(api, crmDeps);
     activityRoutes(api, crmDeps);
     taskRoutes(api, crmDeps);
     const jobs = deps.jobs ?? null;
+    consentRoutes(api, { ...crmDeps, privacy: config });
+    publicConsentRoutes(api, {
+      ...crmDeps,
+      privacy: config,
+      // Without a queue, the mail waits for the sweep of a server that has one.
+      enqueueConfirmationMail: async (id) => {
+        if (jobs) await enqueueConfirmationMail(jobs, id);
+      },
+    });
     importRoutes(api, {
       ...crmDeps,
       enqueueImport: async (importId) => {

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { buildApp } from './app.js';
 import { startAuditSealer } from './modules/audit/index.js';
 import { deleteExpiredSessions } from './modules/auth/index.js';
+import { startConsentWorkers } from './modules/consents/index.js';
 import { isSetupRequired, setupToken } from './modules/setup/index.js';
 import { subjectKeysFor } from './modules/subjects/index.js';
 import { sealLegacyUserFields } from './modules/users/index.js';
@@ -13,6 +14,7 @@ import { type Database, openPglite, openPostgres } from './platform/db/database.
 import { migrateDatabase } from './platform/db/migrate.js';
 import { startJobQueue } from './platform/jobs.js';
 import { createLogger } from './platform/log.js';
+import { createMailer } from './platform/mail.js';
 import { loadOrCreateMasterKey, loadRetiredKeys } from './platform/master-key.js';
 import { startImportWorker } from './workflows/import-worker.js';
 
@@ -54,6 +56,21 @@ export async function startServer(
     { db: database.db, keys, subjects: subjectKeysFor(keys), indexer: indexerFor(keys) },
     logger,
   );
+  const mailer = createMailer(config.smtp);
+  await startConsentWorkers(
+    jobs,
+    {
+      db: database.db,
+      keys,
+      subjects: subjectKeysFor(keys),
+      indexer: indexerFor(keys),
+      privacy: config,
+      mailer,
+    },
+    logger,
+  );
+  if (!mailer)
+    logger.warn('SMTP_HOST is not set: double opt-in confirmation mails wait until a server with mail runs');
   const stopSealer = startAuditSealer({ db: database.db, keys, log: logger });
   const sweep = setInterval(() => {
     deleteExpiredSessions(database.db, new Date()).catch((err) =>
@@ -84,6 +101,7 @@ export async function startServer(
         await app.close();
         await jobs.stop({ graceful: true, wait: true, timeout: 10_000 });
         await stopSealer();
+        mailer?.close();
         await database.close();
       })();
       return stopping;

@@ -39,6 +39,7 @@ export const permissions = [
   'contacts:delete',
   'contacts:import',
   'contacts:export',
+  'consents:record',
   'companies:read',
   'companies:write',
   'deals:read',

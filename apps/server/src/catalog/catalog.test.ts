@@ -4,6 +4,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findUserByEmail, sealLegacyUserFields } from '../modules/users/index.js';
 import { type Executor, queryRows } from '../platform/db/database.js';
+import { publishTestNotice, recordEvent } from '../test/consent.js';
 import { type Caller, createTestContext, type TestContext } from '../test/context.js';
 import { catalog } from './index.js';
 
@@ -123,6 +124,10 @@ describe('no plaintext in the database', () => {
       activityBody: marker('zqactbody'),
       taskTitle: marker('zqtask'),
       userEmail: `${marker('zqstaffmail')}@example.test`,
+      consentSource: marker('zqsource'),
+      consentUserAgent: marker('zqagent'),
+      consentNote: marker('zqnote'),
+      parentalReference: marker('zqparent'),
     };
     const created = await t.request({
       method: 'POST',
@@ -184,8 +189,25 @@ describe('no plaintext in the database', () => {
       const res = await t.request({ method: 'POST', url, as: admin, body });
       expect(res.statusCode, url).toBe(201);
     }
+    const notice = await publishTestNotice(t, admin);
+    await recordEvent(t, admin, contact.id, {
+      kind: 'given',
+      purpose: 'newsletter',
+      noticeId: notice.id,
+      language: 'en',
+      method: 'paper',
+      source: markers.consentSource,
+      userAgent: markers.consentUserAgent,
+      note: markers.consentNote,
+      networkAddress: '198.51.100.77',
+      jurisdiction: 'DE',
+      ageCheck: { method: 'self_declared', age: 14 },
+      parentalConsentReference: markers.parentalReference,
+    });
 
-    const needles = [...Object.values(markers), `4930${digits}`, '1987-06-05'].map((m) => m.toLowerCase());
+    const needles = [...Object.values(markers), `4930${digits}`, '1987-06-05', '198.51.100.77'].map((m) =>
+      m.toLowerCase(),
+    );
     const hits: string[] = [];
     for (const c of await columnsOf(t.database.db)) {
       const table = sql.identifier(c.table_name);

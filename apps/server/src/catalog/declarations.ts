@@ -1,4 +1,5 @@
 import { purposes } from '@custodian/contracts';
+import { consentEventEntity, consentStateEntities } from './consent-declarations.js';
 import { reachPurposes, relationshipPurposes } from './purposes.js';
 import type { EntityDeclaration } from './types.js';
 
@@ -581,6 +582,8 @@ export const catalog: readonly EntityDeclaration[] = [
   ...importEntities,
   customFieldEntity,
   purposeEntity,
+  consentEventEntity,
+  ...consentStateEntities,
   userEntity,
   ...systemEntities,
 ];

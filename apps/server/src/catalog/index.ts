@@ -1,3 +1,4 @@
+export { consentEventEntity } from './consent-declarations.js';
 export {
   activityEntity,
   catalog,

@@ -6,6 +6,7 @@ const everyone = ['roles:read', 'catalog:read'] as const;
 const readCrm = ['contacts:read', 'companies:read', 'deals:read', 'activities:read', 'tasks:read'] as const;
 const workCrm = [
   ...readCrm,
+  'consents:record',
   'contacts:write',
   'companies:write',
   'deals:write',
@@ -84,6 +85,7 @@ export const rolePermissions = {
     'tokens:own',
     ...readCrm,
     'contacts:write',
+    'consents:record',
     'activities:write',
     'tasks:write',
     'reveal:identity',

@@ -33,6 +33,15 @@ describe('loadConfig', () => {
       importLimitBytes: 2_147_483_648,
       logLevel: 'info',
       smtp: null,
+      controller: {
+        name: 'The operator of this Custodian server (set CONTROLLER_NAME)',
+        address: 'Not configured (set CONTROLLER_ADDRESS)',
+        email: null,
+        url: 'http://localhost:3000',
+        dataLocation: 'EU',
+      },
+      consentForms: { powDifficulty: 16, confirmationTtlHours: 72, ratePerMinute: 10 },
+      digitalConsentAges: {},
     });
   });
 
@@ -55,6 +64,14 @@ describe('loadConfig', () => {
       SMTP_USER: 'mailer',
       SMTP_PASSWORD: 'mail-password',
       MAIL_FROM: 'CRM <crm@example.test>',
+      CONTROLLER_NAME: 'Example GmbH',
+      CONTROLLER_ADDRESS: 'Beispielstraße 1, 10115 Berlin',
+      CONTROLLER_EMAIL: 'privacy@example.test',
+      DATA_LOCATION: 'Germany',
+      CONSENT_POW_DIFFICULTY: '12',
+      CONSENT_CONFIRMATION_TTL_HOURS: '24',
+      PUBLIC_FORM_RATE_LIMIT: '30',
+      DIGITAL_CONSENT_AGES: 'FR=15,DE=14',
     });
     expect(config).toEqual({
       port: 8080,
@@ -75,7 +92,22 @@ describe('loadConfig', () => {
         auth: { user: 'mailer', pass: 'mail-password' },
         from: 'CRM <crm@example.test>',
       },
+      controller: {
+        name: 'Example GmbH',
+        address: 'Beispielstraße 1, 10115 Berlin',
+        email: 'privacy@example.test',
+        url: 'https://crm.example.test',
+        dataLocation: 'Germany',
+      },
+      consentForms: { powDifficulty: 12, confirmationTtlHours: 24, ratePerMinute: 30 },
+      digitalConsentAges: { FR: 15, DE: 14 },
     });
+  });
+
+  it('refuses ages of digital consent outside 13 to 16, naming the variable', () => {
+    for (const value of ['FR=12', 'FR=17', 'France=15', 'FR=15;DE=16'])
+      expect(configErrorOf({ DIGITAL_CONSENT_AGES: value }).variable).toBe('DIGITAL_CONSENT_AGES');
+    expect(configErrorOf({ CONSENT_POW_DIFFICULTY: '40' }).variable).toBe('CONSENT_POW_DIFFICULTY');
   });
 
   it('keeps the key file beside the data directory, never inside it', () => {

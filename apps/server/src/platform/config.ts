@@ -28,7 +28,40 @@ const envSchema = z.object({
   SMTP_USER: z.string().min(1).optional(),
   SMTP_PASSWORD: z.string().min(1).optional(),
   MAIL_FROM: z.string().min(3).default('Custodian <no-reply@localhost>'),
+  CONTROLLER_NAME: z.string().min(1).max(200).optional(),
+  CONTROLLER_ADDRESS: z.string().min(1).max(500).optional(),
+  CONTROLLER_EMAIL: z.email().optional(),
+  DATA_LOCATION: z.string().min(2).max(100).default('EU'),
+  CONSENT_POW_DIFFICULTY: z.coerce.number().int().min(0).max(24).default(16),
+  CONSENT_CONFIRMATION_TTL_HOURS: z.coerce.number().int().min(1).max(720).default(72),
+  PUBLIC_FORM_RATE_LIMIT: z.coerce.number().int().min(1).max(10_000).default(10),
+  DIGITAL_CONSENT_AGES: z
+    .string()
+    .regex(
+      /^[A-Z]{2}=1[3-6](,[A-Z]{2}=1[3-6])*$/,
+      'must list COUNTRY=AGE pairs with ages from 13 to 16, such as FR=15,DE=16',
+    )
+    .optional(),
 });
+
+/** Public consent forms: bot check, double opt-in link lifetime, rate limit per address. */
+export interface ConsentFormsConfig {
+  /** Zero bits of the proof-of-work bot check (0 turns it off). */
+  powDifficulty: number;
+  confirmationTtlHours: number;
+  /** Submissions per minute from one network address. */
+  ratePerMinute: number;
+}
+
+/** Who is responsible for the processing: named in consent receipts and notices. */
+export interface ControllerConfig {
+  name: string;
+  address: string;
+  email: string | null;
+  url: string;
+  /** Where the data is stored, in words (receipts' storage location). */
+  dataLocation: string;
+}
 
 export interface SmtpConfig {
   host: string;
@@ -52,6 +85,10 @@ export interface Config {
   importLimitBytes: number;
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
   smtp: SmtpConfig | null;
+  controller: ControllerConfig;
+  consentForms: ConsentFormsConfig;
+  /** Overrides of the age of digital consent (GDPR Art. 8) by ISO country code. */
+  digitalConsentAges: Readonly<Record<string, number>>;
 }
 
 /** A configuration problem, reported as one line naming the variable. */
@@ -100,6 +137,24 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
           from: e.MAIL_FROM,
         }
       : null,
+    controller: {
+      name: e.CONTROLLER_NAME ?? 'The operator of this Custodian server (set CONTROLLER_NAME)',
+      address: e.CONTROLLER_ADDRESS ?? 'Not configured (set CONTROLLER_ADDRESS)',
+      email: e.CONTROLLER_EMAIL ?? null,
+      url: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, ''),
+      dataLocation: e.DATA_LOCATION,
+    },
+    consentForms: {
+      powDifficulty: e.CONSENT_POW_DIFFICULTY,
+      confirmationTtlHours: e.CONSENT_CONFIRMATION_TTL_HOURS,
+      ratePerMinute: e.PUBLIC_FORM_RATE_LIMIT,
+    },
+    digitalConsentAges: Object.fromEntries(
+      (e.DIGITAL_CONSENT_AGES?.split(',') ?? []).map((pair) => {
+        const [country, age] = pair.split('=');
+        return [country!, Number(age)];
+      }),
+    ),
   };
 }
 

@@ -4,14 +4,17 @@ import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { generate } from 'otplib';
 import pino from 'pino';
 import { buildApp } from '../app.js';
+import { startConsentWorkers } from '../modules/consents/index.js';
 import { subjectKeysFor } from '../modules/subjects/index.js';
 import { createUser, findUserById } from '../modules/users/index.js';
 import { systemContext } from '../platform/access.js';
+import type { SmtpConfig } from '../platform/config.js';
 import { indexerFor } from '../platform/crypto/blind-index.js';
 import { KeyRing } from '../platform/crypto/keys.js';
 import type { Database } from '../platform/db/database.js';
 import { type JobQueue, startJobQueue } from '../platform/jobs.js';
 import { createLogger } from '../platform/log.js';
+import { createMailer } from '../platform/mail.js';
 import { startImportWorker } from '../workflows/import-worker.js';
 import { createTestDatabase } from './database.js';
 
@@ -59,6 +62,24 @@ export function totpNow(secret: string, offsetSeconds = 0): Promise<string> {
   return generate({ secret, epoch: Math.floor(Date.now() / 1000) + offsetSeconds });
 }
 
+/** The configuration test servers run with. */
+export const testAppConfig = {
+  bodyLimit: 1_048_576,
+  trustProxy: false,
+  publicUrl: 'http://localhost:3000',
+  importLimitBytes: 50_000_000,
+  controller: {
+    name: 'Example Ltd',
+    address: '1 Example Street, 10115 Berlin, Germany',
+    email: 'privacy@example.test',
+    url: 'http://localhost:3000',
+    dataLocation: 'EU (Germany)',
+  },
+  digitalConsentAges: { FR: 15 },
+  // A light bot check keeps tests quick; the real default is 16 bits.
+  consentForms: { powDifficulty: 8, confirmationTtlHours: 72, ratePerMinute: 5 },
+};
+
 /** The API (no web app) on a given database and key ring, logging nowhere unless given a logger. */
 export function buildTestApp(
   database: Database,
@@ -68,12 +89,7 @@ export function buildTestApp(
 ): Promise<FastifyInstance> {
   return buildApp({
     jobs,
-    config: {
-      bodyLimit: 1_048_576,
-      trustProxy: false,
-      publicUrl: 'http://localhost:3000',
-      importLimitBytes: 50_000_000,
-    },
+    config: testAppConfig,
     database,
     keys,
     logger,
@@ -87,6 +103,8 @@ export async function createTestContext(
     extend?: (app: FastifyInstance, database: Database) => void;
     /** Start the real job queue (pg-boss) with its workers, as a server does. */
     jobs?: boolean;
+    /** Mail through this SMTP server (the consent confirmation worker runs when `jobs` is set). */
+    smtp?: SmtpConfig;
   } = {},
 ): Promise<TestContext> {
   const database = await createTestDatabase();
@@ -96,13 +114,13 @@ export async function createTestContext(
     write: (line: string) => void logLines.push(line),
   } as pino.DestinationStream);
   const jobs = options.jobs ? await startJobQueue(database) : null;
-  if (jobs)
-    await startImportWorker(
-      jobs,
-      { db: database.db, keys, subjects: subjectKeysFor(keys), indexer: indexerFor(keys) },
-      logger,
-    );
+  const crm = { db: database.db, keys, subjects: subjectKeysFor(keys), indexer: indexerFor(keys) };
+  const mailer = createMailer(options.smtp ?? null);
   const app = await buildTestApp(database, keys, logger, jobs);
+  if (jobs) {
+    await startImportWorker(jobs, crm, logger);
+    await startConsentWorkers(jobs, { ...crm, privacy: testAppConfig, mailer }, logger);
+  }
   options.extend?.(app, database);
   await app.ready();
 
@@ -156,6 +174,7 @@ export async function createTestContext(
     close: async () => {
       await app.close();
       await jobs?.stop({ graceful: false, wait: true, timeout: 5_000 });
+      mailer?.close();
       await database.close();
     },
   };

@@ -1,5 +1,6 @@
 import { activitiesOfContact, deleteActivityRows } from '../modules/activities/index.js';
-import { type ContactDeps, deleteContactRecord } from '../modules/contacts/index.js';
+import { deleteSubjectState } from '../modules/consents/index.js';
+import { type ContactDeps, deleteContactRecord, findContactRow } from '../modules/contacts/index.js';
 import { taskKeysOfContact } from '../modules/tasks/index.js';
 import { assertPermission, type RequestContext } from '../platform/access.js';
 import { transaction } from '../platform/db/database.js';
@@ -10,7 +11,8 @@ import { transaction } from '../platform/db/database.js';
  * - activities shared with other people stay (their history is theirs too) and lose the link;
  * - their tasks are deleted and the tasks' keys destroyed;
  * - deal and tag links go with the contact; the deals themselves stay;
- * - finally the contact row goes and the person's key is destroyed.
+ * - finally the contact row goes and the person's key is destroyed; the consent ledger stays, unreadable
+ *   (its proof was under that key), and the state derived from it goes.
  */
 export async function deleteContact(
   options: ContactDeps & { ctx: RequestContext; id: string },
@@ -26,6 +28,8 @@ export async function deleteContact(
     for (const activity of sole) await subjects.shred(tx, activity.subjectId);
     for (const taskKey of await taskKeysOfContact(tx, id)) await subjects.shred(tx, taskKey);
     // Shared activities lose the link by the foreign key's cascade when the contact row goes.
+    const row = await findContactRow(tx, id);
     await deleteContactRecord(tx, options, ctx, id);
+    if (row) await deleteSubjectState(tx, row.subjectId);
   });
 }

@@ -1,6 +1,7 @@
 import type { Contact, MergeContactsInput } from '@custodian/contracts';
 import { moveActivityLinks } from '../modules/activities/index.js';
 import { recordAudit } from '../modules/audit/index.js';
+import { copyLedger, deleteSubjectState } from '../modules/consents/index.js';
 import {
   type ContactDeps,
   type ContactPersonal,
@@ -50,8 +51,9 @@ function mergedPersonal(target: ContactPersonal, other: ContactPersonal, take: M
 
 /**
  * Merges `otherId` into `id` in one transaction: chosen fields, united lists, and every activity, deal,
- * task and tag of the other moved to the survivor; then the other is deleted and its key destroyed.
- * (When the consent ledger arrives, its events move here too.)
+ * task and tag of the other moved to the survivor, and the other's consent ledger copied onto the
+ * survivor's (so every choice the person made still counts, with its proof); then the other is deleted
+ * and its key destroyed.
  */
 export async function mergeContacts(
   options: ContactDeps & { ctx: RequestContext; id: string; input: MergeContactsInput },
@@ -94,6 +96,7 @@ export async function mergeContacts(
     await moveActivityLinks(tx, other.row.id, id);
     await moveDealLinks(tx, other.row.id, id);
     await moveTasks(tx, other.row.id, id);
+    await copyLedger(tx, options.subjects, other.row.subjectId, target.row.subjectId);
     await recordAudit(tx, keys, ctx, {
       action: 'contact.merge',
       entityType: 'contact',
@@ -101,6 +104,7 @@ export async function mergeContacts(
       subjectIds: [target.row.subjectId, other.row.subjectId],
     });
     await deleteContactRecord(tx, options, ctx, other.row.id);
+    await deleteSubjectState(tx, other.row.subjectId);
     const fresh = await findContactRow(tx, id);
     const [record] = await openContacts(tx, options, [fresh ?? updated.row]);
     const tags = (await tagsOfContacts(tx, [id])).get(id) ?? [];

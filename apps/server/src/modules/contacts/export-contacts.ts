@@ -3,6 +3,8 @@ import type { Contact, ExportQuery } from '@custodian/contracts';
 import { stringify } from 'csv-stringify';
 import { assertPermission, type RequestContext } from '../../platform/access.js';
 import { transaction } from '../../platform/db/database.js';
+import type { ProcessingGuard } from '../../platform/guard.js';
+import { AppError } from '../../platform/http/errors.js';
 import { recordAudit } from '../audit/index.js';
 import { listCustomFieldRows } from '../custom-fields/index.js';
 import { findTagsByName } from '../tags/index.js';
@@ -97,10 +99,20 @@ interface Page {
  * read before the stream is returned, so a failure there is still an ordinary error answer.
  */
 export async function exportContacts(
-  options: ContactDeps & { ctx: RequestContext; filters: ContactExportFilters; pageSize?: number },
+  options: ContactDeps & {
+    guard: ProcessingGuard;
+    ctx: RequestContext;
+    filters: ContactExportFilters;
+    pageSize?: number;
+  },
 ): Promise<Readable> {
-  const { db, keys, ctx, filters, pageSize = exportPageSize } = options;
+  const { db, keys, ctx, filters, guard, pageSize = exportPageSize } = options;
   assertPermission(ctx.actor, 'contacts:export');
+  const purpose = ctx.purpose;
+  if (purpose === null)
+    throw new AppError('validation_failed', 'An export needs a purpose', {
+      details: [{ field: 'headers.x-purpose', issue: 'is required' }],
+    });
   const [tag] = filters.tag ? await findTagsByName(db, [filters.tag]) : [];
   // An unknown tag matches nobody: the export is the header row alone.
   const matchesNobody = filters.tag !== undefined && !tag;
@@ -120,7 +132,17 @@ export async function exportContacts(
             after,
           });
       const fetched = rows.slice(0, pageSize);
-      const page = await openContacts(tx, options, fetched);
+      // People the guard refuses for this purpose (no consent, objection, restriction…) are left out.
+      const allowed = await guard.allowedContacts(
+        tx,
+        purpose,
+        fetched.map((r) => r.id),
+      );
+      const page = await openContacts(
+        tx,
+        options,
+        fetched.filter((r) => allowed.has(r.id)),
+      );
       await recordAudit(tx, keys, ctx, {
         action: 'contact.export',
         entityType: 'contact',

@@ -7,7 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { permissionsOf, type RequestContext } from '../../platform/access.js';
 import { indexerFor } from '../../platform/crypto/blind-index.js';
 import { queryRows } from '../../platform/db/database.js';
+import { giveConsent, publishTestNotice, recordEvent } from '../../test/consent.js';
 import { type Caller, createTestContext, type TestContext, type TestUser } from '../../test/context.js';
+import { processingGuard } from '../consents/index.js';
 import { subjectKeysFor } from '../subjects/index.js';
 import { createContact } from './create-contact.js';
 import type { ContactDeps } from './deps.js';
@@ -15,7 +17,7 @@ import { contactCsvColumns, exportContacts, neutraliseFormula } from './export-c
 import { contacts } from './schema.js';
 
 let t: TestContext;
-let deps: ContactDeps;
+let deps: ContactDeps & { guard: typeof processingGuard };
 let adminUser: TestUser;
 let admin: Caller;
 let marketing: Caller;
@@ -29,6 +31,7 @@ beforeAll(async () => {
     keys: t.keys,
     subjects: subjectKeysFor(t.keys),
     indexer: indexerFor(t.keys),
+    guard: processingGuard,
   };
   adminUser = await t.createUser('admin');
   admin = await t.login(adminUser);
@@ -131,6 +134,10 @@ describe('CSV export of contacts', () => {
       emails: [{ value: `${tag}.q@example.test` }],
       tags: [tag],
     });
+    // Marketing e-mail rests on consent: the guard lets marketing export only people who gave it.
+    const notice = await publishTestNotice(t, admin, { key: unique('exportnotice') });
+    for (const c of await listAs(admin, `tag=${tag}`))
+      await giveConsent(t, admin, c.id, 'marketing_email', notice);
   });
 
   it('answers a CSV download with the columns, in creation order', async () => {
@@ -178,6 +185,29 @@ describe('CSV export of contacts', () => {
     expect(analytics).toMatchObject({ firstName: '[restricted]', email: '[restricted]' });
     expect(JSON.stringify(analytics)).not.toContain('Grace');
     expect(JSON.stringify(analytics)).not.toContain('example.test');
+  });
+
+  it('leaves out people the processing guard refuses for the request’s purpose', async () => {
+    const other = unique('guardtag');
+    const notice = await publishTestNotice(t, admin, { key: unique('guardnotice') });
+    const consenting = await create({ firstName: 'Consenting', tags: [other] });
+    await create({ firstName: 'Silent', tags: [other] });
+    const objecting = await create({ firstName: 'Objecting', tags: [other] });
+    await giveConsent(t, admin, consenting.id, 'marketing_email', notice);
+    await giveConsent(t, admin, objecting.id, 'marketing_email', notice);
+    await recordEvent(t, admin, objecting.id, {
+      kind: 'objected',
+      purpose: 'marketing_email',
+      method: 'verbal',
+    });
+    await recordEvent(t, admin, objecting.id, {
+      kind: 'objected',
+      purpose: 'sales_follow_up',
+      method: 'verbal',
+    });
+    const names = async (as: Caller) => (await exportAs(as, `tag=${other}`)).rows.map((r) => r.firstName);
+    expect(await names(marketing)).toEqual(['Consenting']);
+    expect(await names(sales)).toEqual(['Consenting', 'Silent']);
   });
 
   it('filters like the list endpoint; an unknown tag gives the header alone', async () => {

@@ -13,6 +13,7 @@ export {
   type ContactRecord,
   findContactRow,
   findContactsByEmailTokens,
+  insertContact,
   insertContactsBatch,
   openContacts,
   tagsOfContacts,

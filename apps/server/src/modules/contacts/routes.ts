@@ -9,6 +9,7 @@ import {
   updateContact as updateEndpoint,
 } from '@custodian/contracts';
 import type { FastifyInstance } from 'fastify';
+import type { ProcessingGuard } from '../../platform/guard.js';
 import { registerEndpoint } from '../../platform/http/endpoint.js';
 import { deleteContact } from '../../workflows/delete-contact.js';
 import { mergeContacts } from '../../workflows/merge-contacts.js';
@@ -20,7 +21,7 @@ import { findDuplicateContacts } from './find-duplicate-contacts.js';
 import { getContact } from './get-contact.js';
 import { updateContact } from './update-contact.js';
 
-export function contactRoutes(app: FastifyInstance, deps: ContactDeps): void {
+export function contactRoutes(app: FastifyInstance, deps: ContactDeps & { guard: ProcessingGuard }): void {
   registerEndpoint(app, listContacts, ({ ctx, query }) => findContacts({ ...deps, ctx, query }));
   // Before /contacts/:id, though the router would prefer the static segment anyway.
   registerEndpoint(app, findDuplicatesEndpoint, ({ ctx, query }) =>

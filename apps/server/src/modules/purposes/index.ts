@@ -1,3 +1,9 @@
-export { findPurposes, getPurpose, updatePurpose } from './purposes.js';
+export {
+  findPurposeRecord,
+  findPurposeRecords,
+  findPurposes,
+  getPurpose,
+  updatePurpose,
+} from './purposes.js';
 export { purposeRoutes } from './routes.js';
 export { purposesTable } from './schema.js';

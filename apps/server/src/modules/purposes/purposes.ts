@@ -7,7 +7,7 @@ import {
 import { eq } from 'drizzle-orm';
 import { assertPermission, type RequestContext } from '../../platform/access.js';
 import type { KeyRing } from '../../platform/crypto/keys.js';
-import { type Db, transaction } from '../../platform/db/database.js';
+import { type Db, type Executor, transaction } from '../../platform/db/database.js';
 import { AppError, notFound } from '../../platform/http/errors.js';
 import { recordAudit } from '../audit/index.js';
 import { purposesTable } from './schema.js';
@@ -93,4 +93,14 @@ export async function updatePurpose({
     await recordAudit(tx, keys, ctx, { action: 'purpose.update', entityType: 'purpose', entityId: key });
     return present(row!);
   });
+}
+
+/** A purpose as the guard and receipts need it, without a caller's permission check. */
+export async function findPurposeRecord(ex: Executor, key: string): Promise<PurposeRecord | null> {
+  const [row] = await ex.select().from(purposesTable).where(eq(purposesTable.key, key));
+  return row ? present(row) : null;
+}
+
+export async function findPurposeRecords(ex: Executor): Promise<PurposeRecord[]> {
+  return (await ex.select().from(purposesTable).orderBy(purposesTable.key)).map(present);
 }

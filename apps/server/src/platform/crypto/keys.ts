@@ -10,6 +10,9 @@ export type KeyPurpose =
   | 'mfa-secret'
   | 'setup-token'
   | 'subject-key-wrap'
+  | 'consent-network-address'
+  | 'consent-confirmation'
+  | 'consent-challenge'
   | `blind-index:${string}`;
 
 /** Keys derived from the master key with HKDF-SHA256; the master key itself is never used directly. */

@@ -134,7 +134,8 @@ export function registerEndpoint<C extends EndpointContract>(
         request,
         reply,
       });
-      reply.code(success);
+      // A stream handler may answer with its own status (a page explaining an error to a person).
+      if (!stream || reply.statusCode === 200) reply.code(success);
       if (stream) reply.type(stream);
       if (success === 204) return reply.send(null);
       return result;

@@ -1,0 +1,85 @@
+import type { BatchMayProcessInput, ConsentStatus, LawfulBasis } from '@custodian/contracts';
+import { type SQL, sql } from 'drizzle-orm';
+import { type Executor, queryRows } from '../../platform/db/database.js';
+
+/** What the guard knows about one person for one purpose, read in bulk. */
+export interface GuardFacts {
+  contactId: string;
+  subjectId: string;
+  erased: boolean;
+  hasContract: boolean;
+  consent: ConsentStatus | null;
+  stale: boolean;
+  parentalConsentMissing: boolean;
+  objected: boolean;
+  restricted: boolean;
+  optedOutOfSaleOrSharing: boolean;
+  limitedSensitiveUse: boolean;
+}
+
+export type GuardTarget =
+  | { contactIds: readonly string[] }
+  | { segment: NonNullable<BatchMayProcessInput['segment']> };
+
+const uuidArray = (ids: readonly string[]) => `{${ids.join(',')}}`;
+
+function targetFilter(target: GuardTarget): SQL {
+  if ('contactIds' in target) return sql`c.id = any(${uuidArray(target.contactIds)}::uuid[])`;
+  const s = target.segment;
+  const parts: SQL[] = [sql`true`];
+  if (s.lifecycleStage) parts.push(sql`c.lifecycle_stage = ${s.lifecycleStage}`);
+  if (s.ownerId) parts.push(sql`c.owner_id = ${s.ownerId}`);
+  if (s.companyId) parts.push(sql`c.company_id = ${s.companyId}`);
+  if (s.tagId)
+    parts.push(
+      sql`exists (select 1 from contact_tags ct where ct.contact_id = c.id and ct.tag_id = ${s.tagId})`,
+    );
+  return sql.join(parts, sql` and `);
+}
+
+/**
+ * One query for any number of people: the consent state, flags and choices the guard decides on. Costly
+ * parts are only computed for the lawful basis that needs them (a contract check only for contract, the
+ * stale-notice check only for consent).
+ */
+export async function findGuardFacts(
+  ex: Executor,
+  purpose: { key: string; lawfulBasis: LawfulBasis },
+  target: GuardTarget,
+): Promise<GuardFacts[]> {
+  const hasContract =
+    purpose.lawfulBasis === 'contract'
+      ? sql`(c.lifecycle_stage = 'customer' or exists (
+          select 1 from deal_contacts dc
+          join deals d on d.id = dc.deal_id
+          join pipeline_stages ps on ps.id = d.stage_id
+          where dc.contact_id = c.id and ps.kind = 'won'))`
+      : sql`false`;
+  const stale =
+    purpose.lawfulBasis === 'consent'
+      ? sql`coalesce(cs.consent = 'given' and exists (
+          select 1 from notices m
+          where m.key = n.key and m.version > n.version and m.requires_reconsent
+            and ${purpose.key} = any(m.purposes)), false)`
+      : sql`false`;
+  return queryRows<GuardFacts>(
+    ex,
+    sql`select c.id as "contactId", c.subject_id as "subjectId",
+          (ds.shredded_at is not null) as "erased",
+          ${hasContract} as "hasContract",
+          cs.consent as "consent",
+          ${stale} as "stale",
+          coalesce(cs.parental_consent_missing, false) as "parentalConsentMissing",
+          coalesce(cs.objected, false) as "objected",
+          coalesce(cs.restricted, false) as "restricted",
+          coalesce(sc.opted_out_of_sale_or_sharing, false) as "optedOutOfSaleOrSharing",
+          coalesce(sc.limited_sensitive_use, false) as "limitedSensitiveUse"
+        from contacts c
+        join data_subjects ds on ds.id = c.subject_id
+        left join consent_states cs on cs.subject_id = c.subject_id and cs.purpose = ${purpose.key}
+        left join notices n on n.id = cs.notice_id
+        left join subject_choices sc on sc.subject_id = c.subject_id
+        where ${targetFilter(target)}
+        order by c.id`,
+  );
+}

@@ -1,0 +1,20 @@
+export {
+  confirmationMailQueue,
+  enqueueConfirmationMail,
+  sendConfirmationMail,
+  startConsentWorkers,
+  sweepConfirmations,
+} from './confirmation-mail.js';
+export type { ConsentDeps, PublicConsentDeps } from './deps.js';
+export { answerProcessing, assertMayProcess, type GuardAnswer, processingGuard } from './may-process.js';
+export { publicConsentRoutes } from './public-routes.js';
+export {
+  appendLedgerEvent,
+  copyLedger,
+  deleteSubjectState,
+  findLedger,
+  openEvents,
+  rebuildSubjectState,
+} from './repository.js';
+export { consentRoutes } from './routes.js';
+export { consentEvents, consentStates, subjectChoices } from './schema.js';

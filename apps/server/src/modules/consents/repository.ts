@@ -1,0 +1,329 @@
+import type { CollectionMethod, ConsentEventKind } from '@custodian/contracts';
+import { and, asc, desc, eq, inArray, isNull, lt } from 'drizzle-orm';
+import { consentEventEntity, openPersonalFields, sealPersonalFields } from '../../catalog/index.js';
+import type { Executor } from '../../platform/db/database.js';
+import type { SubjectKeyStore } from '../subjects/index.js';
+import {
+  applyToChoices,
+  applyToPurpose,
+  comesAfter,
+  type LedgerEvent,
+  type PurposeState,
+  replayLedger,
+  type SubjectChoiceState,
+} from './ledger.js';
+import { consentEvents, consentStates, subjectChoices } from './schema.js';
+
+export type ConsentEventRow = typeof consentEvents.$inferSelect;
+
+export interface AgeCheck {
+  method: 'self_declared' | 'date_of_birth' | 'verified_document' | 'parental_account';
+  age: number | null;
+  minor: boolean;
+}
+
+/** The personal parts of a proof, in clear; encrypted under the person's key when stored. */
+export interface Proof {
+  source: string | null;
+  networkAddressHash: string | null;
+  userAgent: string | null;
+  jurisdiction: string | null;
+  ageCheck: AgeCheck | null;
+  parentalConsentReference: string | null;
+  note: string | null;
+}
+
+export const emptyProof: Proof = {
+  source: null,
+  networkAddressHash: null,
+  userAgent: null,
+  jurisdiction: null,
+  ageCheck: null,
+  parentalConsentReference: null,
+  note: null,
+};
+
+export interface NewLedgerEvent {
+  subjectId: string;
+  kind: ConsentEventKind;
+  purpose: string | null;
+  noticeId: string | null;
+  language: string | null;
+  method: CollectionMethod;
+  occurredAt: Date;
+  actor: { type: string; id: string | null };
+  relatesTo: string | null;
+  conflictsWith: string | null;
+  mergedFrom: string | null;
+  proof: Proof;
+}
+
+export interface OpenedEvent {
+  row: ConsentEventRow;
+  proof: Proof;
+}
+
+const toLedger = (row: ConsentEventRow): LedgerEvent => ({
+  id: row.id,
+  seq: row.seq,
+  kind: row.kind as ConsentEventKind,
+  purpose: row.purpose,
+  noticeId: row.noticeId,
+  relatesTo: row.relatesTo,
+  occurredAt: row.occurredAt,
+  minor: row.minor,
+  hasParentalConsent: row.hasParentalConsent,
+});
+
+export type StoredPurposeState = typeof consentStates.$inferSelect;
+
+/** A stored state row as the fold sees it. */
+export const purposeStateOf = (row: StoredPurposeState): PurposeState => ({
+  consent: row.consent as PurposeState['consent'],
+  consentEventId: row.consentEventId,
+  noticeId: row.noticeId,
+  parentalConsentMissing: row.parentalConsentMissing,
+  objected: row.objected,
+  restricted: row.restricted,
+  lastOccurredAt: row.lastOccurredAt,
+  lastSeq: row.lastSeq,
+});
+
+const stateColumns = (s: PurposeState) => ({
+  consent: s.consent,
+  consentEventId: s.consentEventId,
+  noticeId: s.noticeId,
+  parentalConsentMissing: s.parentalConsentMissing,
+  objected: s.objected,
+  restricted: s.restricted,
+  lastOccurredAt: s.lastOccurredAt,
+  lastSeq: s.lastSeq,
+  updatedAt: new Date(),
+});
+
+const choiceColumns = (s: SubjectChoiceState) => ({
+  optedOutOfSaleOrSharing: s.optedOutOfSaleOrSharing,
+  limitedSensitiveUse: s.limitedSensitiveUse,
+  lastOccurredAt: s.lastOccurredAt,
+  lastSeq: s.lastSeq,
+  updatedAt: new Date(),
+});
+
+/** The ledger of one person in ledger order, without the proof (what the state is derived from). */
+export async function findLedger(
+  ex: Executor,
+  subjectId: string,
+  purpose?: string | null,
+): Promise<LedgerEvent[]> {
+  const where =
+    purpose === undefined
+      ? eq(consentEvents.subjectId, subjectId)
+      : and(
+          eq(consentEvents.subjectId, subjectId),
+          purpose === null ? isNull(consentEvents.purpose) : eq(consentEvents.purpose, purpose),
+        );
+  const rows = await ex
+    .select()
+    .from(consentEvents)
+    .where(where)
+    .orderBy(asc(consentEvents.occurredAt), asc(consentEvents.seq));
+  return rows.map(toLedger);
+}
+
+/**
+ * Keeps the derived state in step with one appended event: applied on top when it is the latest, or
+ * replayed from the ledger when it was made before something already recorded (a paper form entered late).
+ */
+async function deriveState(ex: Executor, event: LedgerEvent, subjectId: string): Promise<void> {
+  if (event.purpose !== null) {
+    const purpose = event.purpose;
+    const [row] = await ex
+      .select()
+      .from(consentStates)
+      .where(and(eq(consentStates.subjectId, subjectId), eq(consentStates.purpose, purpose)))
+      .for('update');
+    const next =
+      !row || comesAfter(row, event)
+        ? applyToPurpose(row ? purposeStateOf(row) : null, event)
+        : replayLedger(await findLedger(ex, subjectId, purpose)).purposes.get(purpose)!;
+    await ex
+      .insert(consentStates)
+      .values({ subjectId, purpose, ...stateColumns(next) })
+      .onConflictDoUpdate({
+        target: [consentStates.subjectId, consentStates.purpose],
+        set: stateColumns(next),
+      });
+    return;
+  }
+  const [row] = await ex
+    .select()
+    .from(subjectChoices)
+    .where(eq(subjectChoices.subjectId, subjectId))
+    .for('update');
+  const next =
+    !row || comesAfter(row, event)
+      ? applyToChoices(row ?? null, event)
+      : replayLedger(await findLedger(ex, subjectId, null)).choices!;
+  await ex
+    .insert(subjectChoices)
+    .values({ subjectId, ...choiceColumns(next) })
+    .onConflictDoUpdate({ target: subjectChoices.subjectId, set: choiceColumns(next) });
+}
+
+/** Appends one event to the ledger, its proof sealed under the person's key, and updates the derived state. */
+export async function appendLedgerEvent(
+  ex: Executor,
+  subjects: SubjectKeyStore,
+  event: NewLedgerEvent,
+): Promise<OpenedEvent> {
+  const key = await subjects.keyFor(ex, event.subjectId);
+  const sealed = sealPersonalFields(consentEventEntity, key, event.subjectId, { ...event.proof });
+  const [row] = await ex
+    .insert(consentEvents)
+    .values({
+      subjectId: event.subjectId,
+      kind: event.kind,
+      purpose: event.purpose,
+      noticeId: event.noticeId,
+      language: event.language,
+      method: event.method,
+      occurredAt: event.occurredAt,
+      actorType: event.actor.type,
+      actorId: event.actor.id,
+      relatesTo: event.relatesTo,
+      conflictsWith: event.conflictsWith,
+      mergedFrom: event.mergedFrom,
+      minor: event.proof.ageCheck?.minor ?? false,
+      hasParentalConsent: event.proof.parentalConsentReference !== null,
+      ...sealed,
+    })
+    .returning();
+  await deriveState(ex, toLedger(row!), event.subjectId);
+  return { row: row!, proof: event.proof };
+}
+
+/** Decrypts the proof of events; events of a person whose key was shredded are left out. */
+export async function openEvents(
+  ex: Executor,
+  subjects: SubjectKeyStore,
+  rows: readonly ConsentEventRow[],
+): Promise<OpenedEvent[]> {
+  const keys = await subjects.keysFor(
+    ex,
+    rows.map((r) => r.subjectId),
+  );
+  const out: OpenedEvent[] = [];
+  for (const row of rows) {
+    const key = keys.get(row.subjectId);
+    if (!key) continue;
+    const v = openPersonalFields(consentEventEntity, key, row.subjectId, row);
+    out.push({
+      row,
+      proof: {
+        source: (v.source as string | null) ?? null,
+        networkAddressHash: (v.networkAddressHash as string | null) ?? null,
+        userAgent: (v.userAgent as string | null) ?? null,
+        jurisdiction: (v.jurisdiction as string | null) ?? null,
+        ageCheck: (v.ageCheck as AgeCheck | null) ?? null,
+        parentalConsentReference: (v.parentalConsentReference as string | null) ?? null,
+        note: (v.note as string | null) ?? null,
+      },
+    });
+  }
+  return out;
+}
+
+/** A page of a person's ledger, newest first, before a ledger position. */
+export async function listEventRows(
+  ex: Executor,
+  subjectId: string,
+  options: { limit: number; before?: number | undefined },
+): Promise<ConsentEventRow[]> {
+  const where = options.before
+    ? and(eq(consentEvents.subjectId, subjectId), lt(consentEvents.seq, options.before))
+    : eq(consentEvents.subjectId, subjectId);
+  return ex.select().from(consentEvents).where(where).orderBy(desc(consentEvents.seq)).limit(options.limit);
+}
+
+export async function findEventRow(
+  ex: Executor,
+  subjectId: string,
+  id: string,
+): Promise<ConsentEventRow | null> {
+  const [row] = await ex
+    .select()
+    .from(consentEvents)
+    .where(and(eq(consentEvents.subjectId, subjectId), eq(consentEvents.id, id)));
+  return row ?? null;
+}
+
+export async function findEventRows(ex: Executor, ids: readonly string[]): Promise<ConsentEventRow[]> {
+  if (ids.length === 0) return [];
+  return ex
+    .select()
+    .from(consentEvents)
+    .where(inArray(consentEvents.id, [...ids]));
+}
+
+export async function findPurposeStates(ex: Executor, subjectId: string): Promise<StoredPurposeState[]> {
+  return ex.select().from(consentStates).where(eq(consentStates.subjectId, subjectId));
+}
+
+export async function findChoices(ex: Executor, subjectId: string): Promise<SubjectChoiceState | null> {
+  const [row] = await ex.select().from(subjectChoices).where(eq(subjectChoices.subjectId, subjectId));
+  return row ?? null;
+}
+
+/** Throws away a person's derived state and replays it from their ledger. */
+export async function rebuildSubjectState(ex: Executor, subjectId: string): Promise<void> {
+  await deleteSubjectState(ex, subjectId);
+  const { purposes, choices } = replayLedger(await findLedger(ex, subjectId));
+  if (purposes.size > 0)
+    await ex
+      .insert(consentStates)
+      .values([...purposes].map(([purpose, s]) => ({ subjectId, purpose, ...stateColumns(s) })));
+  if (choices) await ex.insert(subjectChoices).values({ subjectId, ...choiceColumns(choices) });
+}
+
+/** The derived state only; the ledger itself is never deleted here. */
+export async function deleteSubjectState(ex: Executor, subjectId: string): Promise<void> {
+  await ex.delete(consentStates).where(eq(consentStates.subjectId, subjectId));
+  await ex.delete(subjectChoices).where(eq(subjectChoices.subjectId, subjectId));
+}
+
+/**
+ * Copies a person's whole ledger onto another person (a merge): each event appended anew under the
+ * survivor's key with `mergedFrom` naming the original, links between events kept. The originals stay
+ * under the merged person's id, whose key the merge destroys.
+ */
+export async function copyLedger(
+  ex: Executor,
+  subjects: SubjectKeyStore,
+  fromSubjectId: string,
+  toSubjectId: string,
+): Promise<number> {
+  const rows = await ex
+    .select()
+    .from(consentEvents)
+    .where(eq(consentEvents.subjectId, fromSubjectId))
+    .orderBy(asc(consentEvents.seq));
+  const copies = new Map<string, string>();
+  for (const { row, proof } of await openEvents(ex, subjects, rows)) {
+    const copy = await appendLedgerEvent(ex, subjects, {
+      subjectId: toSubjectId,
+      kind: row.kind as ConsentEventKind,
+      purpose: row.purpose,
+      noticeId: row.noticeId,
+      language: row.language,
+      method: row.method as CollectionMethod,
+      occurredAt: row.occurredAt,
+      actor: { type: row.actorType, id: row.actorId },
+      relatesTo: row.relatesTo ? (copies.get(row.relatesTo) ?? null) : null,
+      conflictsWith: row.conflictsWith ? (copies.get(row.conflictsWith) ?? null) : null,
+      mergedFrom: row.id,
+      proof,
+    });
+    copies.set(row.id, copy.row.id);
+  }
+  return copies.size;
+}

@@ -1,0 +1,3 @@
+export { findNotice, getCurrentNotice, hasReconsentSince, sha256Of } from './notices.js';
+export { noticeRoutes } from './routes.js';
+export { notices, noticeTexts } from './schema.js';
