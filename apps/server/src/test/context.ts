@@ -173,7 +173,8 @@ export async function createTestContext(
     },
     close: async () => {
       await app.close();
-      await jobs?.stop({ graceful: false, wait: true, timeout: 5_000 });
+      // Graceful: a job still running (a mail being sent) finishes before the database closes under it.
+      await jobs?.stop({ graceful: true, wait: true, timeout: 15_000 });
       mailer?.close();
       await database.close();
     },

@@ -511,8 +511,10 @@ describe('the processing guard', () => {
       as: sales,
       body: { purpose: 'newsletter', segment: { tagId: tagRow[0]!.id } },
     });
-    expect(bySegment.json<{ items: ProcessingAnswer[] }>().items).toEqual(
-      [...answer.items].sort((a, b) => a.contactId.localeCompare(b.contactId)),
+    const byId = (a: { contactId: string }, b: { contactId: string }) =>
+      a.contactId.localeCompare(b.contactId);
+    expect(bySegment.json<{ items: ProcessingAnswer[] }>().items.sort(byId)).toEqual(
+      [...answer.items].sort(byId),
     );
     for (const body of [
       { purpose: 'newsletter' },

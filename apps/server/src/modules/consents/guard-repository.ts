@@ -55,12 +55,22 @@ export async function findGuardFacts(
           join pipeline_stages ps on ps.id = d.stage_id
           where dc.contact_id = c.id and ps.kind = 'won'))`
       : sql`false`;
-  const stale =
+  // The notice versions a later one (requiring re-consent for this purpose) replaced: a handful, read once.
+  const staleNotices =
     purpose.lawfulBasis === 'consent'
-      ? sql`coalesce(cs.consent = 'given' and exists (
-          select 1 from notices m
-          where m.key = n.key and m.version > n.version and m.requires_reconsent
-            and ${purpose.key} = any(m.purposes)), false)`
+      ? (
+          await queryRows<{ id: string }>(
+            ex,
+            sql`select n.id from notices n where exists (
+                  select 1 from notices m
+                  where m.key = n.key and m.version > n.version and m.requires_reconsent
+                    and ${purpose.key} = any(m.purposes))`,
+          )
+        ).map((r) => r.id)
+      : [];
+  const stale =
+    staleNotices.length > 0
+      ? sql`coalesce(cs.consent = 'given' and cs.notice_id = any(${uuidArray(staleNotices)}::uuid[]), false)`
       : sql`false`;
   return queryRows<GuardFacts>(
     ex,
@@ -77,9 +87,7 @@ export async function findGuardFacts(
         from contacts c
         join data_subjects ds on ds.id = c.subject_id
         left join consent_states cs on cs.subject_id = c.subject_id and cs.purpose = ${purpose.key}
-        left join notices n on n.id = cs.notice_id
         left join subject_choices sc on sc.subject_id = c.subject_id
-        where ${targetFilter(target)}
-        order by c.id`,
+        where ${targetFilter(target)}`,
   );
 }

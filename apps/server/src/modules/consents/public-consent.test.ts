@@ -370,3 +370,40 @@ describe('the confirmation mail job', () => {
     }
   });
 });
+
+describe('bad input on the consent endpoints', () => {
+  it('is answered with problem+json naming the field, never a 500', async () => {
+    const cases: [string, string, unknown, string][] = [
+      ['GET', '/api/v1/public/consent/challenge?formId=nope', undefined, 'querystring.formId'],
+      ['POST', '/api/v1/public/consent/confirm', { token: 'short' }, 'body.token'],
+      ['POST', '/api/v1/public/consent/confirm', {}, 'body.token'],
+      ['GET', '/api/v1/public/notices/Not%20A%20Key', undefined, 'params.key'],
+      ['GET', '/api/v1/public/notices/signup?language=xx-yy-zz', undefined, 'querystring.language'],
+      [
+        'POST',
+        '/api/v1/consent-forms',
+        { name: '', noticeKey: 'signup', purposes: ['newsletter'] },
+        'body.name',
+      ],
+      ['POST', '/api/v1/consent-forms', { name: 'X', noticeKey: 'signup', purposes: [] }, 'body.purposes'],
+      ['GET', '/api/v1/contacts/nope/consents', undefined, 'params.id'],
+      ['GET', '/api/v1/contacts/nope/consents/events', undefined, 'params.id'],
+      ['GET', '/api/v1/notices/nope', undefined, 'params.id'],
+      ['GET', '/api/v1/notices?key=Bad%20Key', undefined, 'querystring.key'],
+    ];
+    for (const [method, url, body, field] of cases) {
+      const res = await t.request({
+        method: method as 'GET' | 'POST',
+        url,
+        as: dpo,
+        ...(body ? { body } : {}),
+      });
+      expect(res.statusCode, `${method} ${url}`).toBe(400);
+      expect(res.headers['content-type']).toContain('application/problem+json');
+      expect(
+        res.json<Problem>().errors?.map((e) => e.field),
+        `${method} ${url}`,
+      ).toContain(field);
+    }
+  });
+});
