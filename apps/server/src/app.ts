@@ -29,6 +29,7 @@ import { healthRoutes } from './modules/health/index.js';
 import { importRoutes } from './modules/imports/index.js';
 import { noticeRoutes } from './modules/notices/index.js';
 import { purposeRoutes } from './modules/purposes/index.js';
+import { requestRoutes } from './modules/requests/index.js';
 import { setupRoutes } from './modules/setup/index.js';
 import { subjectKeysFor } from './modules/subjects/index.js';
 import { taskRoutes } from './modules/tasks/index.js';
@@ -44,6 +45,7 @@ import { handleError, problemOf, sendProblem } from './platform/http/problem.js'
 import { assertStorableText } from './platform/http/text-safety.js';
 import type { JobQueue } from './platform/jobs.js';
 import { urlForLog } from './platform/log.js';
+import { fulfilRequest } from './workflows/fulfil-request.js';
 import { enqueueImport } from './workflows/import-worker.js';
 
 export interface AppDeps {
@@ -56,6 +58,7 @@ export interface AppDeps {
     | 'controller'
     | 'digitalConsentAges'
     | 'consentForms'
+    | 'timeZone'
   >;
   database: Database;
   keys: KeyRing;
@@ -193,6 +196,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         if (jobs) await enqueueConfirmationMail(jobs, id);
       },
     });
+    requestRoutes(api, { ...crmDeps, settings: config, fulfil: fulfilRequest });
     importRoutes(api, {
       ...crmDeps,
       enqueueImport: async (importId) => {

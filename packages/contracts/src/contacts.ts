@@ -75,6 +75,23 @@ export const updateContactBody = z
   .refine((b) => Object.keys(b).length > 0, { message: 'at least one field to change' });
 export type UpdateContactInput = z.infer<typeof updateContactBody>;
 
+/** The personal fields a rectification request (Art. 16) may correct. */
+export const contactCorrectionsBody = z
+  .object(contactFields)
+  .pick({
+    firstName: true,
+    lastName: true,
+    emails: true,
+    phones: true,
+    addresses: true,
+    jobTitle: true,
+    dateOfBirth: true,
+    customFields: true,
+  })
+  .partial()
+  .refine((b) => Object.keys(b).length > 0, { message: 'at least one field to correct' });
+export type ContactCorrectionsInput = z.infer<typeof contactCorrectionsBody>;
+
 /** In answers a masked value is `"[restricted]"`, so values are plain strings here. */
 const entryOut = z.object({ value: z.string(), label: z.string().nullable(), primary: z.boolean() });
 export const contactSchema = z.object({

@@ -17,6 +17,7 @@ export * from './notices.js';
 export * from './permissions.js';
 export * from './problem.js';
 export * from './purposes.js';
+export * from './requests.js';
 export * from './tasks.js';
 export * from './tokens.js';
 export * from './users.js';

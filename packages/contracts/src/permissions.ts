@@ -40,6 +40,8 @@ export const permissions = [
   'contacts:import',
   'contacts:export',
   'consents:record',
+  'requests:read',
+  'requests:manage',
   'companies:read',
   'companies:write',
   'deals:read',

@@ -128,6 +128,10 @@ describe('no plaintext in the database', () => {
       consentUserAgent: marker('zqagent'),
       consentNote: marker('zqnote'),
       parentalReference: marker('zqparent'),
+      requesterName: marker('zqrequester'),
+      requestDetails: marker('zqdetails'),
+      requestNote: marker('zqreqnote'),
+      requesterEmail: `${marker('zqreqmail')}@example.test`,
     };
     const created = await t.request({
       method: 'POST',
@@ -204,6 +208,25 @@ describe('no plaintext in the database', () => {
       ageCheck: { method: 'self_declared', age: 14 },
       parentalConsentReference: markers.parentalReference,
     });
+
+    const request = await t.request({
+      method: 'POST',
+      url: '/api/v1/requests',
+      as: admin,
+      body: {
+        type: 'access',
+        requester: { email: markers.requesterEmail, name: markers.requesterName },
+        details: markers.requestDetails,
+      },
+    });
+    expect(request.statusCode).toBe(201);
+    const noted = await t.request({
+      method: 'POST',
+      url: `/api/v1/requests/${request.json<{ id: string }>().id}/notes`,
+      as: admin,
+      body: { note: markers.requestNote },
+    });
+    expect(noted.statusCode).toBe(201);
 
     const needles = [...Object.values(markers), `4930${digits}`, '1987-06-05', '198.51.100.77'].map((m) =>
       m.toLowerCase(),

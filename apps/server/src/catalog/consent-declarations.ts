@@ -1,3 +1,4 @@
+import { encryptedField } from './encrypted-field.js';
 import { reachPurposes } from './purposes.js';
 import type { EntityDeclaration, PersonalFieldDeclaration } from './types.js';
 
@@ -10,17 +11,17 @@ const proof = (
   description: string,
   category: PersonalFieldDeclaration['category'],
   codec: PersonalFieldDeclaration['codec'] = 'text',
-): PersonalFieldDeclaration => ({
-  label,
-  description,
-  column,
-  codec,
-  category,
-  protection: 'encrypted',
-  purposes: proofPurposes,
+): PersonalFieldDeclaration =>
   // Proof is kept as long as the processing it justifies, and then as evidence.
-  retention: 'legal_record',
-});
+  encryptedField({
+    column,
+    label,
+    description,
+    category,
+    codec,
+    purposes: proofPurposes,
+    retention: 'legal_record',
+  });
 
 export const consentEventEntity: EntityDeclaration = {
   entity: 'consentEvent',

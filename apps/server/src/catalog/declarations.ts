@@ -1,6 +1,7 @@
 import { purposes } from '@custodian/contracts';
 import { consentEventEntity, consentStateEntities } from './consent-declarations.js';
 import { reachPurposes, relationshipPurposes } from './purposes.js';
+import { requestEntities } from './request-declarations.js';
 import type { EntityDeclaration } from './types.js';
 
 const createdAt = 'when the record was created';
@@ -584,6 +585,7 @@ export const catalog: readonly EntityDeclaration[] = [
   purposeEntity,
   consentEventEntity,
   ...consentStateEntities,
+  ...requestEntities,
   userEntity,
   ...systemEntities,
 ];

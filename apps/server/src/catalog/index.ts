@@ -17,5 +17,6 @@ export {
   sealPersonalFields,
 } from './field-crypto.js';
 export { restrictedFields } from './masking.js';
+export { requestEntities } from './request-declarations.js';
 export { catalogRoutes } from './routes.js';
 export type { EntityDeclaration, PersonalFieldDeclaration } from './types.js';

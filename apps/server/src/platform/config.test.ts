@@ -41,6 +41,7 @@ describe('loadConfig', () => {
         dataLocation: 'EU',
       },
       consentForms: { powDifficulty: 16, confirmationTtlHours: 72, ratePerMinute: 10 },
+      timeZone: 'UTC',
       digitalConsentAges: {},
     });
   });
@@ -72,6 +73,7 @@ describe('loadConfig', () => {
       CONSENT_CONFIRMATION_TTL_HOURS: '24',
       PUBLIC_FORM_RATE_LIMIT: '30',
       DIGITAL_CONSENT_AGES: 'FR=15,DE=14',
+      TIME_ZONE: 'Europe/Berlin',
     });
     expect(config).toEqual({
       port: 8080,
@@ -100,6 +102,7 @@ describe('loadConfig', () => {
         dataLocation: 'Germany',
       },
       consentForms: { powDifficulty: 12, confirmationTtlHours: 24, ratePerMinute: 30 },
+      timeZone: 'Europe/Berlin',
       digitalConsentAges: { FR: 15, DE: 14 },
     });
   });
@@ -108,6 +111,7 @@ describe('loadConfig', () => {
     for (const value of ['FR=12', 'FR=17', 'France=15', 'FR=15;DE=16'])
       expect(configErrorOf({ DIGITAL_CONSENT_AGES: value }).variable).toBe('DIGITAL_CONSENT_AGES');
     expect(configErrorOf({ CONSENT_POW_DIFFICULTY: '40' }).variable).toBe('CONSENT_POW_DIFFICULTY');
+    expect(configErrorOf({ TIME_ZONE: 'Mars/Olympus' }).variable).toBe('TIME_ZONE');
   });
 
   it('keeps the key file beside the data directory, never inside it', () => {

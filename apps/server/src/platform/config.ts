@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { IANAZone } from 'luxon';
 import { z } from 'zod';
 
 const port = z.coerce.number().int().min(1).max(65535);
@@ -32,6 +33,10 @@ const envSchema = z.object({
   CONTROLLER_ADDRESS: z.string().min(1).max(500).optional(),
   CONTROLLER_EMAIL: z.email().optional(),
   DATA_LOCATION: z.string().min(2).max(100).default('EU'),
+  TIME_ZONE: z
+    .string()
+    .refine((zone) => IANAZone.isValidZone(zone), 'must be an IANA time zone such as Europe/Berlin')
+    .default('UTC'),
   CONSENT_POW_DIFFICULTY: z.coerce.number().int().min(0).max(24).default(16),
   CONSENT_CONFIRMATION_TTL_HOURS: z.coerce.number().int().min(1).max(720).default(72),
   PUBLIC_FORM_RATE_LIMIT: z.coerce.number().int().min(1).max(10_000).default(10),
@@ -87,6 +92,8 @@ export interface Config {
   smtp: SmtpConfig | null;
   controller: ControllerConfig;
   consentForms: ConsentFormsConfig;
+  /** The controller's IANA time zone: request deadlines end at midnight there. */
+  timeZone: string;
   /** Overrides of the age of digital consent (GDPR Art. 8) by ISO country code. */
   digitalConsentAges: Readonly<Record<string, number>>;
 }
@@ -144,6 +151,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       url: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, ''),
       dataLocation: e.DATA_LOCATION,
     },
+    timeZone: e.TIME_ZONE,
     consentForms: {
       powDifficulty: e.CONSENT_POW_DIFFICULTY,
       confirmationTtlHours: e.CONSENT_CONFIRMATION_TTL_HOURS,

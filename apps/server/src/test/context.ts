@@ -76,6 +76,7 @@ export const testAppConfig = {
     dataLocation: 'EU (Germany)',
   },
   digitalConsentAges: { FR: 15 },
+  timeZone: 'Europe/Berlin',
   // A light bot check keeps tests quick; the real default is 16 bits.
   consentForms: { powDifficulty: 8, confirmationTtlHours: 72, ratePerMinute: 5 },
 };

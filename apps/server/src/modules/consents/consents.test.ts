@@ -17,6 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryRows } from '../../platform/db/database.js';
 import { publishTestNotice, recordEvent } from '../../test/consent.js';
 import { type Caller, createTestContext, type TestContext } from '../../test/context.js';
+import { expectFieldProblem } from '../../test/problem.js';
 import { subjectKeysFor } from '../subjects/index.js';
 
 let t: TestContext;
@@ -114,9 +115,7 @@ describe('notices', () => {
       [{ ...body, texts: [body.texts[0], body.texts[0]] }, 'body.texts.1.language'],
     ] as const) {
       const res = await t.request({ method: 'POST', url: '/api/v1/notices', as: dpo, body: bad });
-      expect(res.statusCode, JSON.stringify(bad)).toBe(400);
-      expect(res.headers['content-type']).toContain('application/problem+json');
-      expect(res.json<Problem>().errors?.map((e) => e.field)).toContain(field);
+      expectFieldProblem(res, field, JSON.stringify(bad));
     }
   });
 });
@@ -248,12 +247,7 @@ describe('the consent ledger', () => {
         as: dpo,
         body,
       });
-      expect(res.statusCode, JSON.stringify(body)).toBe(400);
-      expect(res.headers['content-type']).toContain('application/problem+json');
-      expect(
-        res.json<Problem>().errors?.map((e) => e.field),
-        JSON.stringify(body),
-      ).toContain(field);
+      expectFieldProblem(res, field, JSON.stringify(body));
     }
     const missing = await t.request({
       method: 'POST',

@@ -12,7 +12,9 @@ export {
   appendLedgerEvent,
   copyLedger,
   deleteSubjectState,
+  emptyProof,
   findLedger,
+  type NewLedgerEvent,
   openEvents,
   rebuildSubjectState,
 } from './repository.js';

@@ -12,6 +12,7 @@ import {
   testAppConfig,
   uniqueEmail,
 } from '../../test/context.js';
+import { expectFieldProblem } from '../../test/problem.js';
 import { startTestSmtpServer, type TestSmtpServer } from '../../test/smtp.js';
 import { subjectKeysFor } from '../subjects/index.js';
 import { leadingZeroBits, solveChallenge, workHash } from './bot-check.js';
@@ -275,9 +276,7 @@ describe('the public form', () => {
         url: '/api/v1/public/consent',
         body: { formId: form.id, language: 'en', challenge: 'c', solution: 's', ...body },
       });
-      expect(res.statusCode, JSON.stringify(body)).toBe(400);
-      expect(res.headers['content-type']).toContain('application/problem+json');
-      expect(res.json<Problem>().errors?.map((e) => e.field)).toContain(field);
+      expectFieldProblem(res, field, JSON.stringify(body));
     }
     const unknown = await t.request({
       url: '/api/v1/public/consent/challenge?formId=00000000-0000-4000-8000-000000000999',
@@ -398,12 +397,7 @@ describe('bad input on the consent endpoints', () => {
         as: dpo,
         ...(body ? { body } : {}),
       });
-      expect(res.statusCode, `${method} ${url}`).toBe(400);
-      expect(res.headers['content-type']).toContain('application/problem+json');
-      expect(
-        res.json<Problem>().errors?.map((e) => e.field),
-        `${method} ${url}`,
-      ).toContain(field);
+      expectFieldProblem(res, field, `${method} ${url}`);
     }
   });
 });

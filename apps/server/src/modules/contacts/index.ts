@@ -1,4 +1,5 @@
 export { applyPersonalInput, emptyPersonal } from './contact-input.js';
+export { correctContact } from './correct-contact.js';
 export { createContact } from './create-contact.js';
 export { deleteContactRecord } from './delete-contact.js';
 export type { ContactDeps } from './deps.js';

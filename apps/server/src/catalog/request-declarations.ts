@@ -1,0 +1,100 @@
+import { encryptedField } from './encrypted-field.js';
+import type { EntityDeclaration, PersonalFieldDeclaration } from './types.js';
+
+// A request and its history are read to answer it and kept as proof it was answered (Art. 5(2), 12).
+const requestPurposes = ['data_subject_rights', 'legal_obligation'] as const;
+
+const requestField = (
+  column: string,
+  label: string,
+  description: string,
+  category: PersonalFieldDeclaration['category'],
+  extra: Partial<PersonalFieldDeclaration> = {},
+): PersonalFieldDeclaration =>
+  encryptedField({
+    column,
+    label,
+    description,
+    category,
+    purposes: requestPurposes,
+    retention: 'legal_record',
+    // Only those who handle requests see who asked and what for.
+    reveal: 'requests:read',
+    ...extra,
+  });
+
+const when = 'a point in the request’s life';
+
+export const requestEntities: readonly EntityDeclaration[] = [
+  {
+    entity: 'dsrRequest',
+    table: 'dsr_requests',
+    description:
+      'Data-subject requests: the requester’s details sealed under the request’s own key, deadlines and status in clear.',
+    subjectColumn: 'subject_id',
+    personal: {
+      requesterEmail: requestField(
+        'requester_email',
+        'Requester e-mail',
+        'Where the answer goes',
+        'contact',
+        {
+          protection: 'encrypted_exact_index',
+          // The contacts' e-mail index: a request finds its contact by equal tokens.
+          index: { column: 'requester_email_token', name: 'contact-email', kind: 'email' },
+        },
+      ),
+      requesterName: requestField('requester_name', 'Requester name', 'As the requester gave it', 'identity'),
+      details: requestField('details', 'Request text', 'The request in the requester’s words', 'behavioural'),
+    },
+    notPersonal: {
+      id: 'random identifier',
+      subject_id: 'random identifier of the request’s own key',
+      type: 'which right, from a fixed list',
+      regime: 'GDPR or CCPA',
+      status: 'workflow state',
+      channel: 'how it arrived, from a fixed list',
+      contact_id: 'a contact id',
+      purposes: 'purpose keys',
+      received_at: when,
+      due_at: when,
+      original_due_at: when,
+      extended_due_at: when,
+      acknowledge_by: when,
+      acknowledged_at: when,
+      extended_at: when,
+      extension_reason: 'the legal reason for more time, written by staff about the workload, not the person',
+      verified_at: when,
+      verification_method: 'from a fixed list',
+      verified_by: 'a user id',
+      assigned_to: 'a user id',
+      rejection_reason: 'a legal ground, from a fixed list',
+      duplicate_of: 'a request id',
+      closed_at: when,
+      reminder_sent_at: when,
+      created_by: 'a user id',
+      created_at: when,
+      updated_at: when,
+    },
+  },
+  {
+    entity: 'dsrRequestEvent',
+    table: 'dsr_request_events',
+    description: 'Every step of a request; notes sealed under the request’s key.',
+    subjectColumn: 'subject_id',
+    personal: {
+      note: requestField('note', 'Note', 'What staff wrote at this step', 'behavioural'),
+    },
+    notPersonal: {
+      seq: 'position',
+      request_id: 'a request id',
+      subject_id: 'random identifier of the request’s key',
+      at: when,
+      action: 'what was done, from a fixed list',
+      from_status: 'workflow state',
+      to_status: 'workflow state',
+      actor_type: 'staff or system',
+      actor_id: 'a user id',
+    },
+  },
+];
