@@ -4,6 +4,7 @@ import { buildApp } from './app.js';
 import { startAuditSealer } from './modules/audit/index.js';
 import { deleteExpiredSessions } from './modules/auth/index.js';
 import { startConsentWorkers } from './modules/consents/index.js';
+import { startRequestWorkers } from './modules/requests/index.js';
 import { isSetupRequired, setupToken } from './modules/setup/index.js';
 import { subjectKeysFor } from './modules/subjects/index.js';
 import { sealLegacyUserFields } from './modules/users/index.js';
@@ -69,8 +70,11 @@ export async function startServer(
     },
     logger,
   );
+  await startRequestWorkers(jobs, { db: database.db, keys, mailer, settings: config }, logger);
   if (!mailer)
-    logger.warn('SMTP_HOST is not set: double opt-in confirmation mails wait until a server with mail runs');
+    logger.warn(
+      'SMTP_HOST is not set: double opt-in confirmation mails and request deadline reminders wait until a server with mail runs',
+    );
   const stopSealer = startAuditSealer({ db: database.db, keys, log: logger });
   const sweep = setInterval(() => {
     deleteExpiredSessions(database.db, new Date()).catch((err) =>

@@ -37,6 +37,15 @@ const inherited = [
   'SMTP_USER',
   'SMTP_PASSWORD',
   'MAIL_FROM',
+  'TIME_ZONE',
+  'CONTROLLER_NAME',
+  'CONTROLLER_ADDRESS',
+  'CONTROLLER_EMAIL',
+  'DATA_LOCATION',
+  'DIGITAL_CONSENT_AGES',
+  'CONSENT_POW_DIFFICULTY',
+  'CONSENT_CONFIRMATION_TTL_HOURS',
+  'PUBLIC_FORM_RATE_LIMIT',
   'NODE_OPTIONS',
 ];
 
@@ -291,6 +300,59 @@ describe('custodian commands on one installation', () => {
   );
 
   it(
+    'requests list and show: deadlines in TIME_ZONE, flags, the requester and every step',
+    async () => {
+      const database = await openCliDatabase();
+      let requestId = '';
+      try {
+        const keys = new KeyRing(Buffer.from(fs.readFileSync(keyFile, 'utf8').trim(), 'base64'));
+        const app = await buildTestApp(database, keys);
+        try {
+          const created = await app.inject({
+            method: 'POST',
+            url: '/api/v1/requests',
+            headers: { authorization: `Bearer ${token}` },
+            payload: {
+              type: 'erasure',
+              requester: { email: 'rita.requester@example.test', name: 'Rita Requester' },
+              receivedAt: '2026-01-31T10:00:00Z',
+            },
+          });
+          expect(created.statusCode, created.body).toBe(201);
+          requestId = created.json<{ id: string }>().id;
+        } finally {
+          await app.close();
+        }
+      } finally {
+        await database.close();
+      }
+      const tz = { ...env, TIME_ZONE: 'Europe/Berlin' };
+      const listed = await cli(['requests', 'list'], tz);
+      expect(listed.code, listed.stderr).toBe(0);
+      expect(lines(listed.stdout)[0]).toContain('Due (Europe/Berlin)');
+      // 28 February 2026 is a Saturday: due Monday 2 March, end of day in Berlin.
+      expect(listed.stdout).toMatch(
+        new RegExp(`2026-03-02 23:59 +OVERDUE +received +erasure +gdpr +${requestId}`),
+      );
+      const shown = await cli(['requests', 'show', requestId], tz);
+      expect(shown.code, shown.stderr).toBe(0);
+      expect(lines(shown.stdout)).toEqual(
+        expect.arrayContaining([
+          `Request ${requestId}: erasure (GDPR), received`,
+          'Requester: Rita Requester <rita.requester@example.test>',
+          'Verified: no',
+        ]),
+      );
+      const none = await cli(['requests', 'list', '--status', 'closed'], tz);
+      expect(none.stdout).toBe('No requests.\n');
+      const bad = await cli(['requests', 'show', 'nope'], tz);
+      expect(bad.code).toBe(1);
+      expect(lines(bad.stderr)).toEqual(['That is not a request id (a UUID)']);
+    },
+    spawnTimeout,
+  );
+
+  it(
     'audit verify: exits 1 naming the first entry a database administrator edited',
     async () => {
       const database = await openCliDatabase();
@@ -352,8 +414,8 @@ describe('custodian commands on one installation', () => {
       const result = await cli(['keys', 'rotate'], env);
       expect(result.code, result.stderr).toBe(0);
       expect(result.stdout).toMatch(
-        // The one staff member created above is a data subject: their key is re-wrapped.
-        new RegExp(`^Master key rotated: ${oldId} -> [0-9a-f]{16}; 1 data keys re-wrapped\\.\n$`),
+        // The staff member and the request created above are data subjects: their keys are re-wrapped.
+        new RegExp(`^Master key rotated: ${oldId} -> [0-9a-f]{16}; 2 data keys re-wrapped\\.\n$`),
       );
       expect(fs.readFileSync(keyFile, 'utf8')).not.toBe(oldKey);
       expect(fs.readFileSync(path.join(path.dirname(keyFile), 'retired', `${oldId}.key`), 'utf8')).toBe(

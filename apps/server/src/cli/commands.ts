@@ -2,7 +2,9 @@ import fs from 'node:fs';
 import { createInterface } from 'node:readline';
 import { Writable } from 'node:stream';
 import { type CreateUserInput, createUserBody, type Permission, type Role } from '@custodian/contracts';
+import { DateTime } from 'luxon';
 import { recordAudit, sealAll, verifyAuditChain } from '../modules/audit/index.js';
+import { findRequests, getRequest, getRequestHistory } from '../modules/requests/index.js';
 import { rewrapSubjectKeys, subjectKeysFor } from '../modules/subjects/index.js';
 import { createApiToken } from '../modules/tokens/index.js';
 import { createUser, findUserByEmail, sealLegacyUserFields } from '../modules/users/index.js';
@@ -332,5 +334,78 @@ export const runImportContacts = (
           `${result.failed} refused (import ${result.id}).`,
       );
       return result.failed > 0 ? 2 : 0;
+    });
+  });
+
+const requestDeps = (config: Config, database: Database, keys: KeyRing) => ({
+  db: database.db,
+  keys,
+  subjects: subjectKeysFor(keys),
+  indexer: indexerFor(keys),
+  settings: config,
+});
+
+/** A deadline as the controller reads it: in TIME_ZONE. */
+const localTime = (iso: string, zone: string) => DateTime.fromISO(iso, { zone }).toFormat('yyyy-MM-dd HH:mm');
+
+export const runRequestsList = (options: { status: string; limit: number }) =>
+  run(async () => {
+    const config = loadConfig();
+    return withDatabase(config, 'existing', async (database, keys) => {
+      const { items } = await findRequests({
+        ...requestDeps(config, database, keys),
+        ctx: systemContext('cli'),
+        query: {
+          status: options.status === 'all' ? undefined : options.status,
+          limit: Math.min(options.limit, 200),
+        },
+      });
+      if (items.length === 0) {
+        say('No requests.');
+        return 0;
+      }
+      say(`Due (${config.timeZone})   Flag      Status       Type                  Regime  Id`);
+      for (const r of items)
+        say(
+          [
+            localTime(r.dueAt, config.timeZone).padEnd(17),
+            (r.overdue ? 'OVERDUE' : r.dueSoon ? 'due soon' : '').padEnd(9),
+            r.status.padEnd(12),
+            r.type.padEnd(21),
+            r.regime.padEnd(7),
+            r.id,
+          ].join(' '),
+        );
+      return 0;
+    });
+  });
+
+export const runRequestsShow = (id: string) =>
+  run(async () => {
+    const config = loadConfig();
+    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id))
+      throw new CliError('That is not a request id (a UUID)');
+    return withDatabase(config, 'existing', async (database, keys) => {
+      const deps = { ...requestDeps(config, database, keys), ctx: systemContext('cli'), id };
+      const r = await getRequest(deps);
+      const { items } = await getRequestHistory(deps);
+      const zone = config.timeZone;
+      say(`Request ${r.id}: ${r.type} (${r.regime.toUpperCase()}), ${r.status}`);
+      say(
+        `Received ${localTime(r.receivedAt, zone)}, due ${localTime(r.dueAt, zone)} ${zone}${r.overdue ? ' (OVERDUE)' : ''}`,
+      );
+      if (r.extendedAt) say(`Extended: ${r.extensionReason}`);
+      if (r.acknowledgeBy)
+        say(`Acknowledge by ${localTime(r.acknowledgeBy, zone)}: ${r.acknowledgedAt ? 'done' : 'not yet'}`);
+      say(`Requester: ${r.requester.name ?? '(no name)'} <${r.requester.email ?? 'no e-mail'}>`);
+      say(`Contact: ${r.contactId ?? 'not linked'}${r.duplicateOf ? `; duplicate of ${r.duplicateOf}` : ''}`);
+      say(`Verified: ${r.verifiedAt ? `${r.verificationMethod} on ${localTime(r.verifiedAt, zone)}` : 'no'}`);
+      if (r.rejectionReason) say(`Rejected: ${r.rejectionReason}`);
+      say('History:');
+      for (const e of items)
+        say(
+          `  ${localTime(e.at, zone)}  ${e.action.padEnd(11)} ${e.toStatus ?? ''}${e.note ? `  "${e.note}"` : ''}`,
+        );
+      return 0;
     });
   });

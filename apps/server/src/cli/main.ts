@@ -1,4 +1,4 @@
-import { importableFields, lawfulBases, permissions, roles } from '@custodian/contracts';
+import { importableFields, lawfulBases, permissions, requestStatuses, roles } from '@custodian/contracts';
 import { Command, InvalidArgumentError } from 'commander';
 import {
   runAuditVerify,
@@ -6,6 +6,8 @@ import {
   runImportContacts,
   runKeysRotate,
   runMigrate,
+  runRequestsList,
+  runRequestsShow,
   runServe,
   runTokenCreate,
   runUserCreate,
@@ -122,6 +124,24 @@ importCommand
   )
   .option('--dry-run', 'check every row and report, changing nothing')
   .action(runImportContacts);
+
+const requests = program.command('requests').description('Data-subject requests');
+requests
+  .command('list')
+  .description('Requests soonest due first, with their deadlines in TIME_ZONE and overdue or due-soon flags')
+  .option(
+    '--status <status>',
+    `open (default), all, or one of ${requestStatuses.join(', ')}`,
+    oneOf(['open', 'all', ...requestStatuses] as const, 'status'),
+    'open',
+  )
+  .option('--limit <n>', 'at most this many (default 50, at most 200)', positiveInt, 50)
+  .action(runRequestsList);
+requests
+  .command('show')
+  .description('One request: deadlines, requester, verification and every step taken')
+  .argument('<id>', 'the request id')
+  .action(runRequestsShow);
 
 const audit = program.command('audit').description('The audit trail');
 audit

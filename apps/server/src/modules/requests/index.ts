@@ -1,5 +1,7 @@
+export { sendDeadlineReminders, startRequestWorkers } from './deadline-reminders.js';
 export { deadlinesFor } from './deadlines.js';
 export type { RequestDeps } from './deps.js';
+export { findRequests, getRequest, getRequestHistory } from './find-requests.js';
 export { runStep } from './request-steps.js';
 export { type FulfilRequest, requestRoutes } from './routes.js';
 export { dsrRequestEvents, dsrRequests } from './schema.js';

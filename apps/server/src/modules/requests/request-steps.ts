@@ -111,7 +111,13 @@ export async function extendRequest(options: StepOptions & { reason: string }): 
       if (Date.now() > request.originalDueAt.getTime())
         throw new AppError('conflict', 'The first deadline has passed: it can no longer be extended');
       return {
-        patch: { extendedAt: new Date(), extensionReason: options.reason, dueAt: request.extendedDueAt },
+        // A new deadline re-arms the reminder.
+        patch: {
+          extendedAt: new Date(),
+          extensionReason: options.reason,
+          dueAt: request.extendedDueAt,
+          reminderSentAt: null,
+        },
         toStatus: 'extended',
         note: null,
       };

@@ -2,14 +2,18 @@ import type { ConsentOverview, Contact, DsrRequest, Problem, ProcessingAnswer } 
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryRows } from '../../platform/db/database.js';
+import { createMailer } from '../../platform/mail.js';
 import {
   type Caller,
   createTestContext,
   type TestContext,
   type TestUser,
+  testAppConfig,
   uniqueEmail,
 } from '../../test/context.js';
 import { expectFieldProblem } from '../../test/problem.js';
+import { startTestSmtpServer, textOf } from '../../test/smtp.js';
+import { sendDeadlineReminders } from './deadline-reminders.js';
 
 let t: TestContext;
 let dpoUser: TestUser;
@@ -284,5 +288,48 @@ describe('the workflow', () => {
       rejectionReason: 'no_data_held',
     });
     expect((await step(stranger.id, 'close')).json<DsrRequest>().status).toBe('closed');
+  });
+});
+
+describe('deadline reminders', () => {
+  it('mails the DPO about requests due within three days or overdue, once, without the requester’s details', async () => {
+    const smtp = await startTestSmtpServer();
+    const mailer = createMailer(smtp.config)!;
+    try {
+      const deps = { db: t.database.db, keys: t.keys, mailer, settings: testAppConfig };
+      // Earlier tests left overdue requests behind: remind about those first.
+      await sendDeadlineReminders(deps);
+      const before = smtp.received.length;
+      const secret = uniqueEmail('secret-requester');
+      const overdue = await newRequest({
+        type: 'access',
+        requester: { email: secret },
+        receivedAt: daysAgo(35),
+      });
+      const soon = await newRequest({
+        type: 'erasure',
+        requester: { email: uniqueEmail('x') },
+        receivedAt: daysAgo(29),
+      });
+      await newRequest({ type: 'access', requester: { email: uniqueEmail('x') }, receivedAt: daysAgo(2) });
+      expect(await sendDeadlineReminders(deps)).toBe(2);
+      const mails = smtp.received.slice(before);
+      expect(mails.map((m) => m.to)).toEqual([[dpoUser.email], [dpoUser.email]]);
+      expect(textOf(mails[0]!)).toContain('Subject: Overdue: a access request');
+      expect(textOf(mails[0]!)).toContain(`/requests/${overdue.id}`);
+      expect(textOf(mails[1]!)).toContain('Subject: Due soon: a erasure request');
+      expect(mails.map(textOf).join('')).not.toContain(secret);
+      expect(await sendDeadlineReminders(deps)).toBe(0);
+      // An extension sets a new deadline and re-arms the reminder for it.
+      await step(soon.id, 'verify', { method: 'id_document' });
+      await step(soon.id, 'extend', { reason: 'Many requests at once this month.' });
+      expect(await sendDeadlineReminders(deps)).toBe(0);
+      const later = smtp.received.length;
+      await sendDeadlineReminders(deps, new Date(Date.now() + 65 * 86_400_000));
+      expect(smtp.received.slice(later).some((m) => textOf(m).includes(`/requests/${soon.id}`))).toBe(true);
+    } finally {
+      mailer.close();
+      await smtp.close();
+    }
   });
 });

@@ -6,6 +6,7 @@ export {
   findUserByEmail,
   findUserById,
   insertUser,
+  listUserRows,
   sealLegacyUserFields,
   toUser,
   type UserRow,
