@@ -29,7 +29,7 @@ import { healthRoutes } from './modules/health/index.js';
 import { importRoutes } from './modules/imports/index.js';
 import { noticeRoutes } from './modules/notices/index.js';
 import { purposeRoutes } from './modules/purposes/index.js';
-import { requestRoutes } from './modules/requests/index.js';
+import { enqueueVerificationMail, requestRoutes } from './modules/requests/index.js';
 import { setupRoutes } from './modules/setup/index.js';
 import { subjectKeysFor } from './modules/subjects/index.js';
 import { taskRoutes } from './modules/tasks/index.js';
@@ -196,7 +196,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         if (jobs) await enqueueConfirmationMail(jobs, id);
       },
     });
-    requestRoutes(api, { ...crmDeps, settings: config, fulfil: fulfilRequest });
+    requestRoutes(api, {
+      ...crmDeps,
+      settings: config,
+      fulfil: fulfilRequest,
+      ratePerMinute: config.consentForms.ratePerMinute,
+      enqueueVerificationMail: async (id) => {
+        if (jobs) await enqueueVerificationMail(jobs, id);
+      },
+    });
     importRoutes(api, {
       ...crmDeps,
       enqueueImport: async (importId) => {

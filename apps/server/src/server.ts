@@ -70,7 +70,18 @@ export async function startServer(
     },
     logger,
   );
-  await startRequestWorkers(jobs, { db: database.db, keys, mailer, settings: config }, logger);
+  await startRequestWorkers(
+    jobs,
+    {
+      db: database.db,
+      keys,
+      subjects: subjectKeysFor(keys),
+      indexer: indexerFor(keys),
+      mailer,
+      settings: config,
+    },
+    logger,
+  );
   if (!mailer)
     logger.warn(
       'SMTP_HOST is not set: double opt-in confirmation mails and request deadline reminders wait until a server with mail runs',

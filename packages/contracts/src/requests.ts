@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { idParams, isoDateTime } from './common.js';
 import { contactCorrectionsBody } from './contacts.js';
-import { defineEndpoint, requires } from './endpoint.js';
+import { defineEndpoint, publicAccess, requires } from './endpoint.js';
 import { purposeSchema } from './purposes.js';
 
 /** What a person can ask for (GDPR Art. 15–21, CCPA/CPRA). */
@@ -288,4 +288,47 @@ export const addRequestNote = defineEndpoint({
   ...withId,
   body: z.object({ note: z.string().trim().min(1).max(5000) }),
   response: { 201: requestEventSchema },
+});
+
+export const submitPublicRequestBody = z
+  .object({
+    type: requestTypeSchema,
+    regime: regimeSchema.default('gdpr'),
+    email: z.email().max(254),
+    name: z.string().trim().min(1).max(200).optional(),
+    details: z.string().trim().min(1).max(10_000).optional(),
+    purposes: z.array(purposeSchema).max(20).default([]),
+  })
+  .refine((b) => !['opt_out_sale_sharing', 'limit_sensitive'].includes(b.type) || b.regime === 'ccpa', {
+    message: 'is a CCPA right: use regime ccpa',
+    path: ['regime'],
+  });
+export type SubmitPublicRequestInput = z.infer<typeof submitPublicRequestBody>;
+
+export const submitPublicRequest = defineEndpoint({
+  method: 'POST',
+  path: '/api/v1/public/requests',
+  summary:
+    'A person exercises a right themselves. The request is recorded whoever they are; if the CRM holds the address, a one-time code is mailed to it to verify their identity. The answer is the same either way.',
+  tags: ['public'],
+  access: publicAccess,
+  body: submitPublicRequestBody,
+  response: {
+    202: z.object({
+      requestId: z.uuid(),
+      message: z.string(),
+    }),
+  },
+});
+
+export const verifyPublicRequest = defineEndpoint({
+  method: 'POST',
+  path: '/api/v1/public/requests/:id/verify',
+  summary:
+    'Verify a request with the code mailed to the requester: single use, expiring after 30 minutes, five attempts',
+  tags: ['public'],
+  access: publicAccess,
+  params: idParams,
+  body: z.object({ code: z.string().regex(/^[0-9]{6}$/, 'must be the 6-digit code from the e-mail') }),
+  response: { 200: z.object({ status: z.literal('verified') }) },
 });

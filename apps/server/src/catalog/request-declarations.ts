@@ -97,4 +97,21 @@ export const requestEntities: readonly EntityDeclaration[] = [
       actor_id: 'a user id',
     },
   },
+  {
+    entity: 'requestVerification',
+    table: 'request_verifications',
+    description: 'One-time codes that verify a requester: only a hash of each code is kept.',
+    subjectColumn: null,
+    personal: {},
+    notPersonal: {
+      id: 'random identifier',
+      request_id: 'a request id',
+      code_hash: 'keyed HMAC of the code, with a key outside the database',
+      expires_at: when,
+      attempts: 'a count of wrong codes',
+      mailed_at: when,
+      used_at: when,
+      created_at: when,
+    },
+  },
 ];

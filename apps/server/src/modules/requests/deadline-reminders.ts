@@ -9,8 +9,10 @@ import type { JobQueue } from '../../platform/jobs.js';
 import type { Mailer } from '../../platform/mail.js';
 import { recordAudit } from '../audit/index.js';
 import { listUserRows } from '../users/index.js';
+import type { RequestDeps } from './deps.js';
 import { closedStatuses } from './repository.js';
 import { dsrRequests } from './schema.js';
+import { sendVerificationMail, verificationMailQueue } from './verification-mail.js';
 
 /** How long before a deadline the privacy officers are reminded. */
 export const reminderLeadDays = 3;
@@ -79,14 +81,22 @@ export async function sendDeadlineReminders(deps: ReminderDeps, now = new Date()
   return due.length;
 }
 
-/** Checks deadlines every hour, on whichever server takes the job. */
+/** Checks deadlines every hour, on whichever server takes the job, and mails verification codes. */
 export async function startRequestWorkers(
   jobs: JobQueue,
-  deps: Omit<ReminderDeps, 'mailer'> & { mailer: Mailer | null },
+  deps: Omit<RequestDeps, 'settings'> & { settings: ReminderDeps['settings']; mailer: Mailer | null },
   log: Logger,
 ): Promise<void> {
   const { mailer } = deps;
   if (!mailer) return;
+  await jobs.createQueue(verificationMailQueue, { name: verificationMailQueue, policy: 'stately' });
+  await jobs.work<{ verificationId: string }>(
+    verificationMailQueue,
+    { pollingIntervalSeconds: 1 },
+    async ([job]) => {
+      if (job) await sendVerificationMail({ ...deps, mailer }, job.data.verificationId);
+    },
+  );
   await jobs.createQueue(reminderQueue, { name: reminderQueue, policy: 'singleton' });
   await jobs.schedule(reminderQueue, '5 * * * *');
   await jobs.work(reminderQueue, async () => {

@@ -10,5 +10,5 @@ export interface RequestDeps {
   keys: KeyRing;
   subjects: SubjectKeyStore;
   indexer: BlindIndexer;
-  settings: Pick<Config, 'timeZone'>;
+  settings: Pick<Config, 'timeZone' | 'publicUrl'>;
 }

@@ -2,6 +2,8 @@ export { sendDeadlineReminders, startRequestWorkers } from './deadline-reminders
 export { deadlinesFor } from './deadlines.js';
 export type { RequestDeps } from './deps.js';
 export { findRequests, getRequest, getRequestHistory } from './find-requests.js';
+export { verificationCode } from './public-requests.js';
 export { runStep } from './request-steps.js';
 export { type FulfilRequest, requestRoutes } from './routes.js';
 export { dsrRequestEvents, dsrRequests } from './schema.js';
+export { enqueueVerificationMail, sendVerificationMail } from './verification-mail.js';

@@ -12,7 +12,9 @@ import {
   listRequests,
   addRequestNote as noteEndpoint,
   rejectRequest as rejectEndpoint,
+  submitPublicRequest as submitPublicEndpoint,
   verifyRequest as verifyEndpoint,
+  verifyPublicRequest as verifyPublicEndpoint,
 } from '@custodian/contracts';
 import type { FastifyInstance } from 'fastify';
 import type { RequestContext } from '../../platform/access.js';
@@ -20,6 +22,7 @@ import { registerEndpoint } from '../../platform/http/endpoint.js';
 import { createRequest } from './create-request.js';
 import type { RequestDeps } from './deps.js';
 import { findRequests, getRequest, getRequestHistory } from './find-requests.js';
+import { type PublicRequestDeps, submitPublicRequest, verifyPublicRequest } from './public-requests.js';
 import {
   acknowledgeRequest,
   addRequestNote,
@@ -35,7 +38,24 @@ export type FulfilRequest = (
   options: RequestDeps & { ctx: RequestContext; id: string; input: FulfilRequestInput },
 ) => Promise<DsrRequest>;
 
-export function requestRoutes(app: FastifyInstance, deps: RequestDeps & { fulfil: FulfilRequest }): void {
+export function requestRoutes(
+  app: FastifyInstance,
+  deps: PublicRequestDeps & { fulfil: FulfilRequest; ratePerMinute: number },
+): void {
+  const rateLimit = { max: deps.ratePerMinute, timeWindow: 60_000 };
+  registerEndpoint(
+    app,
+    submitPublicEndpoint,
+    ({ body, request }) => submitPublicRequest({ ...deps, input: body, requestId: String(request.id) }),
+    { rateLimit },
+  );
+  registerEndpoint(
+    app,
+    verifyPublicEndpoint,
+    ({ params, body, request }) =>
+      verifyPublicRequest({ ...deps, id: params.id, code: body.code, requestId: String(request.id) }),
+    { rateLimit },
+  );
   registerEndpoint(app, createEndpoint, ({ ctx, body }) => createRequest({ ...deps, ctx, input: body }));
   registerEndpoint(app, listRequests, ({ ctx, query }) => findRequests({ ...deps, ctx, query }));
   registerEndpoint(app, getEndpoint, ({ ctx, params }) => getRequest({ ...deps, ctx, id: params.id }));

@@ -1,4 +1,4 @@
-import { bigserial, index, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { bigserial, index, integer, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { blindToken, bytea } from '../../platform/db/types.js';
 import { contacts } from '../contacts/schema.js';
 import { dataSubjects } from '../subjects/schema.js';
@@ -77,3 +77,20 @@ export const dsrRequestEvents = pgTable(
   },
   (t) => [index('dsr_request_events_request_idx').on(t.requestId, t.seq)],
 );
+
+/**
+ * One-time codes mailed to verify a requester. The code is derived from the row id with a key outside the
+ * database and only its keyed hash is stored; it expires, works once, and allows a few attempts.
+ */
+export const requestVerifications = pgTable('request_verifications', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  requestId: uuid('request_id')
+    .notNull()
+    .references(() => dsrRequests.id),
+  codeHash: text('code_hash').notNull(),
+  expiresAt: at('expires_at').notNull(),
+  attempts: integer('attempts').notNull().default(0),
+  mailedAt: at('mailed_at'),
+  usedAt: at('used_at'),
+  createdAt: at('created_at').notNull().defaultNow(),
+});

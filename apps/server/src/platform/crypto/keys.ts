@@ -13,6 +13,8 @@ export type KeyPurpose =
   | 'consent-network-address'
   | 'consent-confirmation'
   | 'consent-challenge'
+  | 'request-verification'
+  | 'request-verification-hash'
   | `blind-index:${string}`;
 
 /** Keys derived from the master key with HKDF-SHA256; the master key itself is never used directly. */
