@@ -32,6 +32,7 @@ import { purposeRoutes } from './modules/purposes/index.js';
 import { enqueueVerificationMail, requestRoutes } from './modules/requests/index.js';
 import { setupRoutes } from './modules/setup/index.js';
 import { subjectKeysFor } from './modules/subjects/index.js';
+import { suppressionRoutes } from './modules/suppressions/index.js';
 import { taskRoutes } from './modules/tasks/index.js';
 import { tokenRoutes } from './modules/tokens/index.js';
 import { userRoutes } from './modules/users/index.js';
@@ -196,6 +197,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         if (jobs) await enqueueConfirmationMail(jobs, id);
       },
     });
+    suppressionRoutes(api, crmDeps);
     requestRoutes(api, {
       ...crmDeps,
       settings: config,

@@ -18,6 +18,7 @@ export * from './permissions.js';
 export * from './problem.js';
 export * from './purposes.js';
 export * from './requests.js';
+export * from './suppressions.js';
 export * from './tasks.js';
 export * from './tokens.js';
 export * from './users.js';

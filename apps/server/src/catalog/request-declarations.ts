@@ -114,4 +114,22 @@ export const requestEntities: readonly EntityDeclaration[] = [
       created_at: when,
     },
   },
+  {
+    entity: 'suppressionEntry',
+    table: 'suppression_entries',
+    description:
+      'The suppression list: keyed hashes of the addresses of people who asked to be erased or left alone, so nothing brings them back.',
+    subjectColumn: null,
+    personal: {},
+    notPersonal: {
+      id: 'random identifier',
+      kind: 'e-mail or phone',
+      token:
+        'keyed HMAC (the contacts’ blind-index token) of an address: proves equality to whoever holds the key, reveals nothing else',
+      reason: 'from a fixed list',
+      request_id: 'a request id',
+      created_by: 'a user id',
+      created_at: when,
+    },
+  },
 ];

@@ -7,6 +7,7 @@ import { subjectKeysFor } from '../modules/subjects/index.js';
 import { indexerFor } from '../platform/crypto/blind-index.js';
 import { queryRows } from '../platform/db/database.js';
 import { type Caller, createTestContext, type TestContext } from '../test/context.js';
+import { multipart } from '../test/multipart.js';
 import { runImport } from './run-import.js';
 
 let t: TestContext;
@@ -18,23 +19,6 @@ beforeAll(async () => {
   support = await t.login(await t.createUser('support'));
 });
 afterAll(() => t.close());
-
-/** A multipart/form-data body: the fields, then the file. */
-function multipart(fields: Record<string, string>, csv: string | null) {
-  const boundary = `----custodian${randomUUID()}`;
-  const parts = Object.entries(fields).map(
-    ([name, value]) => `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`,
-  );
-  if (csv !== null)
-    parts.push(
-      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="people.csv"\r\nContent-Type: text/csv\r\n\r\n${csv}\r\n`,
-    );
-  parts.push(`--${boundary}--\r\n`);
-  return {
-    payload: parts.join(''),
-    headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
-  };
-}
 
 const settings = (overrides: Record<string, string> = {}) => ({
   mapping: JSON.stringify({

@@ -25,6 +25,7 @@ import {
   recordBatch,
   updateImport,
 } from '../modules/imports/index.js';
+import { findSuppressedEmailTokens } from '../modules/suppressions/index.js';
 import { ensureTags } from '../modules/tags/index.js';
 import { type RequestContext, systemContext } from '../platform/access.js';
 import { open } from '../platform/crypto/cipher.js';
@@ -243,12 +244,23 @@ async function applyBatch(
 ): Promise<void> {
   const { row, rows, columns, emailToken, keys, ctx } = options;
   const errors: ImportError[] = [];
-  const prepared: PreparedRow[] = [];
+  const candidates: PreparedRow[] = [];
   for (const r of rows) {
     const result = prepare(r.rowNumber, r.record, columns, emailToken);
     if (Array.isArray(result)) errors.push(...result.slice(0, 5));
-    else prepared.push(result);
+    else candidates.push(result);
   }
+  // Rows of people on the suppression list (erased, or asked not to be contacted) are refused.
+  const suppressed = await findSuppressedEmailTokens(tx, [...new Set(candidates.flatMap((c) => c.tokens))]);
+  const prepared = candidates.filter((c) => {
+    if (!c.tokens.some((t) => suppressed.has(t))) return true;
+    errors.push({
+      row: c.rowNumber,
+      field: columns.email ?? 'email',
+      issue: 'belongs to someone on the suppression list',
+    });
+    return false;
+  });
   const failedRows = new Set(errors.map((e) => e.row)).size;
 
   // Existing contacts sharing an e-mail with a row, by blind index; then rows earlier in this batch.

@@ -3,6 +3,7 @@ import { assertPermission, type RequestContext } from '../../platform/access.js'
 import { transaction } from '../../platform/db/database.js';
 import { recordAudit } from '../audit/index.js';
 import { applyCustomValues, listCustomFieldRows } from '../custom-fields/index.js';
+import { assertNotSuppressed } from '../suppressions/index.js';
 import { ensureTags } from '../tags/index.js';
 import { applyPersonalInput, emptyPersonal } from './contact-input.js';
 import type { ContactDeps } from './deps.js';
@@ -16,6 +17,11 @@ export async function createContact(
   assertPermission(ctx.actor, 'contacts:write');
   const personal = applyPersonalInput(emptyPersonal, input);
   return transaction(db, async (tx) => {
+    // Someone who asked to be erased or left alone is not re-created by hand.
+    await assertNotSuppressed(tx, options.indexer, {
+      emails: personal.emails.map((e) => e.value),
+      phones: personal.phones.map((p) => p.value),
+    });
     const defs = await listCustomFieldRows(tx, 'contact');
     personal.customFields = applyCustomValues(defs, {}, input.customFields);
     const record = await insertContact(tx, options, personal, {
