@@ -25,6 +25,7 @@ import {
 import { contactRoutes } from './modules/contacts/index.js';
 import { customFieldRoutes } from './modules/custom-fields/index.js';
 import { dealRoutes } from './modules/deals/index.js';
+import { erasureRoutes } from './modules/erasure/index.js';
 import { healthRoutes } from './modules/health/index.js';
 import { importRoutes } from './modules/imports/index.js';
 import { noticeRoutes } from './modules/notices/index.js';
@@ -46,6 +47,7 @@ import { handleError, problemOf, sendProblem } from './platform/http/problem.js'
 import { assertStorableText } from './platform/http/text-safety.js';
 import type { JobQueue } from './platform/jobs.js';
 import { urlForLog } from './platform/log.js';
+import { eraseSubject } from './workflows/erase-subject.js';
 import { fulfilRequest } from './workflows/fulfil-request.js';
 import { enqueueImport } from './workflows/import-worker.js';
 
@@ -198,6 +200,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       },
     });
     suppressionRoutes(api, crmDeps);
+    erasureRoutes(api, { ...crmDeps, erase: eraseSubject });
     requestRoutes(api, {
       ...crmDeps,
       settings: config,

@@ -7,6 +7,7 @@ import { startConsentWorkers } from './modules/consents/index.js';
 import { startRequestWorkers } from './modules/requests/index.js';
 import { isSetupRequired, setupToken } from './modules/setup/index.js';
 import { subjectKeysFor } from './modules/subjects/index.js';
+import { rehashLegacySuppressions } from './modules/suppressions/index.js';
 import { sealLegacyUserFields } from './modules/users/index.js';
 import type { Config } from './platform/config.js';
 import { indexerFor } from './platform/crypto/blind-index.js';
@@ -44,6 +45,7 @@ export async function startServer(
     );
     await migrateDatabase(database);
     await sealLegacyUserFields(database.db, keys);
+    await rehashLegacySuppressions(database.db, indexerFor(keys));
   } catch (err) {
     await database.close();
     throw err;

@@ -10,6 +10,7 @@ export * from './contacts.js';
 export * from './custom-fields.js';
 export * from './deals.js';
 export * from './endpoint.js';
+export * from './erasure.js';
 export * from './exports.js';
 export * from './health.js';
 export * from './imports.js';

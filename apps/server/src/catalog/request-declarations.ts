@@ -132,4 +132,40 @@ export const requestEntities: readonly EntityDeclaration[] = [
       created_at: when,
     },
   },
+  {
+    entity: 'legalHold',
+    table: 'legal_holds',
+    description:
+      'Legal holds (GDPR Art. 17(3)): which fields of a contact an erasure must keep, on which ground and until when.',
+    subjectColumn: null,
+    personal: {},
+    notPersonal: {
+      id: 'random identifier',
+      contact_id: 'a contact id',
+      ground: 'an Art. 17(3) exemption, from a fixed list',
+      purpose: 'a purpose key',
+      fields: 'names of catalog fields',
+      reference: 'a case or file reference, written by staff (the API asks for no personal details)',
+      until: when,
+      created_by: 'a user id',
+      created_at: when,
+      lifted_at: when,
+      lifted_by: 'a user id',
+    },
+  },
+  {
+    entity: 'erasureCertificate',
+    table: 'erasure_certificates',
+    description:
+      'Certificates of erasures: table names, row counts, what was kept and why, and the verification result; never the erased person’s identifiers.',
+    subjectColumn: null,
+    personal: {},
+    notPersonal: {
+      id: 'random identifier',
+      request_id: 'a request id',
+      document: 'the certificate as JSON: counts, table names, legal grounds and the reason given by staff',
+      sha256: 'hash of the document, also recorded in the audit chain',
+      issued_at: when,
+    },
+  },
 ];

@@ -353,6 +353,87 @@ describe('custodian commands on one installation', () => {
   );
 
   it(
+    'erase, suppression export and reapply: a person erased, brought back by a restore, erased again',
+    async () => {
+      const email = `erin-${randomBytes(4).toString('hex')}@example.test`;
+      const createErin = async () => {
+        const database = await openCliDatabase();
+        try {
+          const keys = new KeyRing(Buffer.from(fs.readFileSync(keyFile, 'utf8').trim(), 'base64'));
+          const app = await buildTestApp(database, keys);
+          try {
+            const res = await app.inject({
+              method: 'POST',
+              url: '/api/v1/contacts',
+              headers: { authorization: `Bearer ${token}` },
+              payload: { firstName: 'Erin', emails: [{ value: email }] },
+            });
+            return res;
+          } finally {
+            await app.close();
+          }
+        } finally {
+          await database.close();
+        }
+      };
+      const created = await createErin();
+      expect(created.statusCode, created.body).toBe(201);
+      const id = created.json<{ id: string }>().id;
+
+      const bad = await cli(['erase', '--subject', 'nope', '--reason', 'x'], env);
+      expect(bad.code).toBe(1);
+      expect(lines(bad.stderr)).toEqual(['--subject must be a contact id (a UUID)']);
+      const erased = await cli(['erase', '--subject', id, '--reason', 'Ticket 42'], env);
+      expect(erased.code, erased.stderr).toBe(0);
+      expect(lines(erased.stdout), erased.stdout).toEqual(
+        expect.arrayContaining([
+          expect.stringMatching(/^Erased \(erased\)\. Certificate [0-9a-f-]{36}$/),
+          expect.stringMatching(/^ {2}sha256 [0-9a-f]{64}, recorded in audit entry \d+$/),
+          '  contacts: 1 deleted',
+          expect.stringMatching(/^ {2}verification: \d+ columns in \d+ tables scanned, 0 hits$/),
+        ]),
+      );
+      expect(erased.stdout).not.toContain(id);
+      const again = await cli(['erase', '--subject', id, '--reason', 'Ticket 42'], env);
+      expect(again.code).toBe(1);
+      expect(lines(again.stderr)).toEqual(['The contact does not exist']);
+
+      const file = path.join(base, 'suppression.jsonl');
+      const exported = await cli(['suppression', 'export', file], env);
+      expect(exported.code, exported.stderr).toBe(0);
+      expect(fs.readFileSync(file, 'utf8')).not.toContain(email);
+      expect(lines(fs.readFileSync(file, 'utf8'))).toHaveLength(1);
+
+      // A backup from before the erasure is restored: the list is empty and the person is back.
+      const database = await openCliDatabase();
+      try {
+        await database.db.execute(sql`delete from suppression_entries`);
+      } finally {
+        await database.close();
+      }
+      expect((await createErin()).statusCode).toBe(201);
+
+      const dry = await cli(['suppression', 'reapply', '--from', file, '--dry-run'], env);
+      expect(dry.code, dry.stderr).toBe(0);
+      expect(dry.stdout).toContain('1 would be erased again (dry run: nothing changed).');
+      const reapplied = await cli(['suppression', 'reapply', '--from', file], env);
+      expect(reapplied.code, reapplied.stderr).toBe(0);
+      expect(lines(reapplied.stdout), reapplied.stdout).toEqual(
+        expect.arrayContaining([
+          `1 entries restored to the suppression list from ${file}.`,
+          '1 erased again.',
+        ]),
+      );
+      const twice = await cli(['suppression', 'reapply'], env);
+      expect(lines(twice.stdout)).toContain('0 erased again.');
+      expect((await createErin()).statusCode).toBe(409);
+      const verified = await cli(['audit', 'verify'], env);
+      expect(verified.code, verified.stdout).toBe(0);
+    },
+    spawnTimeout * 3,
+  );
+
+  it(
     'audit verify: exits 1 naming the first entry a database administrator edited',
     async () => {
       const database = await openCliDatabase();

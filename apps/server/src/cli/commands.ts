@@ -1,11 +1,24 @@
 import fs from 'node:fs';
 import { createInterface } from 'node:readline';
 import { Writable } from 'node:stream';
-import { type CreateUserInput, createUserBody, type Permission, type Role } from '@custodian/contracts';
+import {
+  type CreateUserInput,
+  createUserBody,
+  type IssuedCertificate,
+  type Permission,
+  type Role,
+  suppressionReasons,
+} from '@custodian/contracts';
 import { DateTime } from 'luxon';
 import { recordAudit, sealAll, verifyAuditChain } from '../modules/audit/index.js';
 import { findRequests, getRequest, getRequestHistory } from '../modules/requests/index.js';
 import { rewrapSubjectKeys, subjectKeysFor } from '../modules/subjects/index.js';
+import {
+  type ExportedSuppression,
+  exportSuppressionList,
+  rehashLegacySuppressions,
+  restoreSuppressionEntries,
+} from '../modules/suppressions/index.js';
 import { createApiToken } from '../modules/tokens/index.js';
 import { createUser, findUserByEmail, sealLegacyUserFields } from '../modules/users/index.js';
 import { permissionsOf, systemContext } from '../platform/access.js';
@@ -25,6 +38,8 @@ import {
   prepareNextMasterKey,
 } from '../platform/master-key.js';
 import { openConfiguredDatabase, startServer } from '../server.js';
+import { eraseSubject } from '../workflows/erase-subject.js';
+import { reapplySuppressions } from '../workflows/reapply-suppressions.js';
 
 /** A failure the user can act on: printed as one line, exit code 1. */
 class CliError extends Error {}
@@ -68,6 +83,7 @@ async function withDatabase<T>(
     await migrateDatabase(database);
     const keys = new KeyRing(key, loadRetiredKeys(config));
     await sealLegacyUserFields(database.db, keys);
+    await rehashLegacySuppressions(database.db, indexerFor(keys));
     return await work(database, keys);
   } finally {
     await database.close();
@@ -406,6 +422,120 @@ export const runRequestsShow = (id: string) =>
         say(
           `  ${localTime(e.at, zone)}  ${e.action.padEnd(11)} ${e.toStatus ?? ''}${e.note ? `  "${e.note}"` : ''}`,
         );
+      return 0;
+    });
+  });
+
+const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function printCertificate(issued: IssuedCertificate): void {
+  const c = issued.certificate;
+  say(`Erased (${c.outcome.replaceAll('_', ' ')}). Certificate ${c.certificateId}`);
+  say(`  sha256 ${issued.sha256}, recorded in audit entry ${issued.auditEntryId}`);
+  for (const t of c.tables) say(`  ${t.table}: ${t.rows} ${t.action}`);
+  say(`  keys destroyed: ${c.keysDestroyed}; suppression entries: ${c.suppressionEntries}`);
+  for (const k of c.kept) say(`  kept ${k.what} (${k.fields.join(', ')}): ${k.why}`);
+  say(
+    `  verification: ${c.verification.columnsScanned} columns in ${c.verification.tablesScanned} tables scanned, ${c.verification.hits} hits`,
+  );
+}
+
+export const runErase = (options: { subject: string; reason: string; json?: boolean }) =>
+  run(async () => {
+    const config = loadConfig();
+    if (!uuidPattern.test(options.subject)) throw new CliError('--subject must be a contact id (a UUID)');
+    const reason = options.reason.trim();
+    if (reason.length === 0 || reason.length > 500)
+      throw new CliError('--reason must be 1 to 500 characters');
+    return withDatabase(config, 'existing', async (database, keys) => {
+      const issued = await eraseSubject({
+        ...requestDeps(config, database, keys),
+        ctx: systemContext('cli'),
+        input: { contactId: options.subject, reason, requestId: null },
+      });
+      if (options.json) say(issued.document);
+      else printCertificate(issued);
+      return 0;
+    });
+  });
+
+export const runSuppressionExport = (file: string) =>
+  run(async () => {
+    const config = loadConfig();
+    return withDatabase(config, 'existing', async (database, keys) => {
+      const entries = await exportSuppressionList(database.db);
+      fs.writeFileSync(file, entries.map((e) => `${JSON.stringify(e)}\n`).join(''), { mode: 0o600 });
+      await recordAudit(database.db, keys, systemContext('cli'), {
+        action: 'suppression.export',
+        entityType: 'suppression',
+      });
+      say(`${entries.length} entries written to ${file} (keyed hashes only; keep it with your backups).`);
+      return 0;
+    });
+  });
+
+function readExport(file: string): ExportedSuppression[] {
+  if (!fs.existsSync(file)) throw new CliError(`No such file: ${file}`);
+  const out: ExportedSuppression[] = [];
+  fs.readFileSync(file, 'utf8')
+    .split('\n')
+    .forEach((line, i) => {
+      if (line.trim() === '') return;
+      let entry: Partial<ExportedSuppression>;
+      try {
+        entry = JSON.parse(line) as Partial<ExportedSuppression>;
+      } catch {
+        throw new CliError(`Line ${i + 1} of ${file} is not JSON`);
+      }
+      if (
+        (entry.kind !== 'email' && entry.kind !== 'phone') ||
+        typeof entry.token !== 'string' ||
+        !entry.token.startsWith('h1:') ||
+        !suppressionReasons.includes(entry.reason as never) ||
+        typeof entry.createdAt !== 'string' ||
+        Number.isNaN(Date.parse(entry.createdAt))
+      )
+        throw new CliError(`Line ${i + 1} of ${file} is not a suppression entry`);
+      out.push({
+        kind: entry.kind,
+        token: entry.token,
+        reason: entry.reason!,
+        requestId:
+          typeof entry.requestId === 'string' && uuidPattern.test(entry.requestId) ? entry.requestId : null,
+        createdAt: entry.createdAt,
+      });
+    });
+  return out;
+}
+
+export const runSuppressionReapply = (options: { from?: string; dryRun?: boolean }) =>
+  run(async () => {
+    const config = loadConfig();
+    const restored = options.from ? readExport(options.from) : [];
+    return withDatabase(config, 'existing', async (database, keys) => {
+      const ctx = systemContext('cli');
+      if (restored.length > 0 && !options.dryRun) {
+        const added = await restoreSuppressionEntries(database.db, restored);
+        await recordAudit(database.db, keys, ctx, {
+          action: 'suppression.restore',
+          entityType: 'suppression',
+        });
+        say(`${added} entries restored to the suppression list from ${options.from}.`);
+      }
+      const report = await reapplySuppressions({
+        ...requestDeps(config, database, keys),
+        ctx,
+        dryRun: options.dryRun,
+        extra: options.dryRun ? restored : [],
+      });
+      say(`${report.contactsChecked} contacts checked against the suppression list.`);
+      if (options.dryRun) say(`${report.toErase} would be erased again (dry run: nothing changed).`);
+      else {
+        say(`${report.erased.length} erased again.`);
+        for (const issued of report.erased) printCertificate(issued);
+      }
+      if (report.listedNotErased > 0)
+        say(`${report.listedNotErased} listed for an objection or "do not contact" only: kept, review them.`);
       return 0;
     });
   });

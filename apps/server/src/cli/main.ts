@@ -3,12 +3,15 @@ import { Command, InvalidArgumentError } from 'commander';
 import {
   runAuditVerify,
   runDemo,
+  runErase,
   runImportContacts,
   runKeysRotate,
   runMigrate,
   runRequestsList,
   runRequestsShow,
   runServe,
+  runSuppressionExport,
+  runSuppressionReapply,
   runTokenCreate,
   runUserCreate,
 } from './commands.js';
@@ -142,6 +145,33 @@ requests
   .description('One request: deadlines, requester, verification and every step taken')
   .argument('<id>', 'the request id')
   .action(runRequestsShow);
+
+program
+  .command('erase')
+  .description(
+    'Erase a person with the erasure workflow: legal holds respected, records deleted, keys shredded, suppression entry added, nothing left verified, certificate issued (recorded in the audit chain). Needs the embedded database to itself (stop the server), or DATABASE_URL.',
+  )
+  .requiredOption('--subject <contact-id>', 'the contact to erase')
+  .requiredOption('--reason <text>', 'why: a ticket or decision reference (no personal data)')
+  .option('--json', 'print the certificate document itself')
+  .action(runErase);
+
+const suppression = program.command('suppression').description('The suppression list (keyed hashes only)');
+suppression
+  .command('export')
+  .description(
+    'Write the list to a file (JSON lines of keyed hashes); keep it with, but apart from, your backups',
+  )
+  .argument('<file>', 'where to write')
+  .action(runSuppressionExport);
+suppression
+  .command('reapply')
+  .description(
+    'After restoring a backup: add the entries of an export the database lacks, then erase again everyone on the list for an erasure who came back',
+  )
+  .option('--from <file>', 'an export made with `custodian suppression export`')
+  .option('--dry-run', 'report who would be erased, changing nothing')
+  .action(runSuppressionReapply);
 
 const audit = program.command('audit').description('The audit trail');
 audit

@@ -5,6 +5,7 @@ import { correctContact, findContactRow } from '../modules/contacts/index.js';
 import { type RequestDeps, runStep } from '../modules/requests/index.js';
 import { assertStaff, type RequestContext } from '../platform/access.js';
 import { AppError } from '../platform/http/errors.js';
+import { eraseSubjectIn } from './erase-subject.js';
 
 /** What each request type appends to the person's ledger; the processing guard reads it from there. */
 const ledgerKindOf = {
@@ -19,7 +20,8 @@ const ledgerKindOf = {
  * - restriction and objection: one ledger event per purpose concerned (all purposes when none was named);
  * - the CCPA opt-outs: one subject-wide ledger event;
  * - rectification: the corrections applied to the contact through its repository.
- * Access, portability and erasure have workflows of their own, not yet built: refused here, never faked.
+ * - erasure: the erasure workflow (workflows/erase-subject.ts) in the same transaction, certificate included.
+ * Access and portability have a workflow of their own, not yet built: refused here, never faked.
  */
 export async function fulfilRequest(
   options: RequestDeps & { ctx: RequestContext; id: string; input: FulfilRequestInput },
@@ -67,6 +69,14 @@ export async function fulfilRequest(
         };
         await appendLedgerEvent(tx, options.subjects, event);
       }
+    } else if (type === 'erasure') {
+      await eraseSubjectIn(tx, options, options.ctx, {
+        contactId: contact.id,
+        reason: `${request.regime === 'ccpa' ? 'CCPA right to delete' : 'GDPR Art. 17'} request`,
+        requestId: request.id,
+      });
+      // The request stays as proof it was answered, no longer linked to the person.
+      return { patch: { contactId: null }, toStatus: 'fulfilled', note: input.note ?? null };
     } else {
       throw new AppError(
         'conflict',

@@ -251,7 +251,9 @@ async function applyBatch(
     else candidates.push(result);
   }
   // Rows of people on the suppression list (erased, or asked not to be contacted) are refused.
-  const suppressed = await findSuppressedEmailTokens(tx, [...new Set(candidates.flatMap((c) => c.tokens))]);
+  const suppressed = await findSuppressedEmailTokens(tx, options.indexer, [
+    ...new Set(candidates.flatMap((c) => c.tokens)),
+  ]);
   const prepared = candidates.filter((c) => {
     if (!c.tokens.some((t) => suppressed.has(t))) return true;
     errors.push({

@@ -1,4 +1,12 @@
 export { createActivity, deleteActivity, findActivities, getActivity, updateActivity } from './activities.js';
-export { activitiesOfContact, deleteActivityRows, moveActivityLinks } from './repository.js';
+export {
+  activitiesOfContact,
+  deleteActivityRows,
+  findActivityRows,
+  moveActivityLinks,
+  openActivities,
+  resealActivityText,
+  unlinkActivities,
+} from './repository.js';
 export { activityRoutes } from './routes.js';
 export { activities, activityContacts } from './schema.js';

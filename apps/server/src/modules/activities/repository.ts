@@ -199,3 +199,41 @@ export async function moveActivityLinks(ex: Executor, from: string, to: string):
   );
   await ex.delete(activityContacts).where(eq(activityContacts.contactId, from));
 }
+
+/** Removes a contact's links to these activities; the number removed. */
+export async function unlinkActivities(
+  ex: Executor,
+  contactId: string,
+  activityIds: readonly string[],
+): Promise<number> {
+  if (activityIds.length === 0) return 0;
+  const gone = await ex
+    .delete(activityContacts)
+    .where(
+      and(eq(activityContacts.contactId, contactId), inArray(activityContacts.activityId, [...activityIds])),
+    )
+    .returning({ id: activityContacts.activityId });
+  return gone.length;
+}
+
+/** Re-seals an activity's text (after redaction), attributes unchanged. */
+export async function resealActivityText(
+  ex: Executor,
+  subjects: SubjectKeyStore,
+  row: ActivityRow,
+  text: ActivityText,
+): Promise<void> {
+  const key = await subjects.keyFor(ex, row.subjectId);
+  await ex
+    .update(activities)
+    .set({ ...sealPersonalFields(activityEntity, key, row.subjectId, { ...text }), updatedAt: new Date() })
+    .where(eq(activities.id, row.id));
+}
+
+export async function findActivityRows(ex: Executor, ids: readonly string[]): Promise<ActivityRow[]> {
+  if (ids.length === 0) return [];
+  return ex
+    .select()
+    .from(activities)
+    .where(inArray(activities.id, [...ids]));
+}

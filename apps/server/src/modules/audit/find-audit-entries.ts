@@ -3,7 +3,7 @@ import { and, arrayContains, desc, eq, gte, lt, lte, type SQL } from 'drizzle-or
 import type { z } from 'zod';
 import { assertPermission, type RequestContext } from '../../platform/access.js';
 import type { KeyRing } from '../../platform/crypto/keys.js';
-import { type Db, transaction } from '../../platform/db/database.js';
+import { type Db, type Executor, transaction } from '../../platform/db/database.js';
 import { decodeCursor, encodeCursor } from '../../platform/http/cursor.js';
 import { recordAudit } from './record-audit.js';
 import { auditEntries } from './schema.js';
@@ -63,4 +63,19 @@ export async function findAuditEntries(options: {
       nextCursor: rows.length > f.limit && page.length > 0 ? encodeCursor([page[page.length - 1]!.id]) : null,
     };
   });
+}
+
+/** The id of the entry recorded for a record (e.g. the one carrying a certificate's hash), if any. */
+export async function findAuditEntryId(
+  ex: Executor,
+  entityType: string,
+  entityId: string,
+): Promise<number | null> {
+  const [row] = await ex
+    .select({ id: auditEntries.id })
+    .from(auditEntries)
+    .where(and(eq(auditEntries.entityType, entityType), eq(auditEntries.entityId, entityId)))
+    .orderBy(desc(auditEntries.id))
+    .limit(1);
+  return row?.id ?? null;
 }

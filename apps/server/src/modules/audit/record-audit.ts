@@ -21,14 +21,14 @@ function actorColumns(ctx: RequestContext): { actorType: string; actorId: string
 
 /**
  * Records one audit entry. Call it with the transaction of the change it records (or of the read),
- * so the entry exists exactly when the change does.
+ * so the entry exists exactly when the change does. Returns the entry's id.
  */
 export async function recordAudit(
   ex: Executor,
   keys: KeyRing,
   ctx: RequestContext,
   event: AuditEvent,
-): Promise<void> {
+): Promise<number> {
   const content = {
     occurredAt: new Date(),
     ...actorColumns(ctx),
@@ -41,9 +41,13 @@ export async function recordAudit(
     requestId: ctx.requestId,
     outcome: event.outcome ?? 'success',
   };
-  await ex.insert(auditEntries).values({
-    ...content,
-    keyId: keys.masterKeyId,
-    mac: keys.mac('audit-entry-mac', canonicalContent(content)),
-  });
+  const [entry] = await ex
+    .insert(auditEntries)
+    .values({
+      ...content,
+      keyId: keys.masterKeyId,
+      mac: keys.mac('audit-entry-mac', canonicalContent(content)),
+    })
+    .returning({ id: auditEntries.id });
+  return entry!.id;
 }

@@ -11,9 +11,11 @@ export { publicConsentRoutes } from './public-routes.js';
 export {
   appendLedgerEvent,
   copyLedger,
+  deleteConsentRecords,
   deleteSubjectState,
   emptyProof,
   findLedger,
+  mergedSubjectsOf,
   type NewLedgerEvent,
   openEvents,
   rebuildSubjectState,

@@ -1,5 +1,5 @@
 import type { CollectionMethod, ConsentEventKind } from '@custodian/contracts';
-import { and, asc, desc, eq, inArray, isNull, lt } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNotNull, isNull, lt, or } from 'drizzle-orm';
 import { consentEventEntity, openPersonalFields, sealPersonalFields } from '../../catalog/index.js';
 import type { Executor } from '../../platform/db/database.js';
 import type { SubjectKeyStore } from '../subjects/index.js';
@@ -12,7 +12,7 @@ import {
   replayLedger,
   type SubjectChoiceState,
 } from './ledger.js';
-import { consentEvents, consentStates, subjectChoices } from './schema.js';
+import { consentConfirmations, consentEvents, consentStates, subjectChoices } from './schema.js';
 
 export type ConsentEventRow = typeof consentEvents.$inferSelect;
 
@@ -326,4 +326,66 @@ export async function copyLedger(
     copies.set(row.id, copy.row.id);
   }
   return copies.size;
+}
+
+/**
+ * The subjects a person's ledger was merged from, through every generation of merges: their former ids,
+ * whose keys the merges destroyed and whose original events stay until erasure.
+ */
+export async function mergedSubjectsOf(ex: Executor, subjectId: string): Promise<string[]> {
+  const found = new Set<string>();
+  let frontier = [subjectId];
+  while (frontier.length > 0) {
+    // mergedFrom names the original event; the original's subject is the merged person.
+    const rows = await ex
+      .selectDistinct({ subjectId: consentEvents.subjectId })
+      .from(consentEvents)
+      .where(
+        inArray(
+          consentEvents.id,
+          ex
+            .select({ id: consentEvents.mergedFrom })
+            .from(consentEvents)
+            .where(and(inArray(consentEvents.subjectId, frontier), isNotNull(consentEvents.mergedFrom))),
+        ),
+      );
+    frontier = rows.map((r) => r.subjectId).filter((id) => id !== subjectId && !found.has(id));
+    for (const id of frontier) found.add(id);
+  }
+  return [...found];
+}
+
+/**
+ * Erasure: deletes everything consent-related of these subjects (ledger, derived state, pending
+ * confirmations). The ledger's trigger lets events go only once their subject's key is shredded.
+ */
+export async function deleteConsentRecords(
+  ex: Executor,
+  subjectIds: readonly string[],
+  contactId: string,
+): Promise<{ table: string; rows: number }[]> {
+  if (subjectIds.length === 0) return [];
+  const ids = [...subjectIds];
+  const confirmations = await ex
+    .delete(consentConfirmations)
+    .where(or(inArray(consentConfirmations.subjectId, ids), eq(consentConfirmations.contactId, contactId)))
+    .returning({ id: consentConfirmations.id });
+  const states = await ex
+    .delete(consentStates)
+    .where(inArray(consentStates.subjectId, ids))
+    .returning({ id: consentStates.subjectId });
+  const choices = await ex
+    .delete(subjectChoices)
+    .where(inArray(subjectChoices.subjectId, ids))
+    .returning({ id: subjectChoices.subjectId });
+  const events = await ex
+    .delete(consentEvents)
+    .where(inArray(consentEvents.subjectId, ids))
+    .returning({ id: consentEvents.id });
+  return [
+    { table: 'consent_confirmations', rows: confirmations.length },
+    { table: 'consent_states', rows: states.length },
+    { table: 'subject_choices', rows: choices.length },
+    { table: 'consent_events', rows: events.length },
+  ];
 }

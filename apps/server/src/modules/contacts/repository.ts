@@ -395,3 +395,80 @@ export async function addContactTags(
       .values([...pairs])
       .onConflictDoNothing();
 }
+
+/** The blind-index tokens a contact holds (for erasure's verification and the suppression list). */
+export interface ContactTokens {
+  nameTokens: bigint[];
+  emailTokens: bigint[];
+  phoneTokens: bigint[];
+}
+
+const tokensOf = (r: { n: string[]; e: string[]; p: string[] }): ContactTokens => ({
+  nameTokens: r.n.map(BigInt),
+  emailTokens: r.e.map(BigInt),
+  phoneTokens: r.p.map(BigInt),
+});
+
+export async function findContactTokens(ex: Executor, id: string): Promise<ContactTokens | null> {
+  const [row] = await ex
+    .select({
+      n: sql<string[]>`${contacts.nameTokens}::text[]`,
+      e: sql<string[]>`${contacts.emailTokens}::text[]`,
+      p: sql<string[]>`${contacts.phoneTokens}::text[]`,
+    })
+    .from(contacts)
+    .where(eq(contacts.id, id));
+  return row ? tokensOf(row) : null;
+}
+
+/** A page of every contact's e-mail and phone tokens in id order, for passes over the whole table. */
+export async function scanContactTokens(
+  ex: Executor,
+  after: string | null,
+  limit: number,
+): Promise<({ id: string } & ContactTokens)[]> {
+  const rows = await ex
+    .select({
+      id: contacts.id,
+      n: sql<string[]>`'{}'::text[]`,
+      e: sql<string[]>`${contacts.emailTokens}::text[]`,
+      p: sql<string[]>`${contacts.phoneTokens}::text[]`,
+    })
+    .from(contacts)
+    .where(after ? sql`${contacts.id} > ${after}` : undefined)
+    .orderBy(asc(contacts.id))
+    .limit(limit);
+  return rows.map((r) => ({ id: r.id, ...tokensOf(r) }));
+}
+
+/**
+ * What an erasure under a legal hold leaves of a contact: the held fields, re-encrypted, and no blind
+ * index at all (held data is kept, not searched or used).
+ */
+export async function keepOnlyHeldFields(
+  ex: Executor,
+  crypto: ContactCrypto,
+  row: ContactRow,
+  kept: ContactPersonal,
+): Promise<void> {
+  const key = await crypto.subjects.keyFor(ex, row.subjectId);
+  await ex
+    .update(contacts)
+    .set({
+      ...sealPersonalFields(contactEntity, key, row.subjectId, toStored(kept)),
+      nameTokens: [],
+      emailTokens: [],
+      phoneTokens: [],
+      updatedAt: new Date(),
+    })
+    .where(eq(contacts.id, row.id));
+}
+
+/** Removes a contact's tags; the number of links removed. */
+export async function deleteContactTags(ex: Executor, contactId: string): Promise<number> {
+  const gone = await ex
+    .delete(contactTags)
+    .where(eq(contactTags.contactId, contactId))
+    .returning({ id: contactTags.tagId });
+  return gone.length;
+}

@@ -203,3 +203,12 @@ export async function moveDealLinks(ex: Executor, from: string, to: string): Pro
   );
   await ex.delete(dealContacts).where(eq(dealContacts.contactId, from));
 }
+
+/** Removes a contact from every deal (the deals stay); the number of links removed. */
+export async function deleteDealLinksOfContact(ex: Executor, contactId: string): Promise<number> {
+  const gone = await ex
+    .delete(dealContacts)
+    .where(eq(dealContacts.contactId, contactId))
+    .returning({ id: dealContacts.dealId });
+  return gone.length;
+}

@@ -3,6 +3,7 @@ export { deadlinesFor } from './deadlines.js';
 export type { RequestDeps } from './deps.js';
 export { findRequests, getRequest, getRequestHistory } from './find-requests.js';
 export { verificationCode } from './public-requests.js';
+export { detachRequestsFrom } from './repository.js';
 export { runStep } from './request-steps.js';
 export { type FulfilRequest, requestRoutes } from './routes.js';
 export { dsrRequestEvents, dsrRequests } from './schema.js';

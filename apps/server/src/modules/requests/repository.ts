@@ -1,7 +1,8 @@
-import { and, asc, eq, getTableColumns, gt, inArray, notInArray, or, type SQL } from 'drizzle-orm';
+import { and, asc, eq, getTableColumns, gt, inArray, notInArray, or, type SQL, sql } from 'drizzle-orm';
 import { openPersonalFields, requestEntities, sealPersonalFields } from '../../catalog/index.js';
 import type { BlindIndexer } from '../../platform/crypto/blind-index.js';
 import type { Executor } from '../../platform/db/database.js';
+import { bigintArrayLiteral } from '../../platform/db/types.js';
 import type { SubjectKeyStore } from '../subjects/index.js';
 import { dsrRequestEvents, dsrRequests } from './schema.js';
 
@@ -217,4 +218,25 @@ export async function findRequestRows(ex: Executor, ids: readonly string[]): Pro
     .select(readable)
     .from(dsrRequests)
     .where(inArray(dsrRequests.id, [...ids]));
+}
+
+/**
+ * Erasure: the person's requests stay (proof they were answered, Art. 5(2)) but lose every link to them:
+ * the contact and the requester address's blind-index token. Their details stay sealed under each
+ * request's own key. Returns how many requests were detached.
+ */
+export async function detachRequestsFrom(
+  ex: Executor,
+  person: { contactId: string; emailTokens: readonly bigint[] },
+): Promise<number> {
+  const byToken =
+    person.emailTokens.length > 0
+      ? sql`${dsrRequests.requesterEmailToken} = any(${bigintArrayLiteral(person.emailTokens)}::bigint[])`
+      : undefined;
+  const rows = await ex
+    .update(dsrRequests)
+    .set({ contactId: null, requesterEmailToken: null, updatedAt: new Date() })
+    .where(or(eq(dsrRequests.contactId, person.contactId), byToken))
+    .returning({ id: dsrRequests.id });
+  return rows.length;
 }

@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { and, eq, inArray, isNull } from 'drizzle-orm';
+import { and, eq, inArray, isNotNull, isNull } from 'drizzle-orm';
 import { open, seal } from '../../platform/crypto/cipher.js';
 import type { KeyRing } from '../../platform/crypto/keys.js';
 import type { Executor } from '../../platform/db/database.js';
@@ -111,6 +111,20 @@ export class SubjectKeyStore {
       .update(dataSubjects)
       .set({ wrappedKey: null, keyId: null, shreddedAt: new Date() })
       .where(and(eq(dataSubjects.id, subjectId), isNull(dataSubjects.shreddedAt)));
+  }
+
+  /**
+   * Erasure: removes the rows of shredded keys, so not even the random id of the person's key is left
+   * outside the audit trail. Refuses (throws) for a key that was not shredded first.
+   */
+  async forgetShredded(ex: Executor, subjectIds: readonly string[]): Promise<number> {
+    if (subjectIds.length === 0) return 0;
+    const gone = await ex
+      .delete(dataSubjects)
+      .where(and(inArray(dataSubjects.id, [...subjectIds]), isNotNull(dataSubjects.shreddedAt)))
+      .returning({ id: dataSubjects.id });
+    if (gone.length !== new Set(subjectIds).size) throw new Error('Only shredded keys can be forgotten');
+    return gone.length;
   }
 
   private wrap(subjectId: string, dataKey: Buffer): Buffer {

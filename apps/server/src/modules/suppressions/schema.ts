@@ -2,16 +2,17 @@ import { pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core
 import { users } from '../users/schema.js';
 
 /**
- * The suppression list: people who asked to be erased or not to be contacted, remembered only by the
- * blind-index tokens of their e-mail addresses and phone numbers (keyed hashes, never the values), so that
- * an import or a re-created record cannot bring them back unnoticed.
+ * The suppression list: people who asked to be erased or not to be contacted, remembered only by a keyed
+ * hash of the blind-index tokens of their e-mail addresses and phone numbers (never the values, and not the
+ * tokens themselves, so an erased person's tokens are found nowhere), so that an import or a re-created
+ * record cannot bring them back unnoticed.
  */
 export const suppressionEntries = pgTable(
   'suppression_entries',
   {
     id: uuid('id').primaryKey().defaultRandom(),
     kind: text('kind').notNull(),
-    /** The contacts' blind-index token of the value, as a decimal string. */
+    /** `h1:` and a keyed hash of the contacts' blind-index token of the value (BlindIndexer.suppressionHash). */
     token: text('token').notNull(),
     reason: text('reason').notNull(),
     requestId: uuid('request_id'),

@@ -1,9 +1,12 @@
 import type { Contact, Import, Suppression } from '@custodian/contracts';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { indexerFor } from '../../platform/crypto/blind-index.js';
+import { queryRows } from '../../platform/db/database.js';
 import { type Caller, createTestContext, type TestContext, uniqueEmail } from '../../test/context.js';
 import { multipart } from '../../test/multipart.js';
 import { expectFieldProblem } from '../../test/problem.js';
+import { rehashLegacySuppressions } from './index.js';
 
 let t: TestContext;
 let dpo: Caller;
@@ -48,6 +51,9 @@ describe('the suppression list', () => {
     const stored = await t.database.db.execute(sql`select s::text as row from suppression_entries s`);
     expect(JSON.stringify(stored)).not.toContain(email.split('@')[0]);
     expect(JSON.stringify(stored)).not.toContain('1234567');
+    // Not even the contacts' blind-index token of the address: a second keyed hash of it.
+    const token = indexerFor(t.keys).exactEmail('contact-email', email).toString();
+    expect(JSON.stringify(stored)).not.toContain(token);
     // Adding the same address again changes nothing.
     expect(
       (await add({ emails: [email.toUpperCase()], reason: 'erasure' })).json<{ items: Suppression[] }>()
@@ -111,5 +117,29 @@ describe('the suppression list', () => {
     ).toBe(404);
     const listed = await t.request({ url: '/api/v1/suppressions', as: dpo });
     expect(listed.statusCode).toBe(200);
+  });
+});
+
+describe('entries from before the list held hashes of tokens', () => {
+  it('are re-hashed at start-up, once, and still stop the person', async () => {
+    const email = uniqueEmail('legacy');
+    const token = indexerFor(t.keys).exactEmail('contact-email', email).toString();
+    await t.database.db.execute(
+      sql`insert into suppression_entries (kind, token, reason) values ('email', ${token}, 'erasure')`,
+    );
+    expect(await rehashLegacySuppressions(t.database.db, indexerFor(t.keys))).toBe(1);
+    expect(await rehashLegacySuppressions(t.database.db, indexerFor(t.keys))).toBe(0);
+    const rows = await queryRows<{ token: string }>(
+      t.database.db,
+      sql`select token from suppression_entries where token = ${token}`,
+    );
+    expect(rows).toEqual([]);
+    const res = await t.request({
+      method: 'POST',
+      url: '/api/v1/contacts',
+      as: sales,
+      body: { firstName: 'Back', emails: [{ value: email }] },
+    });
+    expect(res.statusCode).toBe(409);
   });
 });

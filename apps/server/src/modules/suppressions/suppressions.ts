@@ -1,5 +1,5 @@
 import type { AddSuppressionsInput, Suppression } from '@custodian/contracts';
-import { and, desc, eq, inArray } from 'drizzle-orm';
+import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import { contactEntity, indexOf } from '../../catalog/index.js';
 import { assertPermission, assertStaff, type RequestContext } from '../../platform/access.js';
 import type { BlindIndexer } from '../../platform/crypto/blind-index.js';
@@ -24,7 +24,7 @@ export interface Addresses {
   phones: readonly string[];
 }
 
-/** The tokens of addresses, by the contacts' own e-mail and phone indexes (so contacts and list agree). */
+/** The entry hashes of addresses, from the contacts' own e-mail and phone indexes (so contacts and list agree). */
 export function suppressionTokens(
   indexer: BlindIndexer,
   a: Addresses,
@@ -32,25 +32,56 @@ export function suppressionTokens(
   const emailIndex = indexOf(contactEntity, 'emails').name;
   const phoneIndex = indexOf(contactEntity, 'phones').name;
   return [
-    ...a.emails.map((e) => ({ kind: 'email' as const, token: indexer.exactEmail(emailIndex, e).toString() })),
+    ...a.emails.map((e) => ({
+      kind: 'email' as const,
+      token: indexer.suppressionHash('email', indexer.exactEmail(emailIndex, e)),
+    })),
     ...a.phones.flatMap((p) => {
       const token = indexer.exactPhone(phoneIndex, p);
-      return token === null ? [] : [{ kind: 'phone' as const, token: token.toString() }];
+      return token === null
+        ? []
+        : [{ kind: 'phone' as const, token: indexer.suppressionHash('phone', token) }];
     }),
   ];
 }
 
-/** The entries matching any of these e-mail tokens (decimal strings, as the import computes them). */
+/** Which of these contact e-mail tokens (decimal strings, as the import computes them) are suppressed. */
 export async function findSuppressedEmailTokens(
   ex: Executor,
+  indexer: BlindIndexer,
   tokens: readonly string[],
 ): Promise<Set<string>> {
   if (tokens.length === 0) return new Set();
+  const byHash = new Map(tokens.map((t) => [indexer.suppressionHash('email', BigInt(t)), t]));
   const rows = await ex
     .select({ token: suppressionEntries.token })
     .from(suppressionEntries)
-    .where(and(eq(suppressionEntries.kind, 'email'), inArray(suppressionEntries.token, [...tokens])));
-  return new Set(rows.map((r) => r.token));
+    .where(and(eq(suppressionEntries.kind, 'email'), inArray(suppressionEntries.token, [...byHash.keys()])));
+  return new Set(rows.map((r) => byHash.get(r.token)!));
+}
+
+/**
+ * Entries written before the list held hashes of tokens (the tokens themselves, as decimal strings) are
+ * re-hashed at start-up. Idempotent: a legacy entry whose hash is already listed is dropped.
+ */
+export async function rehashLegacySuppressions(db: Db, indexer: BlindIndexer): Promise<number> {
+  const legacy = await db
+    .select()
+    .from(suppressionEntries)
+    .where(sql`${suppressionEntries.token} not like 'h1:%'`);
+  for (const row of legacy) {
+    if (!/^-?\d+$/.test(row.token) || (row.kind !== 'email' && row.kind !== 'phone')) continue;
+    const token = indexer.suppressionHash(row.kind, BigInt(row.token));
+    await transaction(db, async (tx) => {
+      const [twin] = await tx
+        .select({ id: suppressionEntries.id })
+        .from(suppressionEntries)
+        .where(and(eq(suppressionEntries.kind, row.kind), eq(suppressionEntries.token, token)));
+      if (twin) await tx.delete(suppressionEntries).where(eq(suppressionEntries.id, row.id));
+      else await tx.update(suppressionEntries).set({ token }).where(eq(suppressionEntries.id, row.id));
+    });
+  }
+  return legacy.length;
 }
 
 export async function findSuppressions(ex: Executor, indexer: BlindIndexer, a: Addresses): Promise<Row[]> {
@@ -84,12 +115,14 @@ interface Deps {
   ctx: RequestContext;
 }
 
+type EntryInfo = { reason: Suppression['reason']; requestId: string | null; createdBy: string | null };
+
 /** Adds entries (idempotent per address) inside a caller's transaction; for erasure and for staff. */
 export async function suppress(
   ex: Executor,
   indexer: BlindIndexer,
   a: Addresses,
-  entry: { reason: Suppression['reason']; requestId: string | null; createdBy: string | null },
+  entry: EntryInfo,
 ): Promise<Row[]> {
   const tokens = suppressionTokens(indexer, a);
   if (tokens.length === 0) return [];
@@ -98,6 +131,37 @@ export async function suppress(
     .values(tokens.map((t) => ({ ...t, ...entry })))
     .onConflictDoNothing();
   return findSuppressions(ex, indexer, a);
+}
+
+/**
+ * Erasure: lists a contact by the e-mail and phone tokens it holds (what imports and forms compare), in
+ * the caller's transaction. Returns how many entries the person now has on the list.
+ */
+export async function suppressContactTokens(
+  ex: Executor,
+  indexer: BlindIndexer,
+  tokens: { emailTokens: readonly bigint[]; phoneTokens: readonly bigint[] },
+  entry: EntryInfo,
+): Promise<number> {
+  const values = [
+    ...tokens.emailTokens.map((t) => ({ kind: 'email', token: indexer.suppressionHash('email', t) })),
+    ...tokens.phoneTokens.map((t) => ({ kind: 'phone', token: indexer.suppressionHash('phone', t) })),
+  ];
+  if (values.length === 0) return 0;
+  await ex
+    .insert(suppressionEntries)
+    .values(values.map((v) => ({ ...v, ...entry })))
+    .onConflictDoNothing();
+  const rows = await ex
+    .select({ id: suppressionEntries.id })
+    .from(suppressionEntries)
+    .where(
+      inArray(
+        suppressionEntries.token,
+        values.map((v) => v.token),
+      ),
+    );
+  return rows.length;
 }
 
 export async function addSuppressions({
@@ -144,4 +208,78 @@ export async function liftSuppression({ db, keys, ctx, id }: Omit<Deps, 'indexer
     if (deleted.length === 0) throw notFound('suppression entry');
     await recordAudit(tx, keys, ctx, { action: 'suppression.lift', entityType: 'suppression', entityId: id });
   });
+}
+
+/** Every entry, as `kind:hash` → reason, for a pass over all contacts (restore safety). */
+export async function loadSuppressionList(ex: Executor): Promise<Map<string, Suppression['reason']>> {
+  const rows = await ex
+    .select({
+      kind: suppressionEntries.kind,
+      token: suppressionEntries.token,
+      reason: suppressionEntries.reason,
+    })
+    .from(suppressionEntries);
+  return new Map(rows.map((r) => [`${r.kind}:${r.token}`, r.reason as Suppression['reason']]));
+}
+
+/** The reasons the list holds for a contact's stored e-mail and phone tokens (none: not listed). */
+export function suppressionReasonsOf(
+  indexer: BlindIndexer,
+  list: ReadonlyMap<string, Suppression['reason']>,
+  tokens: { emailTokens: readonly bigint[]; phoneTokens: readonly bigint[] },
+): Suppression['reason'][] {
+  const reasons = new Set<Suppression['reason']>();
+  const look = (kind: 'email' | 'phone', token: bigint) => {
+    const reason = list.get(`${kind}:${indexer.suppressionHash(kind, token)}`);
+    if (reason) reasons.add(reason);
+  };
+  for (const t of tokens.emailTokens) look('email', t);
+  for (const t of tokens.phoneTokens) look('phone', t);
+  return [...reasons];
+}
+
+/** One line of an exported list: keyed hashes only, so the file holds no personal data. */
+export interface ExportedSuppression {
+  kind: 'email' | 'phone';
+  token: string;
+  reason: Suppression['reason'];
+  requestId: string | null;
+  createdAt: string;
+}
+
+export async function exportSuppressionList(ex: Executor): Promise<ExportedSuppression[]> {
+  const rows = await ex.select().from(suppressionEntries).orderBy(suppressionEntries.createdAt);
+  return rows.map((r) => ({
+    kind: r.kind as ExportedSuppression['kind'],
+    token: r.token,
+    reason: r.reason as Suppression['reason'],
+    requestId: r.requestId,
+    createdAt: r.createdAt.toISOString(),
+  }));
+}
+
+/** Adds exported entries the list lacks (after a restore from a backup older than them); how many were new. */
+export async function restoreSuppressionEntries(
+  ex: Executor,
+  entries: readonly ExportedSuppression[],
+): Promise<number> {
+  let added = 0;
+  for (let i = 0; i < entries.length; i += 500) {
+    const batch = entries.slice(i, i + 500);
+    const rows = await ex
+      .insert(suppressionEntries)
+      .values(
+        batch.map((e) => ({
+          kind: e.kind,
+          token: e.token,
+          reason: e.reason,
+          requestId: e.requestId,
+          createdAt: new Date(e.createdAt),
+        })),
+      )
+      .onConflictDoNothing()
+      .returning({ id: suppressionEntries.id });
+    added += rows.length;
+  }
+  return added;
 }

@@ -146,3 +146,14 @@ export async function taskKeysOfContact(ex: Executor, contactId: string): Promis
 export async function moveTasks(ex: Executor, from: string, to: string): Promise<void> {
   await ex.update(tasks).set({ contactId: to }).where(eq(tasks.contactId, from));
 }
+
+/** Deletes the tasks about a contact; their ids and keys (for shredding). */
+export async function deleteTasksOfContact(
+  ex: Executor,
+  contactId: string,
+): Promise<{ id: string; subjectId: string }[]> {
+  return ex
+    .delete(tasks)
+    .where(eq(tasks.contactId, contactId))
+    .returning({ id: tasks.id, subjectId: tasks.subjectId });
+}

@@ -75,6 +75,14 @@ export class BlindIndexer {
     return [...new Set(wordPrefixes(text).map((p) => this.token(index, p)))];
   }
 
+  /**
+   * A second keyed hash of a token, for lists that must recognise a value without holding its index token
+   * (the suppression list): after an erasure no table holds the person's blind-index tokens any more.
+   */
+  suppressionHash(kind: 'email' | 'phone', token: bigint): string {
+    return `h1:${this.keys.mac('suppression-entry', `${kind}:${token}`).subarray(0, 18).toString('base64url')}`;
+  }
+
   /** Tokens a search query must all match: each query word, cut to the longest stored prefix. */
   queryTokens(index: string, query: string): bigint[] {
     return [

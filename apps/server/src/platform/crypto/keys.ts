@@ -15,6 +15,7 @@ export type KeyPurpose =
   | 'consent-challenge'
   | 'request-verification'
   | 'request-verification-hash'
+  | 'suppression-entry'
   | `blind-index:${string}`;
 
 /** Keys derived from the master key with HKDF-SHA256; the master key itself is never used directly. */

@@ -1,0 +1,5 @@
+export { certificateEntity, getRequestCertificate, issueCertificate } from './certificates.js';
+export { activeHoldsOf, liftLegalHold, listLegalHolds, placeLegalHold } from './legal-holds.js';
+export { type EraseContact, erasureRoutes } from './routes.js';
+export { type ScanResult, scanForTraces, type Traces } from './scan.js';
+export { erasureCertificates, legalHolds } from './schema.js';

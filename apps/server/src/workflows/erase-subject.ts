@@ -1,0 +1,277 @@
+import type { ErasureCertificate, IssuedCertificate } from '@custodian/contracts';
+import { purposes as allPurposes } from '@custodian/contracts';
+import {
+  activitiesOfContact,
+  deleteActivityRows,
+  findActivityRows,
+  openActivities,
+  resealActivityText,
+  unlinkActivities,
+} from '../modules/activities/index.js';
+import {
+  appendLedgerEvent,
+  deleteConsentRecords,
+  emptyProof,
+  mergedSubjectsOf,
+} from '../modules/consents/index.js';
+import {
+  type ContactDeps,
+  type ContactPersonal,
+  deleteContactRecord,
+  deleteContactTags,
+  findContactRow,
+  findContactTokens,
+  keepOnlyHeldFields,
+  openContacts,
+} from '../modules/contacts/index.js';
+import { deleteDealLinksOfContact } from '../modules/deals/index.js';
+import { activeHoldsOf, issueCertificate, scanForTraces } from '../modules/erasure/index.js';
+import { detachRequestsFrom } from '../modules/requests/index.js';
+import { suppressContactTokens } from '../modules/suppressions/index.js';
+import { deleteTasksOfContact } from '../modules/tasks/index.js';
+import { assertPermission, type RequestContext } from '../platform/access.js';
+import { type Tx, transaction } from '../platform/db/database.js';
+import { AppError, notFound } from '../platform/http/errors.js';
+
+export interface ErasureInput {
+  contactId: string;
+  /** Why: the request, or an operator's ticket or decision reference. Never personal data. */
+  reason: string;
+  requestId: string | null;
+}
+
+type Touched = ErasureCertificate['tables'][number];
+type Kept = ErasureCertificate['kept'][number];
+
+const redacted = '[erased]';
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * The person's strings in a record shared with others: full name, family name, e-mail addresses and phone
+ * numbers, matched as whole words, ignoring case. The given name alone is left, since it is often another
+ * attendee's too.
+ */
+function redactorFor(p: ContactPersonal): (text: string | null) => string | null {
+  const needles = [
+    p.firstName && p.lastName ? `${p.firstName} ${p.lastName}` : null,
+    p.lastName && p.lastName.length >= 2 ? p.lastName : null,
+    ...p.emails.map((e) => e.value),
+    ...p.phones.map((e) => e.value),
+  ].filter((n): n is string => !!n && n.trim().length > 0);
+  if (needles.length === 0) return (text) => text;
+  const alternatives = [...new Set(needles)].sort((a, b) => b.length - a.length).map(escapeRegExp);
+  const pattern = new RegExp(`(?<![\\p{L}\\p{N}])(?:${alternatives.join('|')})(?![\\p{L}\\p{N}])`, 'giu');
+  return (text) => (text === null ? null : text.replace(pattern, redacted));
+}
+
+/**
+ * Erases a person (GDPR Art. 17, CCPA right to delete) in the caller's transaction, top to bottom:
+ *  1. exemptions: the legal holds in force (Art. 17(3)) decide which fields are kept, and why;
+ *  2. their records: activities about them alone are deleted and their keys shredded; activities shared
+ *     with others keep the others' data, lose the link and have the person's name and addresses redacted;
+ *     their tasks are deleted and shredded; deal and tag links go; their requests stay as proof of
+ *     answer but lose every link to them;
+ *  3. the suppression list gets keyed hashes of their addresses, so imports, forms and restored backups
+ *     cannot bring them back without a new, explicit consent;
+ *  4. the person: without a hold, the consent ledger (including what merges brought in) and the contact row
+ *     are deleted and every key shredded and forgotten; under a hold, only the held fields stay, without
+ *     any blind index, and processing is restricted for every purpose;
+ *  5. recipients: none receive personal data yet (no webhook destinations exist), so none are notified;
+ *  6. verification: every column of every table that can hold an identifier or token is scanned for the
+ *     person's former record ids and e-mail and phone tokens; any hit undoes the whole erasure;
+ *  7. the certificate (counts, what was kept and why, the scan) is stored and its hash recorded in the
+ *     audit chain. The audit trail keeps its entries: they hold random ids only, and stay verifiable.
+ */
+export async function eraseSubjectIn(
+  tx: Tx,
+  deps: ContactDeps,
+  ctx: RequestContext,
+  input: ErasureInput,
+): Promise<IssuedCertificate> {
+  const { subjects, indexer, keys } = deps;
+  const contact = await findContactRow(tx, input.contactId, { forUpdate: true });
+  if (!contact) throw notFound('contact');
+  const [opened] = await openContacts(tx, deps, [contact]);
+  if (!opened) throw new AppError('conflict', 'The person’s key was already destroyed');
+  const personal = opened.personal;
+  const tokens = (await findContactTokens(tx, contact.id))!;
+  const actor =
+    ctx.actor.kind === 'user' || ctx.actor.kind === 'token'
+      ? { type: ctx.actor.kind, id: ctx.actor.userId }
+      : { type: ctx.actor.kind, id: null };
+
+  const tables: Touched[] = [];
+  const touch = (table: string, action: Touched['action'], rows: number) => {
+    if (rows > 0) tables.push({ table, action, rows });
+  };
+  const shredded: string[] = [];
+  const goneIds: string[] = [];
+
+  // 1. Exemptions.
+  const holds = await activeHoldsOf(tx, contact.id);
+  const held = new Set(holds.flatMap((h) => h.fields));
+  const kept: Kept[] = holds.map((h) => ({
+    what: 'contact fields',
+    fields: h.fields,
+    why: `legal hold ${h.reference}, for the purpose ${h.purpose}; kept restricted, without search indexes`,
+    ground: h.ground as Kept['ground'],
+    until: h.until,
+  }));
+
+  // 2. Their records.
+  const { sole, shared } = await activitiesOfContact(tx, contact.id);
+  await deleteActivityRows(
+    tx,
+    sole.map((a) => a.id),
+  );
+  for (const a of sole) {
+    await subjects.shred(tx, a.subjectId);
+    shredded.push(a.subjectId);
+    goneIds.push(a.id, a.subjectId);
+  }
+  touch('activities', 'deleted', sole.length);
+  const redact = redactorFor(personal);
+  let redactedCount = 0;
+  for (const activity of await openActivities(tx, subjects, await findActivityRows(tx, shared))) {
+    const text = { subject: redact(activity.text.subject), body: redact(activity.text.body) };
+    if (text.subject === activity.text.subject && text.body === activity.text.body) continue;
+    await resealActivityText(tx, subjects, activity.row, text);
+    redactedCount++;
+  }
+  touch('activities', 'redacted', redactedCount);
+  touch('activity_contacts', 'deleted', sole.length + (await unlinkActivities(tx, contact.id, shared)));
+
+  const tasks = await deleteTasksOfContact(tx, contact.id);
+  for (const task of tasks) {
+    await subjects.shred(tx, task.subjectId);
+    shredded.push(task.subjectId);
+    goneIds.push(task.id, task.subjectId);
+  }
+  touch('tasks', 'deleted', tasks.length);
+  touch('deal_contacts', 'deleted', await deleteDealLinksOfContact(tx, contact.id));
+  touch('contact_tags', 'deleted', await deleteContactTags(tx, contact.id));
+  touch('dsr_requests', 'unlinked', await detachRequestsFrom(tx, { contactId: contact.id, ...tokens }));
+
+  // 3. The suppression list.
+  const suppressionEntries = await suppressContactTokens(tx, indexer, tokens, {
+    reason: 'erasure',
+    requestId: input.requestId,
+    createdBy: actor.id,
+  });
+
+  // 4. The person.
+  const merged = await mergedSubjectsOf(tx, contact.subjectId);
+  if (held.size === 0) {
+    await subjects.shred(tx, contact.subjectId);
+    for (const c of await deleteConsentRecords(tx, [contact.subjectId, ...merged], contact.id))
+      touch(c.table, 'deleted', c.rows);
+    await deleteContactRecord(tx, deps, ctx, contact.id);
+    touch('contacts', 'deleted', 1);
+    shredded.push(contact.subjectId, ...merged);
+    goneIds.push(contact.id, contact.subjectId, ...merged);
+  } else {
+    const keep = <K extends keyof ContactPersonal>(field: K, empty: ContactPersonal[K]) =>
+      held.has(field) ? personal[field] : empty;
+    await keepOnlyHeldFields(tx, deps, contact, {
+      firstName: keep('firstName', null),
+      lastName: keep('lastName', null),
+      emails: keep('emails', []),
+      phones: keep('phones', []),
+      addresses: keep('addresses', []),
+      jobTitle: keep('jobTitle', null),
+      dateOfBirth: keep('dateOfBirth', null),
+      customFields: keep('customFields', {}),
+    });
+    touch('contacts', 'updated', 1);
+    for (const purpose of allPurposes)
+      await appendLedgerEvent(tx, subjects, {
+        subjectId: contact.subjectId,
+        kind: 'restricted',
+        purpose,
+        noticeId: null,
+        language: null,
+        method: 'staff',
+        occurredAt: new Date(),
+        actor,
+        relatesTo: null,
+        conflictsWith: null,
+        mergedFrom: null,
+        proof: { ...emptyProof, source: input.requestId ? `request:${input.requestId}` : 'erasure' },
+      });
+    touch('consent_events', 'appended', allPurposes.length);
+    kept.push({
+      what: 'consent ledger',
+      fields: ['events'],
+      why: 'kept with the held fields as proof of the lawful basis; processing is restricted for every purpose',
+      ground: null,
+      until: null,
+    });
+  }
+  const keysDestroyed = shredded.length;
+  await subjects.forgetShredded(tx, [...new Set(shredded)]);
+  touch('data_subjects', 'deleted', new Set(shredded).size);
+
+  // 5. Recipients (Art. 19): no destination receives personal data yet.
+  const recipientsNotified: ErasureCertificate['recipientsNotified'] = [];
+
+  // 6. Verification: nothing of the person may be left outside what a hold keeps.
+  const traces = {
+    ids: [...new Set(goneIds)],
+    tokens: [...new Set([...tokens.emailTokens, ...tokens.phoneTokens])],
+  };
+  const skipped = ['audit_entries'];
+  const scan = await scanForTraces(tx, traces, skipped);
+  if (scan.hits.length > 0)
+    throw new AppError('conflict', 'The erasure was undone: traces of the person would have remained', {
+      details: scan.hits.map((h) => ({
+        field: `${h.table}.${h.column}`,
+        issue: `${h.rows} row(s) still refer to the person`,
+      })),
+    });
+  const allowed = [
+    { table: 'audit_entries', why: 'the audit trail keeps its entries: random ids only, no personal data' },
+    ...(held.size > 0
+      ? [
+          {
+            table: 'contacts',
+            why: 'the record kept under a legal hold, with its key, consent ledger and holds',
+          },
+        ]
+      : []),
+  ];
+
+  // 7. The certificate.
+  return issueCertificate(
+    tx,
+    keys,
+    ctx,
+    {
+      requestId: input.requestId,
+      reason: input.reason,
+      issuedAt: new Date().toISOString(),
+      issuedBy: actor,
+      outcome: held.size > 0 ? 'erased_except_held' : 'erased',
+      tables,
+      keysDestroyed,
+      kept,
+      suppressionEntries,
+      recipientsNotified,
+      verification: {
+        tablesScanned: scan.tablesScanned,
+        columnsScanned: scan.columnsScanned,
+        valuesSought: traces.ids.length + traces.tokens.length,
+        hits: 0,
+        allowed,
+      },
+    },
+    contact.subjectId,
+  );
+}
+
+/** An operator's or DPO's erasure outside a request (`custodian erase`, POST /contacts/{id}/erasure). */
+export async function eraseSubject(
+  deps: ContactDeps & { ctx: RequestContext; input: ErasureInput },
+): Promise<IssuedCertificate> {
+  assertPermission(deps.ctx.actor, 'requests:manage');
+  return transaction(deps.db, (tx) => eraseSubjectIn(tx, deps, deps.ctx, deps.input));
+}
