@@ -19,6 +19,7 @@ import { companyRoutes } from './modules/companies/index.js';
 import {
   consentRoutes,
   enqueueConfirmationMail,
+  enqueueRestrictionLiftedMail,
   processingGuard,
   publicConsentRoutes,
 } from './modules/consents/index.js';
@@ -32,6 +33,7 @@ import { noticeRoutes } from './modules/notices/index.js';
 import { purposeRoutes } from './modules/purposes/index.js';
 import { enqueueVerificationMail, requestRoutes } from './modules/requests/index.js';
 import { setupRoutes } from './modules/setup/index.js';
+import { subjectPackageRoutes } from './modules/subject-packages/index.js';
 import { subjectKeysFor } from './modules/subjects/index.js';
 import { suppressionRoutes } from './modules/suppressions/index.js';
 import { taskRoutes } from './modules/tasks/index.js';
@@ -190,7 +192,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     activityRoutes(api, crmDeps);
     taskRoutes(api, crmDeps);
     const jobs = deps.jobs ?? null;
-    consentRoutes(api, { ...crmDeps, privacy: config });
+    consentRoutes(api, {
+      ...crmDeps,
+      privacy: config,
+      notifyRestrictionLifted: async (job) => {
+        if (jobs) await enqueueRestrictionLiftedMail(jobs, job);
+      },
+    });
     publicConsentRoutes(api, {
       ...crmDeps,
       privacy: config,
@@ -201,6 +209,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     });
     suppressionRoutes(api, crmDeps);
     erasureRoutes(api, { ...crmDeps, erase: eraseSubject });
+    subjectPackageRoutes(api, { ...crmDeps, settings: config });
     requestRoutes(api, {
       ...crmDeps,
       settings: config,

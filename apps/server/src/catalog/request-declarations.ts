@@ -168,4 +168,32 @@ export const requestEntities: readonly EntityDeclaration[] = [
       issued_at: when,
     },
   },
+  {
+    entity: 'subjectPackage',
+    table: 'subject_packages',
+    description:
+      'Access and portability packages, sealed under the person’s own key until downloaded, then emptied; the link only as a keyed hash.',
+    subjectColumn: 'subject_id',
+    personal: {
+      content: requestField(
+        'content',
+        'Package',
+        'Everything held about the person, as prepared for their request',
+        'identity',
+      ),
+    },
+    notPersonal: {
+      id: 'random identifier',
+      request_id: 'a request id',
+      subject_id: 'random identifier of the person’s key, which seals the package',
+      flags:
+        'where free text may hold other people’s data: record ids, field names and reasons, never values',
+      prepared_at: when,
+      released_at: when,
+      released_by: 'a user id',
+      token_hash: 'keyed HMAC of the download link’s random token, with a key outside the database',
+      expires_at: when,
+      downloaded_at: when,
+    },
+  },
 ];

@@ -39,6 +39,7 @@ describe('loadConfig', () => {
         email: null,
         url: 'http://localhost:3000',
         dataLocation: 'EU',
+        accessLogStaff: 'role',
       },
       consentForms: { powDifficulty: 16, confirmationTtlHours: 72, ratePerMinute: 10 },
       timeZone: 'UTC',
@@ -69,6 +70,7 @@ describe('loadConfig', () => {
       CONTROLLER_ADDRESS: 'Beispielstraße 1, 10115 Berlin',
       CONTROLLER_EMAIL: 'privacy@example.test',
       DATA_LOCATION: 'Germany',
+      ACCESS_LOG_STAFF: 'name',
       CONSENT_POW_DIFFICULTY: '12',
       CONSENT_CONFIRMATION_TTL_HOURS: '24',
       PUBLIC_FORM_RATE_LIMIT: '30',
@@ -100,6 +102,7 @@ describe('loadConfig', () => {
         email: 'privacy@example.test',
         url: 'https://crm.example.test',
         dataLocation: 'Germany',
+        accessLogStaff: 'name',
       },
       consentForms: { powDifficulty: 12, confirmationTtlHours: 24, ratePerMinute: 30 },
       timeZone: 'Europe/Berlin',
@@ -153,6 +156,7 @@ describe('loadConfig', () => {
     ['BODY_LIMIT', { BODY_LIMIT: '10' }],
     ['PUBLIC_URL', { PUBLIC_URL: 'not a url' }],
     ['SMTP_PORT', { SMTP_PORT: 'smtp' }],
+    ['ACCESS_LOG_STAFF', { ACCESS_LOG_STAFF: 'everyone' }],
   ] as const)('names %s when it is invalid (%o)', (variable, env) => {
     const err = configErrorOf(env);
     expect(err.variable).toBe(variable);

@@ -33,6 +33,7 @@ const envSchema = z.object({
   CONTROLLER_ADDRESS: z.string().min(1).max(500).optional(),
   CONTROLLER_EMAIL: z.email().optional(),
   DATA_LOCATION: z.string().min(2).max(100).default('EU'),
+  ACCESS_LOG_STAFF: z.enum(['role', 'name']).default('role'),
   TIME_ZONE: z
     .string()
     .refine((zone) => IANAZone.isValidZone(zone), 'must be an IANA time zone such as Europe/Berlin')
@@ -66,6 +67,8 @@ export interface ControllerConfig {
   url: string;
   /** Where the data is stored, in words (receipts' storage location). */
   dataLocation: string;
+  /** How access packages name the staff who read a person's data: by role (default) or by name. */
+  accessLogStaff?: 'role' | 'name';
 }
 
 export interface SmtpConfig {
@@ -150,6 +153,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       email: e.CONTROLLER_EMAIL ?? null,
       url: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, ''),
       dataLocation: e.DATA_LOCATION,
+      accessLogStaff: e.ACCESS_LOG_STAFF,
     },
     timeZone: e.TIME_ZONE,
     consentForms: {

@@ -27,6 +27,7 @@ import {
 import { deleteDealLinksOfContact } from '../modules/deals/index.js';
 import { activeHoldsOf, issueCertificate, scanForTraces } from '../modules/erasure/index.js';
 import { detachRequestsFrom } from '../modules/requests/index.js';
+import { deletePackagesOf } from '../modules/subject-packages/index.js';
 import { suppressContactTokens } from '../modules/suppressions/index.js';
 import { deleteTasksOfContact } from '../modules/tasks/index.js';
 import { assertPermission, type RequestContext } from '../platform/access.js';
@@ -69,8 +70,8 @@ function redactorFor(p: ContactPersonal): (text: string | null) => string | null
  *  1. exemptions: the legal holds in force (Art. 17(3)) decide which fields are kept, and why;
  *  2. their records: activities about them alone are deleted and their keys shredded; activities shared
  *     with others keep the others' data, lose the link and have the person's name and addresses redacted;
- *     their tasks are deleted and shredded; deal and tag links go; their requests stay as proof of
- *     answer but lose every link to them;
+ *     their tasks are deleted and shredded; deal and tag links and access packages go; their requests
+ *     stay as proof of answer but lose every link to them;
  *  3. the suppression list gets keyed hashes of their addresses, so imports, forms and restored backups
  *     cannot bring them back without a new, explicit consent;
  *  4. the person: without a hold, the consent ledger (including what merges brought in) and the contact row
@@ -151,6 +152,7 @@ export async function eraseSubjectIn(
   touch('deal_contacts', 'deleted', await deleteDealLinksOfContact(tx, contact.id));
   touch('contact_tags', 'deleted', await deleteContactTags(tx, contact.id));
   touch('dsr_requests', 'unlinked', await detachRequestsFrom(tx, { contactId: contact.id, ...tokens }));
+  touch('subject_packages', 'deleted', await deletePackagesOf(tx, contact.subjectId));
 
   // 3. The suppression list.
   const suppressionEntries = await suppressContactTokens(tx, indexer, tokens, {

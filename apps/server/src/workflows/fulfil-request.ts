@@ -3,9 +3,11 @@ import { purposes as allPurposes } from '@custodian/contracts';
 import { appendLedgerEvent, emptyProof, type NewLedgerEvent } from '../modules/consents/index.js';
 import { correctContact, findContactRow } from '../modules/contacts/index.js';
 import { type RequestDeps, runStep } from '../modules/requests/index.js';
+import { storePackage } from '../modules/subject-packages/index.js';
 import { assertStaff, type RequestContext } from '../platform/access.js';
 import { AppError } from '../platform/http/errors.js';
 import { eraseSubjectIn } from './erase-subject.js';
+import { buildSubjectPackage } from './export-subject.js';
 
 /** What each request type appends to the person's ledger; the processing guard reads it from there. */
 const ledgerKindOf = {
@@ -21,7 +23,8 @@ const ledgerKindOf = {
  * - the CCPA opt-outs: one subject-wide ledger event;
  * - rectification: the corrections applied to the contact through its repository.
  * - erasure: the erasure workflow (workflows/erase-subject.ts) in the same transaction, certificate included.
- * Access and portability have a workflow of their own, not yet built: refused here, never faked.
+ * - access and portability: the package is built and sealed under the person's key; the request stays in
+ *   progress until the DPO has reviewed and released it (POST …/package/release).
  */
 export async function fulfilRequest(
   options: RequestDeps & { ctx: RequestContext; id: string; input: FulfilRequestInput },
@@ -69,6 +72,20 @@ export async function fulfilRequest(
         };
         await appendLedgerEvent(tx, options.subjects, event);
       }
+    } else if (type === 'access' || type === 'portability') {
+      // Prepared now, sealed under the person's key; released (and the request fulfilled) after review.
+      const { content, flags } = await buildSubjectPackage(tx, options, request, contact);
+      await storePackage(tx, options.subjects, {
+        requestId: request.id,
+        subjectId: contact.subjectId,
+        content,
+        flags,
+      });
+      return {
+        patch: {},
+        toStatus: null,
+        note: input.note ?? `package prepared: ${flags.length} free-text value(s) flagged for review`,
+      };
     } else if (type === 'erasure') {
       await eraseSubjectIn(tx, options, options.ctx, {
         contactId: contact.id,

@@ -3,6 +3,7 @@ export {
   activitiesOfContact,
   deleteActivityRows,
   findActivityRows,
+  listActivityRows,
   moveActivityLinks,
   openActivities,
   resealActivityText,

@@ -79,3 +79,19 @@ export async function findAuditEntryId(
     .limit(1);
   return row?.id ?? null;
 }
+
+/** Every entry naming a person, oldest first: the "who accessed my data" part of an access package. */
+export async function auditEntriesOfSubject(ex: Executor, subjectId: string, limit = 10_000) {
+  return ex
+    .select({
+      occurredAt: auditEntries.occurredAt,
+      action: auditEntries.action,
+      actorType: auditEntries.actorType,
+      actorId: auditEntries.actorId,
+      purpose: auditEntries.purpose,
+    })
+    .from(auditEntries)
+    .where(arrayContains(auditEntries.subjectIds, [subjectId.toLowerCase()]))
+    .orderBy(auditEntries.id)
+    .limit(limit);
+}

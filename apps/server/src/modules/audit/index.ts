@@ -1,4 +1,4 @@
-export { findAuditEntries, findAuditEntryId } from './find-audit-entries.js';
+export { auditEntriesOfSubject, findAuditEntries, findAuditEntryId } from './find-audit-entries.js';
 export { type AuditEvent, recordAudit } from './record-audit.js';
 export { auditRoutes } from './routes.js';
 export { sealAll, sealAuditChain } from './seal-audit-chain.js';

@@ -9,6 +9,7 @@ import { findContactRow, openContacts } from '../contacts/index.js';
 import { findPurposeRecords } from '../purposes/index.js';
 import type { PublicConsentDeps } from './deps.js';
 import { appendLedgerEvent, emptyProof, findEventRows } from './repository.js';
+import { restrictionLiftedQueue, sendRestrictionLiftedMail } from './restriction-lifted-mail.js';
 import { consentConfirmations, usedChallenges } from './schema.js';
 import { confirmationToken } from './submit-consent.js';
 
@@ -157,6 +158,15 @@ export async function startConsentWorkers(
       async ([job]) => {
         if (!job) return;
         await sendConfirmationMail({ ...deps, mailer }, job.data.confirmationId);
+      },
+    );
+  await jobs.createQueue(restrictionLiftedQueue, { name: restrictionLiftedQueue, policy: 'stately' });
+  if (mailer)
+    await jobs.work<{ eventId: string; contactId: string }>(
+      restrictionLiftedQueue,
+      { pollingIntervalSeconds: 1 },
+      async ([job]) => {
+        if (job) await sendRestrictionLiftedMail({ ...deps, mailer }, job.data);
       },
     );
   await jobs.createQueue(sweepQueue, { name: sweepQueue, policy: 'singleton' });

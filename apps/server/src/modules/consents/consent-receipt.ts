@@ -6,7 +6,7 @@ import type {
   PurposeRecord,
 } from '@custodian/contracts';
 import { consentEventEntity, restrictedFields } from '../../catalog/index.js';
-import { assertPermission, type RequestContext } from '../../platform/access.js';
+import { assertPermission, type RequestContext, systemContext } from '../../platform/access.js';
 import { type Executor, transaction } from '../../platform/db/database.js';
 import { AppError, notFound } from '../../platform/http/errors.js';
 import { recordAudit } from '../audit/index.js';
@@ -14,7 +14,7 @@ import { findContactRow } from '../contacts/index.js';
 import { findNotice } from '../notices/index.js';
 import { findPurposeRecord } from '../purposes/index.js';
 import type { ConsentDeps } from './deps.js';
-import { findEventRow, findLedger, type OpenedEvent, openEvents } from './repository.js';
+import { findEventRow, findLedger, listEventRows, type OpenedEvent, openEvents } from './repository.js';
 
 export const receiptSchemaVersion = 'ISO/IEC TS 27560:2023; Custodian consent receipt 1';
 
@@ -186,4 +186,26 @@ export async function getConsentReceipt(
     const text = notice.texts.find((t) => t.language === receipt.privacy_notice.language);
     return { receipt, noticeText: text?.text ?? '' };
   });
+}
+
+/**
+ * Every receipt of a person's ledger, in order, unmasked: for their own access package. The caller audits
+ * the read with the rest of the package.
+ */
+export async function receiptsOfSubject(
+  ex: Executor,
+  deps: ConsentDeps,
+  subjectId: string,
+): Promise<ConsentReceipt[]> {
+  const rows = (await listEventRows(ex, subjectId, { limit: 100_000 })).reverse();
+  const out: ConsentReceipt[] = [];
+  const ctx = systemContext('access-package');
+  for (const event of await openEvents(ex, deps.subjects, rows)) {
+    const kind = event.row.kind;
+    if (!isReceiptKind(kind) || !event.row.purpose) continue;
+    const notice = await noticeOf(ex, event);
+    const purpose = await findPurposeRecord(ex, event.row.purpose);
+    if (notice && purpose) out.push(buildReceipt(deps, ctx, event, kind, notice, purpose));
+  }
+  return out;
 }

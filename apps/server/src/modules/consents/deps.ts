@@ -10,6 +10,8 @@ export interface ConsentDeps {
   keys: KeyRing;
   subjects: SubjectKeyStore;
   privacy: Pick<Config, 'controller' | 'digitalConsentAges' | 'consentForms' | 'publicUrl'>;
+  /** Queues the Art. 18(3) notice when staff lift a restriction; absent where no queue runs. */
+  notifyRestrictionLifted?(job: { eventId: string; contactId: string }): Promise<void>;
 }
 
 /** The public forms also find and create contacts by e-mail, and queue the confirmation mail. */

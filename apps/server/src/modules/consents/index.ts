@@ -5,6 +5,7 @@ export {
   startConsentWorkers,
   sweepConfirmations,
 } from './confirmation-mail.js';
+export { receiptsOfSubject } from './consent-receipt.js';
 export type { ConsentDeps, PublicConsentDeps } from './deps.js';
 export { answerProcessing, assertMayProcess, type GuardAnswer, processingGuard } from './may-process.js';
 export { publicConsentRoutes } from './public-routes.js';
@@ -15,10 +16,16 @@ export {
   deleteSubjectState,
   emptyProof,
   findLedger,
+  listEventRows,
   mergedSubjectsOf,
   type NewLedgerEvent,
   openEvents,
   rebuildSubjectState,
 } from './repository.js';
+export {
+  enqueueRestrictionLiftedMail,
+  restrictionLiftedQueue,
+  sendRestrictionLiftedMail,
+} from './restriction-lifted-mail.js';
 export { consentRoutes } from './routes.js';
 export { consentEvents, consentStates, subjectChoices } from './schema.js';

@@ -17,6 +17,7 @@ import { type ReceivedMail, startTestSmtpServer, type TestSmtpServer, textOf } f
 import { subjectKeysFor } from '../subjects/index.js';
 import { leadingZeroBits, solveChallenge, workHash } from './bot-check.js';
 import { sendConfirmationMail, sweepConfirmations } from './confirmation-mail.js';
+import { sendRestrictionLiftedMail } from './restriction-lifted-mail.js';
 
 let smtp: TestSmtpServer;
 let t: TestContext;
@@ -397,5 +398,42 @@ describe('bad input on the consent endpoints', () => {
       });
       expectFieldProblem(res, field, `${method} ${url}`);
     }
+  });
+});
+
+describe('lifting a restriction', () => {
+  it('tells the person, once, at their primary address (GDPR Art. 18(3))', async () => {
+    const email = uniqueEmail('restricted');
+    const created = await t.request({
+      method: 'POST',
+      url: '/api/v1/contacts',
+      as: dpo,
+      body: { firstName: 'Rhea', emails: [{ value: email }] },
+    });
+    const contact = created.json<Contact>();
+    await recordEvent(t, dpo, contact.id, {
+      kind: 'restricted',
+      purpose: 'sales_follow_up',
+      method: 'staff',
+    });
+    const lifted = await recordEvent(t, dpo, contact.id, {
+      kind: 'restriction_lifted',
+      purpose: 'sales_follow_up',
+      method: 'staff',
+    });
+    const mail = await smtp.mailTo(email);
+    const text = textOf(mail);
+    expect(text).toContain('Subject: The restriction of your data was lifted');
+    expect(text).toContain('restrict the processing of your personal data for: Sales follow-up');
+    expect(text).toContain('privacy@example.test');
+    // A second delivery of the same job sends nothing.
+    const mailer = createMailer(smtp.config)!;
+    expect(
+      await sendRestrictionLiftedMail(
+        { ...workerDeps, mailer },
+        { eventId: lifted.id, contactId: contact.id },
+      ),
+    ).toBe(false);
+    expect(smtp.received.filter((m) => m.to.includes(email))).toHaveLength(1);
   });
 });

@@ -91,7 +91,7 @@ export async function recordConsentEvent(
   const occurredAt = input.occurredAt ? new Date(input.occurredAt) : new Date();
   if (occurredAt.getTime() > Date.now() + futureToleranceMs)
     throw invalid('body.occurredAt', 'is in the future');
-  return transaction(db, async (tx) => {
+  const presented = await transaction(db, async (tx) => {
     // The contact row is locked: appends for one person are serialised, so their derived state stays exact.
     const contact = await findContactRow(tx, contactId, { forUpdate: true });
     if (!contact) throw notFound('contact');
@@ -131,4 +131,8 @@ export async function recordConsentEvent(
     });
     return presentEvent(ctx, stored);
   });
+  // After commit: the person is told their restriction was lifted (GDPR Art. 18(3)).
+  if (input.kind === 'restriction_lifted')
+    await options.notifyRestrictionLifted?.({ eventId: presented.id, contactId });
+  return presented;
 }

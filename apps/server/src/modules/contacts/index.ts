@@ -12,6 +12,7 @@ export {
   type ContactAttributes,
   type ContactPersonal,
   type ContactRecord,
+  type ContactRow,
   type ContactTokens,
   deleteContactTags,
   findContactRow,

@@ -84,7 +84,7 @@ export async function sendDeadlineReminders(deps: ReminderDeps, now = new Date()
 /** Checks deadlines every hour, on whichever server takes the job, and mails verification codes. */
 export async function startRequestWorkers(
   jobs: JobQueue,
-  deps: Omit<RequestDeps, 'settings'> & { settings: ReminderDeps['settings']; mailer: Mailer | null },
+  deps: RequestDeps & { mailer: Mailer | null },
   log: Logger,
 ): Promise<void> {
   const { mailer } = deps;

@@ -1,4 +1,4 @@
-export { deleteTasksOfContact, moveTasks, taskKeysOfContact } from './repository.js';
+export { deleteTasksOfContact, listTaskRows, moveTasks, openTasks, taskKeysOfContact } from './repository.js';
 export { taskRoutes } from './routes.js';
 export { tasks } from './schema.js';
 export { createTask, deleteTask, findTasks, getTask, updateTask } from './tasks.js';

@@ -16,6 +16,7 @@ export type KeyPurpose =
   | 'request-verification'
   | 'request-verification-hash'
   | 'suppression-entry'
+  | 'package-download'
   | `blind-index:${string}`;
 
 /** Keys derived from the master key with HKDF-SHA256; the master key itself is never used directly. */

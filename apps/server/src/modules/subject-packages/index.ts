@@ -1,0 +1,5 @@
+export { downloadPackage, getPackageStatus, previewPackage, releasePackage } from './packages.js';
+export { renderPackageHtml, renderPackageZip } from './render.js';
+export { deletePackagesOf, storePackage } from './repository.js';
+export { subjectPackageRoutes } from './routes.js';
+export { subjectPackages } from './schema.js';

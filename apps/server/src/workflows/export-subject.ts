@@ -1,0 +1,237 @@
+import type { PackageFlag, SubjectPackage } from '@custodian/contracts';
+import { subjectPackageFormat } from '@custodian/contracts';
+import { contactEntity } from '../catalog/index.js';
+import { listActivityRows, openActivities } from '../modules/activities/index.js';
+import { auditEntriesOfSubject } from '../modules/audit/index.js';
+import { answerProcessing, listEventRows, openEvents, receiptsOfSubject } from '../modules/consents/index.js';
+import {
+  type ContactPersonal,
+  type ContactRow,
+  openContacts,
+  tagsOfContacts,
+} from '../modules/contacts/index.js';
+import { listDealRows, stagesById } from '../modules/deals/index.js';
+import { findImport } from '../modules/imports/index.js';
+import { findPurposeRecords } from '../modules/purposes/index.js';
+import type { RequestDeps } from '../modules/requests/index.js';
+import { listTaskRows, openTasks } from '../modules/tasks/index.js';
+import { findUserById } from '../modules/users/index.js';
+import { normalisePhone } from '../platform/crypto/blind-index.js';
+import type { Tx } from '../platform/db/database.js';
+
+const page = 1000;
+
+/** Every page of a keyset-paginated list. */
+async function all<T>(
+  fetch: (after: { at: string; id: string } | null) => Promise<T[]>,
+  key: (row: T) => { at: string; id: string },
+) {
+  const out: T[] = [];
+  let after: { at: string; id: string } | null = null;
+  for (;;) {
+    const rows = await fetch(after);
+    out.push(...rows);
+    if (rows.length < page) return out;
+    after = key(rows[rows.length - 1]!);
+  }
+}
+
+const emailPattern = /[\p{L}\p{N}._%+-]+@[\p{L}\p{N}.-]+\.[\p{L}]{2,}/gu;
+const phonePattern = /\+?\d[\d\s()/.-]{6,}\d/g;
+
+/**
+ * Free text that may hold other people's data, named by place and reason only: text in a record shared
+ * with other contacts, and e-mail addresses or phone numbers that are not the person's own.
+ */
+function flagsOf(
+  entity: PackageFlag['entity'],
+  id: string,
+  texts: Record<string, string | null>,
+  shared: boolean,
+  own: ContactPersonal,
+): PackageFlag[] {
+  const ownEmails = new Set(own.emails.map((e) => e.value.toLowerCase()));
+  const ownPhones = new Set(own.phones.map((p) => normalisePhone(p.value) ?? p.value));
+  const flags: PackageFlag[] = [];
+  for (const [field, text] of Object.entries(texts)) {
+    if (!text) continue;
+    if (shared) flags.push({ entity, id, field, reason: 'shared_with_other_people' });
+    if ((text.match(emailPattern) ?? []).some((e) => !ownEmails.has(e.toLowerCase())))
+      flags.push({ entity, id, field, reason: 'other_email_address' });
+    if (
+      (text.match(phonePattern) ?? []).some((p) => {
+        const e164 = normalisePhone(p, 'DE');
+        return e164 !== null && !ownPhones.has(e164);
+      })
+    )
+      flags.push({ entity, id, field, reason: 'other_phone_number' });
+  }
+  return flags;
+}
+
+const actorLabels: Record<string, string> = {
+  system: 'Custodian itself (an automatic job)',
+  anonymous: 'you, or someone using a link sent to you',
+};
+
+/**
+ * Builds the access/portability package of a person in the caller's transaction: every catalogued field
+ * (walking the catalog, so a new field is included), every activity, deal, task, consent event and
+ * receipt, the purposes with their lawful bases and what the guard answers today, retention, the data's
+ * source, recipients, and who accessed the data (from the audit trail; staff by role, or by name where
+ * ACCESS_LOG_STAFF=name). Free-text values that may hold others' data are flagged for review.
+ */
+export async function buildSubjectPackage(
+  tx: Tx,
+  deps: RequestDeps,
+  request: { id: string; type: string; regime: string; receivedAt: Date },
+  contact: ContactRow,
+): Promise<{ content: SubjectPackage; flags: PackageFlag[] }> {
+  const { subjects, keys } = deps;
+  const [opened] = await openContacts(tx, deps, [contact]);
+  if (!opened) throw new Error('The person’s key is gone');
+  const personal = opened.personal;
+  const flags: PackageFlag[] = [];
+
+  const activityRows = await all(
+    (after) => listActivityRows(tx, { limit: page, after, contactId: contact.id }),
+    (r) => ({ at: r.occurredAt.toISOString(), id: r.id }),
+  );
+  const activities = (await openActivities(tx, subjects, activityRows)).map((a) => {
+    const shared = a.contactIds.length > 1;
+    flags.push(
+      ...flagsOf('activity', a.row.id, { subject: a.text.subject, body: a.text.body }, shared, personal),
+    );
+    return {
+      id: a.row.id,
+      type: a.row.type,
+      occurredAt: a.row.occurredAt.toISOString(),
+      direction: a.row.direction,
+      subject: a.text.subject,
+      body: a.text.body,
+      sharedWithOthers: shared,
+    };
+  });
+
+  const dealRows = await all(
+    (after) => listDealRows(tx, { limit: page, after, contactId: contact.id }),
+    (r) => ({ at: r.createdAt.toISOString(), id: r.id }),
+  );
+  const stages = await stagesById(tx, [...new Set(dealRows.map((d) => d.stageId))]);
+  const taskRows = await all(
+    (after) => listTaskRows(tx, { limit: page, after, contactId: contact.id }),
+    (r) => ({ at: (r.dueAt ?? new Date('9999-12-31')).toISOString(), id: r.id }),
+  );
+  const tasks = (await openTasks(tx, subjects, taskRows)).map((t) => {
+    flags.push(...flagsOf('task', t.row.id, { title: t.title }, false, personal));
+    return { id: t.row.id, title: t.title, status: t.row.status, dueAt: t.row.dueAt?.toISOString() ?? null };
+  });
+
+  const events = (
+    await openEvents(tx, subjects, (await listEventRows(tx, contact.subjectId, { limit: 100_000 })).reverse())
+  ).map((e) => ({
+    id: e.row.id,
+    kind: e.row.kind,
+    purpose: e.row.purpose,
+    method: e.row.method,
+    occurredAt: e.row.occurredAt.toISOString(),
+    source: e.proof.source,
+  }));
+  const receipts = await receiptsOfSubject(
+    tx,
+    { ...deps, privacy: { ...deps.settings, publicUrl: deps.settings.publicUrl } },
+    contact.subjectId,
+  );
+
+  const purposes = [];
+  for (const p of await findPurposeRecords(tx)) {
+    const { answers } = await answerProcessing(tx, p.key, { contactIds: [contact.id] });
+    purposes.push({
+      key: p.key,
+      name: p.name,
+      description: p.description,
+      lawfulBasis: p.lawfulBasis,
+      retention: p.retention,
+      allowedNow: answers[0]?.allowed ?? false,
+    });
+  }
+
+  const staff = new Map<string, string>();
+  const byName = deps.settings.controller.accessLogStaff === 'name';
+  const accessLog = [];
+  for (const entry of await auditEntriesOfSubject(tx, contact.subjectId)) {
+    let by = actorLabels[entry.actorType] ?? entry.actorType;
+    if (entry.actorId) {
+      if (!staff.has(entry.actorId)) {
+        const user = await findUserById(tx, keys, entry.actorId);
+        staff.set(
+          entry.actorId,
+          user
+            ? byName
+              ? `${user.name} (${user.role})`
+              : `a member of staff (${user.role})`
+            : 'a former member of staff',
+        );
+      }
+      by = `${staff.get(entry.actorId)}${entry.actorType === 'token' ? ' through the API' : ''}`;
+    }
+    accessLog.push({ at: entry.occurredAt.toISOString(), action: entry.action, by, purpose: entry.purpose });
+  }
+
+  const imported = contact.importId ? await findImport(tx, contact.importId) : null;
+  const c = deps.settings.controller;
+  const content: SubjectPackage = {
+    format: subjectPackageFormat,
+    generatedAt: new Date().toISOString(),
+    controller: { name: c.name, address: c.address, email: c.email, dataLocation: c.dataLocation },
+    request: {
+      id: request.id,
+      type: request.type as SubjectPackage['request']['type'],
+      regime: request.regime as SubjectPackage['request']['regime'],
+      receivedAt: request.receivedAt.toISOString(),
+    },
+    person: {
+      fields: Object.entries(contactEntity.personal).map(([field, decl]) => ({
+        field,
+        label: decl.label,
+        category: decl.category,
+        value: personal[field as keyof ContactPersonal] ?? null,
+      })),
+      lifecycleStage: contact.lifecycleStage,
+      createdAt: contact.createdAt.toISOString(),
+      updatedAt: contact.updatedAt.toISOString(),
+      tags: (await tagsOfContacts(tx, [contact.id])).get(contact.id) ?? [],
+    },
+    source: {
+      how: contact.source,
+      import: imported
+        ? {
+            description: imported.source,
+            lawfulBasis: imported.lawfulBasis,
+            importedAt: imported.createdAt.toISOString(),
+          }
+        : null,
+    },
+    activities,
+    deals: dealRows.map((d) => ({
+      id: d.id,
+      title: d.title,
+      stage: stages.get(d.stageId)?.name ?? '',
+      amountMinor: d.amountMinor === null ? null : Number(d.amountMinor),
+      currency: d.currency,
+      closedAt: d.closedAt?.toISOString() ?? null,
+    })),
+    tasks,
+    consent: { events, receipts },
+    purposes,
+    retention: Object.entries(contactEntity.personal).map(([field, decl]) => ({
+      field,
+      retention: decl.retention,
+    })),
+    // Nothing sends personal data outside the controller yet (no webhooks, no processors configured).
+    recipients: [],
+    accessLog,
+    review: { flagged: flags },
+  };
+  return { content, flags };
+}
