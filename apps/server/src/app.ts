@@ -31,9 +31,9 @@ import { healthRoutes } from './modules/health/index.js';
 import { importRoutes } from './modules/imports/index.js';
 import { noticeRoutes } from './modules/notices/index.js';
 import { purposeRoutes } from './modules/purposes/index.js';
-import { enqueueVerificationMail, requestRoutes } from './modules/requests/index.js';
+import { enqueueRequesterNotice, enqueueVerificationMail, requestRoutes } from './modules/requests/index.js';
 import { setupRoutes } from './modules/setup/index.js';
-import { subjectPackageRoutes } from './modules/subject-packages/index.js';
+import { enqueuePackageLinkMail, subjectPackageRoutes } from './modules/subject-packages/index.js';
 import { subjectKeysFor } from './modules/subjects/index.js';
 import { suppressionRoutes } from './modules/suppressions/index.js';
 import { taskRoutes } from './modules/tasks/index.js';
@@ -209,7 +209,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     });
     suppressionRoutes(api, crmDeps);
     erasureRoutes(api, { ...crmDeps, erase: eraseSubject });
-    subjectPackageRoutes(api, { ...crmDeps, settings: config });
+    subjectPackageRoutes(api, {
+      ...crmDeps,
+      settings: config,
+      mailLink: async (id) => {
+        if (jobs) await enqueuePackageLinkMail(jobs, id);
+      },
+    });
     requestRoutes(api, {
       ...crmDeps,
       settings: config,
@@ -217,6 +223,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       ratePerMinute: config.consentForms.ratePerMinute,
       enqueueVerificationMail: async (id) => {
         if (jobs) await enqueueVerificationMail(jobs, id);
+      },
+      notifyRequester: async (notice) => {
+        if (jobs) await enqueueRequesterNotice(jobs, notice);
       },
     });
     importRoutes(api, {

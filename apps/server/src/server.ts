@@ -6,6 +6,7 @@ import { deleteExpiredSessions } from './modules/auth/index.js';
 import { startConsentWorkers } from './modules/consents/index.js';
 import { startRequestWorkers } from './modules/requests/index.js';
 import { isSetupRequired, setupToken } from './modules/setup/index.js';
+import { startPackageWorkers } from './modules/subject-packages/index.js';
 import { subjectKeysFor } from './modules/subjects/index.js';
 import { rehashLegacySuppressions } from './modules/suppressions/index.js';
 import { sealLegacyUserFields } from './modules/users/index.js';
@@ -54,39 +55,15 @@ export async function startServer(
     onError: (err) => logger.error({ err }, 'job queue error'),
   });
   const app = await buildApp({ config, database, keys, logger, jobs });
-  await startImportWorker(
-    jobs,
-    { db: database.db, keys, subjects: subjectKeysFor(keys), indexer: indexerFor(keys) },
-    logger,
-  );
+  const crm = { db: database.db, keys, subjects: subjectKeysFor(keys), indexer: indexerFor(keys) };
+  await startImportWorker(jobs, crm, logger);
   const mailer = createMailer(config.smtp);
-  await startConsentWorkers(
-    jobs,
-    {
-      db: database.db,
-      keys,
-      subjects: subjectKeysFor(keys),
-      indexer: indexerFor(keys),
-      privacy: config,
-      mailer,
-    },
-    logger,
-  );
-  await startRequestWorkers(
-    jobs,
-    {
-      db: database.db,
-      keys,
-      subjects: subjectKeysFor(keys),
-      indexer: indexerFor(keys),
-      mailer,
-      settings: config,
-    },
-    logger,
-  );
+  await startConsentWorkers(jobs, { ...crm, privacy: config, mailer }, logger);
+  await startRequestWorkers(jobs, { ...crm, settings: config, mailer }, logger);
+  await startPackageWorkers(jobs, { ...crm, settings: config, mailer }, logger);
   if (!mailer)
     logger.warn(
-      'SMTP_HOST is not set: double opt-in confirmation mails and request deadline reminders wait until a server with mail runs',
+      'SMTP_HOST is not set: double opt-in confirmation mails, request notices and deadline reminders, and package links wait until a server with mail runs',
     );
   const stopSealer = startAuditSealer({ db: database.db, keys, log: logger });
   const sweep = setInterval(() => {

@@ -6,6 +6,7 @@ import pino from 'pino';
 import { buildApp } from '../app.js';
 import { startConsentWorkers } from '../modules/consents/index.js';
 import { startRequestWorkers } from '../modules/requests/index.js';
+import { startPackageWorkers } from '../modules/subject-packages/index.js';
 import { subjectKeysFor } from '../modules/subjects/index.js';
 import { createUser, findUserById } from '../modules/users/index.js';
 import { systemContext } from '../platform/access.js';
@@ -123,6 +124,7 @@ export async function createTestContext(
     await startImportWorker(jobs, crm, logger);
     await startConsentWorkers(jobs, { ...crm, privacy: testAppConfig, mailer }, logger);
     await startRequestWorkers(jobs, { ...crm, settings: testAppConfig, mailer }, logger);
+    await startPackageWorkers(jobs, { ...crm, settings: testAppConfig, mailer }, logger);
   }
   options.extend?.(app, database);
   await app.ready();

@@ -14,16 +14,22 @@ import { queryRows } from '../platform/db/database.js';
 import { giveConsent, publishTestNotice } from '../test/consent.js';
 import { type Caller, createTestContext, type TestContext, uniqueEmail } from '../test/context.js';
 import { expectFieldProblem } from '../test/problem.js';
+import { startTestSmtpServer, type TestSmtpServer, textOf } from '../test/smtp.js';
 
+let smtp: TestSmtpServer;
 let t: TestContext;
 let dpo: Caller;
 let sales: Caller;
 beforeAll(async () => {
-  t = await createTestContext();
+  smtp = await startTestSmtpServer();
+  t = await createTestContext({ jobs: true, smtp: smtp.config });
   dpo = await t.login(await t.createUser('dpo'));
   sales = await t.login(await t.createUser('sales'));
 });
-afterAll(() => t.close());
+afterAll(async () => {
+  await t.close();
+  await smtp.close();
+});
 
 async function call<T>(method: 'POST' | 'GET', url: string, as: Caller, body?: unknown): Promise<T> {
   const res = await t.request({ method, url, as, body });
@@ -162,6 +168,13 @@ describe('access and portability packages', () => {
     );
     const token = pathOf(released.downloadUrl).split('/').pop()!;
     expect(stored!.token_hash).not.toContain(token);
+    // The requester gets the same link by mail, from a job that never saw it stored.
+    const mail = textOf(await smtp.mailTo(email));
+    expect(mail).toContain('Subject: Your data is ready to download');
+    expect(mail).toContain(released.downloadUrl);
+    expect(JSON.stringify(await queryRows(t.database.db, sql`select data from pgboss.job`))).not.toContain(
+      token,
+    );
 
     // The link works once, for anyone holding it.
     const download = await t.request({ url: pathOf(released.downloadUrl) });

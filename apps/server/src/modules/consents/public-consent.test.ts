@@ -437,3 +437,35 @@ describe('lifting a restriction', () => {
     expect(smtp.received.filter((m) => m.to.includes(email))).toHaveLength(1);
   });
 });
+
+describe('a form and the suppression list', () => {
+  it('does not bring back someone listed, answering as ever and mailing nothing', async () => {
+    const email = uniqueEmail('listed');
+    const listed = await t.request({
+      method: 'POST',
+      url: '/api/v1/suppressions',
+      as: dpo,
+      body: { emails: [email], reason: 'erasure' },
+    });
+    expect(listed.statusCode, listed.body).toBe(201);
+    const confirmations = async () =>
+      (
+        await queryRows<{ n: number }>(
+          t.database.db,
+          sql`select count(*)::int as n from consent_confirmations`,
+        )
+      )[0]!.n;
+    const before = await confirmations();
+    const res = await submit({ email, firstName: 'Back' });
+    expect(res.statusCode, res.body).toBe(202);
+    expect(res.json()).toEqual({ status: 'confirmation_sent' });
+    expect(await contactByEmail(email)).toBeUndefined();
+    const denied = await queryRows<{ n: number }>(
+      t.database.db,
+      sql`select count(*)::int as n from audit_entries where action = 'consent.suppressed' and outcome = 'denied'`,
+    );
+    expect(denied[0]!.n).toBeGreaterThan(0);
+    // No confirmation exists, so no mail can go out.
+    expect(await confirmations()).toBe(before);
+  });
+});

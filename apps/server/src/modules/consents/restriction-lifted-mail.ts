@@ -37,8 +37,7 @@ export async function sendRestrictionLiftedMail(
   if (await findAuditEntryId(db, markerEntity, job.eventId)) return false;
   const [event] = await findEventRows(db, [job.eventId]);
   const contactRow = await findContactRow(db, job.contactId);
-  if (!event || event.kind !== 'restriction_lifted' || contactRow?.subjectId !== event.subjectId)
-    return false;
+  if (event?.kind !== 'restriction_lifted' || contactRow?.subjectId !== event.subjectId) return false;
   const [contact] = await openContacts(db, deps, [contactRow]);
   const email = contact?.personal.emails.find((e) => e.primary)?.value ?? contact?.personal.emails[0]?.value;
   if (!email) return false;

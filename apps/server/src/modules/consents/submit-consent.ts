@@ -15,6 +15,7 @@ import {
   insertContact,
 } from '../contacts/index.js';
 import { getCurrentNotice } from '../notices/index.js';
+import { findSuppressedEmailTokens } from '../suppressions/index.js';
 import { challengeHash, verifyChallenge } from './bot-check.js';
 import { findActiveForm } from './consent-forms.js';
 import type { PublicConsentDeps } from './deps.js';
@@ -50,7 +51,11 @@ async function useChallenge(ex: Executor, challenge: string, expiresAt: number):
   }
 }
 
-/** The person the address belongs to (the oldest contact holding it), or a new contact from the form. */
+/**
+ * The person the address belongs to (the oldest contact holding it), or a new contact from the form; null
+ * for an unknown address on the suppression list: a form must not bring back someone who was erased or
+ * asked to be left alone (the DPO lifts the entry on their new, explicit consent).
+ */
 async function contactFor(
   ex: Executor,
   deps: PublicConsentDeps,
@@ -61,6 +66,7 @@ async function contactFor(
   const found = await findContactsByEmailTokens(ex, [token]);
   const oldest = found.map((f) => f.row).sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime())[0];
   if (oldest) return oldest;
+  if ((await findSuppressedEmailTokens(ex, deps.indexer, [token.toString()])).size > 0) return null;
   const personal = applyPersonalInput(emptyPersonal, {
     firstName: input.firstName ?? null,
     lastName: input.lastName ?? null,
@@ -119,6 +125,16 @@ export async function submitConsent(
   const confirmationId = await transaction(db, async (tx) => {
     await useChallenge(tx, input.challenge, claims.expiresAt);
     const found = await contactFor(tx, deps, ctx, input);
+    if (!found) {
+      // The same answer as ever (no oracle), and nothing about the address is kept.
+      await recordAudit(tx, keys, ctx, {
+        action: 'consent.suppressed',
+        entityType: 'consentForm',
+        entityId: form.id,
+        outcome: 'denied',
+      });
+      return null;
+    }
     // Appends for one person are serialised by a lock on their contact row.
     const contact = (await findContactRow(tx, found.id, { forUpdate: true }))!;
     const pendingIds: string[] = [];

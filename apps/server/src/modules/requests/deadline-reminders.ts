@@ -11,6 +11,7 @@ import { recordAudit } from '../audit/index.js';
 import { listUserRows } from '../users/index.js';
 import type { RequestDeps } from './deps.js';
 import { closedStatuses } from './repository.js';
+import { type RequesterNotice, requesterNoticeQueue, sendRequesterNotice } from './requester-notices.js';
 import { dsrRequests } from './schema.js';
 import { sendVerificationMail, verificationMailQueue } from './verification-mail.js';
 
@@ -88,7 +89,11 @@ export async function startRequestWorkers(
   log: Logger,
 ): Promise<void> {
   const { mailer } = deps;
+  await jobs.createQueue(requesterNoticeQueue, { name: requesterNoticeQueue, policy: 'stately' });
   if (!mailer) return;
+  await jobs.work<RequesterNotice>(requesterNoticeQueue, { pollingIntervalSeconds: 1 }, async ([job]) => {
+    if (job) await sendRequesterNotice({ ...deps, mailer }, job.data);
+  });
   await jobs.createQueue(verificationMailQueue, { name: verificationMailQueue, policy: 'stately' });
   await jobs.work<{ verificationId: string }>(
     verificationMailQueue,

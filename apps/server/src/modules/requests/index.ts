@@ -3,8 +3,13 @@ export { deadlinesFor } from './deadlines.js';
 export type { RequestDeps } from './deps.js';
 export { findRequests, getRequest, getRequestHistory } from './find-requests.js';
 export { verificationCode } from './public-requests.js';
-export { detachRequestsFrom } from './repository.js';
+export { detachRequestsFrom, findRequestRow, openRequests } from './repository.js';
 export { runStep } from './request-steps.js';
+export {
+  enqueueRequesterNotice,
+  type RequesterNotice,
+  sendRequesterNotice,
+} from './requester-notices.js';
 export { type FulfilRequest, requestRoutes } from './routes.js';
 export { dsrRequestEvents, dsrRequests } from './schema.js';
 export { enqueueVerificationMail, sendVerificationMail } from './verification-mail.js';

@@ -1,6 +1,7 @@
 import type { ConsentOverview, Contact, DsrRequest, Problem, ProcessingAnswer } from '@custodian/contracts';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { indexerFor } from '../../platform/crypto/blind-index.js';
 import { queryRows } from '../../platform/db/database.js';
 import { createMailer } from '../../platform/mail.js';
 import {
@@ -13,7 +14,9 @@ import {
 } from '../../test/context.js';
 import { expectFieldProblem } from '../../test/problem.js';
 import { startTestSmtpServer, textOf } from '../../test/smtp.js';
+import { subjectKeysFor } from '../subjects/index.js';
 import { sendDeadlineReminders } from './deadline-reminders.js';
+import { sendRequesterNotice } from './requester-notices.js';
 
 let t: TestContext;
 let dpoUser: TestUser;
@@ -331,6 +334,49 @@ describe('deadline reminders', () => {
       expect(smtp.received.slice(later).some((m) => textOf(m).includes(`/requests/${soon.id}`))).toBe(true);
     } finally {
       mailer.close();
+      await smtp.close();
+    }
+  });
+});
+
+describe('notices to the requester', () => {
+  it('mails the receipt and an extension with its reason and new deadline, once each', async () => {
+    const smtp = await startTestSmtpServer();
+    const mailer = createMailer(smtp.config)!;
+    try {
+      const deps = {
+        db: t.database.db,
+        keys: t.keys,
+        subjects: subjectKeysFor(t.keys),
+        indexer: indexerFor(t.keys),
+        settings: testAppConfig,
+        mailer,
+      };
+      const email = uniqueEmail('notice');
+      const request = await newRequest({
+        type: 'erasure',
+        requester: { email },
+        receivedAt: '2026-11-02T09:00:00Z',
+      });
+      await step(request.id, 'acknowledge');
+      expect(await sendRequesterNotice(deps, { requestId: request.id, kind: 'acknowledged' })).toBe(true);
+      expect(await sendRequesterNotice(deps, { requestId: request.id, kind: 'acknowledged' })).toBe(false);
+      const receipt = textOf(await smtp.mailTo(email));
+      expect(receipt).toContain('Subject: We received your request');
+      expect(receipt).toContain('received your request for erasure of your data on 2 November 2026');
+      // One month from 2 November: 2 December 2026, in Berlin.
+      expect(receipt).toContain('We will answer by 2 December 2026');
+      expect(receipt).toContain(request.id);
+
+      await step(request.id, 'verify', { method: 'email_code' });
+      await step(request.id, 'extend', { reason: 'Many requests at once this month.' });
+      expect(await sendRequesterNotice(deps, { requestId: request.id, kind: 'extended' })).toBe(true);
+      const extension = textOf(smtp.received.filter((m) => m.to.includes(email))[1]!);
+      expect(extension).toContain('Subject: Your request: we need more time');
+      expect(extension).toContain(
+        'The new deadline is 2 February 2027. The reason: Many requests at once this month.',
+      );
+    } finally {
       await smtp.close();
     }
   });

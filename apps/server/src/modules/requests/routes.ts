@@ -32,6 +32,7 @@ import {
   rejectRequest,
   verifyRequest,
 } from './request-steps.js';
+import type { RequesterNotice } from './requester-notices.js';
 
 /** Fulfilment crosses modules (the ledger, contacts): the workflow is passed in by the app. */
 export type FulfilRequest = (
@@ -40,7 +41,12 @@ export type FulfilRequest = (
 
 export function requestRoutes(
   app: FastifyInstance,
-  deps: PublicRequestDeps & { fulfil: FulfilRequest; ratePerMinute: number },
+  deps: PublicRequestDeps & {
+    fulfil: FulfilRequest;
+    ratePerMinute: number;
+    /** Queues the mail telling the requester of a receipt or an extension; absent where no queue runs. */
+    notifyRequester?: (notice: RequesterNotice) => Promise<void>;
+  },
 ): void {
   const rateLimit = { max: deps.ratePerMinute, timeWindow: 60_000 };
   registerEndpoint(
@@ -65,12 +71,16 @@ export function requestRoutes(
   registerEndpoint(app, verifyEndpoint, ({ ctx, params, body }) =>
     verifyRequest({ ...deps, ctx, id: params.id, input: body }),
   );
-  registerEndpoint(app, extendEndpoint, ({ ctx, params, body }) =>
-    extendRequest({ ...deps, ctx, id: params.id, reason: body.reason }),
-  );
-  registerEndpoint(app, acknowledgeEndpoint, ({ ctx, params }) =>
-    acknowledgeRequest({ ...deps, ctx, id: params.id }),
-  );
+  registerEndpoint(app, extendEndpoint, async ({ ctx, params, body }) => {
+    const extended = await extendRequest({ ...deps, ctx, id: params.id, reason: body.reason });
+    await deps.notifyRequester?.({ requestId: extended.id, kind: 'extended' });
+    return extended;
+  });
+  registerEndpoint(app, acknowledgeEndpoint, async ({ ctx, params }) => {
+    const acknowledged = await acknowledgeRequest({ ...deps, ctx, id: params.id });
+    await deps.notifyRequester?.({ requestId: acknowledged.id, kind: 'acknowledged' });
+    return acknowledged;
+  });
   registerEndpoint(app, assignEndpoint, ({ ctx, params, body }) =>
     assignRequest({ ...deps, ctx, id: params.id, userId: body.userId }),
   );

@@ -1,3 +1,9 @@
+export {
+  enqueuePackageLinkMail,
+  packageLinkQueue,
+  sendPackageLinkMail,
+  startPackageWorkers,
+} from './link-mail.js';
 export { downloadPackage, getPackageStatus, previewPackage, releasePackage } from './packages.js';
 export { renderPackageHtml, renderPackageZip } from './render.js';
 export { deletePackagesOf, storePackage } from './repository.js';

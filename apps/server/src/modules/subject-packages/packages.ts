@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import type { PackageStatus, SubjectPackage } from '@custodian/contracts';
 import { assertPermission, type RequestContext } from '../../platform/access.js';
 import type { KeyRing } from '../../platform/crypto/keys.js';
@@ -19,6 +18,17 @@ import {
 /** How long a released package can be downloaded. */
 export const downloadDays = 7;
 const tokenHashOf = (keys: KeyRing, token: string) => keys.mac('package-download', token).toString('hex');
+
+/**
+ * The download token of a release: derived from the package and its release time with a key outside the
+ * database, so the link can be mailed by a job later without the token ever being stored; only a keyed
+ * hash of it is kept for the lookup.
+ */
+export const downloadToken = (keys: KeyRing, packageId: string, releasedAt: Date) =>
+  keys.mac('package-download-token', `${packageId}:${releasedAt.toISOString()}`).toString('base64url');
+
+export const downloadUrlOf = (publicUrl: string, token: string) =>
+  `${publicUrl.replace(/\/$/, '')}/api/v1/public/packages/${token}`;
 
 interface Deps {
   db: Db;
@@ -65,16 +75,26 @@ export async function previewPackage({
  * token is shown only now; only its keyed hash is stored.
  */
 export async function releasePackage(
-  options: RequestDeps & { ctx: RequestContext; id: string; note?: string | undefined },
+  options: RequestDeps & {
+    ctx: RequestContext;
+    id: string;
+    note?: string | undefined;
+    /** Queues the mail of the link to the requester; absent where no queue runs. */
+    mailLink?: (packageId: string) => Promise<void>;
+  },
 ): Promise<PackageStatus & { downloadUrl: string }> {
-  const token = randomBytes(32).toString('base64url');
   let status: PackageStatus | null = null;
+  let token = '';
+  let packageId = '';
   await runStep({ ...options, step: 'fulfil' }, async (tx, request) => {
     const row = await findPackageOfRequest(tx, request.id, { forUpdate: true });
     if (!row) throw new AppError('conflict', 'No package was prepared for this request: fulfil it first');
     if (row.releasedAt) throw new AppError('conflict', 'The package was already released');
+    const releasedAt = new Date();
+    token = downloadToken(options.keys, row.id, releasedAt);
+    packageId = row.id;
     const updated = await updatePackage(tx, row.id, {
-      releasedAt: new Date(),
+      releasedAt,
       releasedBy:
         options.ctx.actor.kind === 'user' || options.ctx.actor.kind === 'token'
           ? options.ctx.actor.userId
@@ -85,10 +105,8 @@ export async function releasePackage(
     status = statusOf(updated);
     return { patch: {}, toStatus: 'fulfilled', note: options.note ?? 'package released to the requester' };
   });
-  return {
-    ...status!,
-    downloadUrl: `${options.settings.publicUrl.replace(/\/$/, '')}/api/v1/public/packages/${token}`,
-  };
+  await options.mailLink?.(packageId);
+  return { ...status!, downloadUrl: downloadUrlOf(options.settings.publicUrl, token) };
 }
 
 /**

@@ -100,3 +100,8 @@ export async function deletePackagesOf(ex: Executor, subjectId: string): Promise
     .returning({ id: subjectPackages.id });
   return gone.length;
 }
+
+export async function findPackage(ex: Executor, id: string): Promise<PackageRow | null> {
+  const [row] = await ex.select().from(subjectPackages).where(eq(subjectPackages.id, id));
+  return row ?? null;
+}

@@ -12,7 +12,10 @@ import { registerEndpoint } from '../../platform/http/endpoint.js';
 import type { RequestDeps } from '../requests/index.js';
 import { downloadPackage, getPackageStatus, previewPackage, releasePackage } from './packages.js';
 
-export function subjectPackageRoutes(app: FastifyInstance, deps: RequestDeps): void {
+export function subjectPackageRoutes(
+  app: FastifyInstance,
+  deps: RequestDeps & { mailLink?: (packageId: string) => Promise<void> },
+): void {
   registerEndpoint(app, statusEndpoint, ({ ctx, params }) =>
     getPackageStatus({ ...deps, ctx, requestId: params.id }),
   );

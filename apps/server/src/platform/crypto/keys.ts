@@ -17,6 +17,7 @@ export type KeyPurpose =
   | 'request-verification-hash'
   | 'suppression-entry'
   | 'package-download'
+  | 'package-download-token'
   | `blind-index:${string}`;
 
 /** Keys derived from the master key with HKDF-SHA256; the master key itself is never used directly. */
