@@ -32,6 +32,7 @@ import { importRoutes } from './modules/imports/index.js';
 import { noticeRoutes } from './modules/notices/index.js';
 import { purposeRoutes } from './modules/purposes/index.js';
 import { enqueueRequesterNotice, enqueueVerificationMail, requestRoutes } from './modules/requests/index.js';
+import { scannerRoutes } from './modules/scanner/index.js';
 import { setupRoutes } from './modules/setup/index.js';
 import { enqueuePackageLinkMail, subjectPackageRoutes } from './modules/subject-packages/index.js';
 import { subjectKeysFor } from './modules/subjects/index.js';
@@ -52,6 +53,7 @@ import { urlForLog } from './platform/log.js';
 import { eraseSubject } from './workflows/erase-subject.js';
 import { fulfilRequest } from './workflows/fulfil-request.js';
 import { enqueueImport } from './workflows/import-worker.js';
+import { redactFinding } from './workflows/redact-finding.js';
 
 export interface AppDeps {
   config: Pick<
@@ -209,6 +211,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     });
     suppressionRoutes(api, crmDeps);
     erasureRoutes(api, { ...crmDeps, erase: eraseSubject });
+    scannerRoutes(api, { ...crmDeps, redact: redactFinding });
     subjectPackageRoutes(api, {
       ...crmDeps,
       settings: config,

@@ -567,6 +567,26 @@ export const systemEntities: readonly EntityDeclaration[] = [
   },
 ];
 
+export const scannerFindingEntity: EntityDeclaration = {
+  entity: 'scannerFinding',
+  table: 'scanner_findings',
+  description:
+    'Where the free-text scanner found personal data: the record, the field and the kinds, never the value.',
+  subjectColumn: null,
+  personal: {},
+  notPersonal: {
+    id: randomId,
+    activity_id: 'an activity id',
+    task_id: 'a task id',
+    field: 'the name of a field',
+    kinds: 'kinds of personal data, from a fixed list',
+    found_at: 'when the scanner found them',
+    status: 'open, dismissed or redacted',
+    reviewed_by: 'a user id',
+    reviewed_at: 'when a privacy officer reviewed it',
+  },
+};
+
 /** The whole catalog: every table Custodian creates appears here exactly once. */
 export const catalog: readonly EntityDeclaration[] = [
   contactEntity,
@@ -580,6 +600,7 @@ export const catalog: readonly EntityDeclaration[] = [
     'contact_id',
   ]),
   taskEntity,
+  scannerFindingEntity,
   ...importEntities,
   customFieldEntity,
   purposeEntity,

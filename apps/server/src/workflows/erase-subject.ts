@@ -27,6 +27,7 @@ import {
 import { deleteDealLinksOfContact } from '../modules/deals/index.js';
 import { activeHoldsOf, issueCertificate, scanForTraces } from '../modules/erasure/index.js';
 import { detachRequestsFrom } from '../modules/requests/index.js';
+import { recordFindings } from '../modules/scanner/index.js';
 import { deletePackagesOf } from '../modules/subject-packages/index.js';
 import { suppressContactTokens } from '../modules/suppressions/index.js';
 import { deleteTasksOfContact } from '../modules/tasks/index.js';
@@ -137,6 +138,8 @@ export async function eraseSubjectIn(
     const text = { subject: redact(activity.text.subject), body: redact(activity.text.body) };
     if (text.subject === activity.text.subject && text.body === activity.text.body) continue;
     await resealActivityText(tx, subjects, activity.row, text);
+    // What the scanner flagged in it may have gone with the person's details.
+    await recordFindings(tx, { activityId: activity.row.id }, text);
     redactedCount++;
   }
   touch('activities', 'redacted', redactedCount);

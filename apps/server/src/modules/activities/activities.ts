@@ -17,6 +17,7 @@ import {
   subjectIdsOfContacts,
   touchLastActivity,
 } from '../contacts/index.js';
+import { recordFindings } from '../scanner/index.js';
 import {
   type ActivityRecord,
   deleteActivityRows,
@@ -90,6 +91,11 @@ export async function createActivity(options: Deps & { input: CreateActivityInpu
     );
     await replaceActivityContacts(tx, row.id, contactIds);
     await touchLastActivity(tx, contactIds, occurredAt);
+    await recordFindings(
+      tx,
+      { activityId: row.id },
+      { subject: input.subject ?? null, body: input.body ?? null },
+    );
     await recordAudit(tx, keys, ctx, {
       action: 'activity.create',
       entityType: 'activity',
@@ -179,6 +185,7 @@ export async function updateActivity(
     if (input.contactIds) await replaceActivityContacts(tx, id, contactIds);
     await touchLastActivity(tx, contactIds, occurredAt);
     const [record] = await openActivities(tx, subjects, [updated]);
+    await recordFindings(tx, { activityId: id }, { subject: record!.text.subject, body: record!.text.body });
     await recordAudit(tx, keys, ctx, {
       action: 'activity.update',
       entityType: 'activity',

@@ -2,6 +2,7 @@ export { createActivity, deleteActivity, findActivities, getActivity, updateActi
 export {
   activitiesOfContact,
   deleteActivityRows,
+  findActivityRow,
   findActivityRows,
   listActivityRows,
   moveActivityLinks,

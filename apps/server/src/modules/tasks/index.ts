@@ -1,4 +1,12 @@
-export { deleteTasksOfContact, listTaskRows, moveTasks, openTasks, taskKeysOfContact } from './repository.js';
+export {
+  deleteTasksOfContact,
+  findTaskRow,
+  listTaskRows,
+  moveTasks,
+  openTasks,
+  resealTaskTitle,
+  taskKeysOfContact,
+} from './repository.js';
 export { taskRoutes } from './routes.js';
 export { tasks } from './schema.js';
 export { createTask, deleteTask, findTasks, getTask, updateTask } from './tasks.js';

@@ -157,3 +157,20 @@ export async function deleteTasksOfContact(
     .where(eq(tasks.contactId, contactId))
     .returning({ id: tasks.id, subjectId: tasks.subjectId });
 }
+
+/** Re-seals a task's title (after redaction), nothing else changed. */
+export async function resealTaskTitle(
+  ex: Executor,
+  subjects: SubjectKeyStore,
+  row: TaskRow,
+  title: string,
+): Promise<void> {
+  const key = await subjects.keyFor(ex, row.subjectId);
+  await ex
+    .update(tasks)
+    .set({
+      title: sealPersonalFields(taskEntity, key, row.subjectId, { title }).title!,
+      updatedAt: new Date(),
+    })
+    .where(eq(tasks.id, row.id));
+}

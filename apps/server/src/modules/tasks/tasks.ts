@@ -7,6 +7,7 @@ import { decodeCursor, decodeTimeIdCursor, encodeCursor } from '../../platform/h
 import { AppError, notFound } from '../../platform/http/errors.js';
 import { recordAudit } from '../audit/index.js';
 import { type ContactDeps, subjectIdsOfContacts } from '../contacts/index.js';
+import { recordFindings } from '../scanner/index.js';
 import {
   deleteTaskRow,
   findTaskRow,
@@ -73,6 +74,7 @@ export async function createTask(options: Deps & { input: CreateTaskInput }): Pr
   assertPermission(ctx.actor, 'tasks:write');
   return transaction(db, async (tx) => {
     const record = await insertTask(tx, subjects, input.title, attributesOf(input, null, ctx));
+    await recordFindings(tx, { taskId: record.row.id }, { title: record.title });
     await recordAudit(tx, keys, ctx, {
       action: 'task.create',
       entityType: 'task',
@@ -159,6 +161,7 @@ export async function updateTask(options: Deps & { id: string; input: UpdateTask
       input.title ?? current.title,
       attributesOf(input, current.row, ctx),
     );
+    await recordFindings(tx, { taskId: id }, { title: record.title });
     await recordAudit(tx, keys, ctx, {
       action: 'task.update',
       entityType: 'task',
