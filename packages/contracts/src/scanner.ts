@@ -3,7 +3,7 @@ import { idParams, isoDateTime } from './common.js';
 import { defineEndpoint, requires } from './endpoint.js';
 
 /** What the free-text scanner looks for: direct identifiers and GDPR Art. 9 special categories. */
-export const findingKindSchema = z.enum([
+export const findingKinds = [
   'email',
   'phone',
   'iban',
@@ -16,7 +16,9 @@ export const findingKindSchema = z.enum([
   'politics',
   'union',
   'sexual_orientation',
-]);
+] as const;
+export const findingKindSchema = z.enum(findingKinds);
+export type FindingKind = z.infer<typeof findingKindSchema>;
 
 /** A free-text field holding personal data: where and what kind, never the value. */
 export const scannerFindingSchema = z.object({

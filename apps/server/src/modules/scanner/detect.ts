@@ -1,21 +1,7 @@
+import type { FindingKind } from '@custodian/contracts';
 import { type CountryCode, findPhoneNumbersInText } from 'libphonenumber-js';
 
-/** What the scanner finds in free text: direct identifiers and GDPR Art. 9 special categories. */
-export const findingKinds = [
-  'email',
-  'phone',
-  'iban',
-  'payment_card',
-  'national_id',
-  'date_of_birth',
-  'health',
-  'religion',
-  'ethnicity',
-  'politics',
-  'union',
-  'sexual_orientation',
-] as const;
-export type FindingKind = (typeof findingKinds)[number];
+export { type FindingKind, findingKinds } from '@custodian/contracts';
 
 /** Where something was found: offsets only. The matched value never leaves this module. */
 export interface Finding {
