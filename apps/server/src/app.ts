@@ -32,6 +32,7 @@ import { importRoutes } from './modules/imports/index.js';
 import { noticeRoutes } from './modules/notices/index.js';
 import { purposeRoutes } from './modules/purposes/index.js';
 import { enqueueRequesterNotice, enqueueVerificationMail, requestRoutes } from './modules/requests/index.js';
+import { retentionRoutes } from './modules/retention/index.js';
 import { scannerRoutes } from './modules/scanner/index.js';
 import { setupRoutes } from './modules/setup/index.js';
 import { enqueuePackageLinkMail, subjectPackageRoutes } from './modules/subject-packages/index.js';
@@ -54,6 +55,8 @@ import { eraseSubject } from './workflows/erase-subject.js';
 import { fulfilRequest } from './workflows/fulfil-request.js';
 import { enqueueImport } from './workflows/import-worker.js';
 import { redactFinding } from './workflows/redact-finding.js';
+import { queueRetentionSweep } from './workflows/retention-worker.js';
+import { previewRetention } from './workflows/run-retention.js';
 
 export interface AppDeps {
   config: Pick<
@@ -212,6 +215,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     suppressionRoutes(api, crmDeps);
     erasureRoutes(api, { ...crmDeps, erase: eraseSubject });
     scannerRoutes(api, { ...crmDeps, redact: redactFinding });
+    retentionRoutes(api, {
+      ...crmDeps,
+      preview: previewRetention,
+      queueSweep: async () => {
+        if (!jobs) throw new AppError('not_ready', 'This server runs no background jobs');
+        await queueRetentionSweep(jobs);
+      },
+    });
     subjectPackageRoutes(api, {
       ...crmDeps,
       settings: config,

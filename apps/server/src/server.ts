@@ -20,6 +20,7 @@ import { createLogger } from './platform/log.js';
 import { createMailer } from './platform/mail.js';
 import { loadOrCreateMasterKey, loadRetiredKeys } from './platform/master-key.js';
 import { startImportWorker } from './workflows/import-worker.js';
+import { startRetentionWorker } from './workflows/retention-worker.js';
 
 export async function openConfiguredDatabase(config: Config): Promise<Database> {
   return config.databaseUrl ? openPostgres(config.databaseUrl) : openPglite(config.dataDir);
@@ -61,6 +62,7 @@ export async function startServer(
   await startConsentWorkers(jobs, { ...crm, privacy: config, mailer }, logger);
   await startRequestWorkers(jobs, { ...crm, settings: config, mailer }, logger);
   await startPackageWorkers(jobs, { ...crm, settings: config, mailer }, logger);
+  await startRetentionWorker(jobs, { ...crm, database }, config.retention, logger);
   if (!mailer)
     logger.warn(
       'SMTP_HOST is not set: double opt-in confirmation mails, request notices and deadline reminders, and package links wait until a server with mail runs',

@@ -19,6 +19,7 @@ export * from './permissions.js';
 export * from './problem.js';
 export * from './purposes.js';
 export * from './requests.js';
+export * from './retention.js';
 export * from './scanner.js';
 export * from './subject-packages.js';
 export * from './suppressions.js';

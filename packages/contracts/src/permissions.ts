@@ -42,6 +42,8 @@ export const permissions = [
   'consents:record',
   'requests:read',
   'requests:manage',
+  'retention:read',
+  'retention:manage',
   'companies:read',
   'companies:write',
   'deals:read',

@@ -70,6 +70,11 @@ export const purposeRecordSchema = z.object({
   categories: z.array(dataCategorySchema),
   /** How long data kept for this purpose lives, in words; retention policies enforce it. */
   retention: z.string(),
+  /**
+   * For a legal obligation: the shortest time the law requires its records to be kept, in months. No retention
+   * policy may end the purpose's data sooner without a recorded reason.
+   */
+  minimumRetentionMonths: z.number().int().nullable(),
   /** A "sale" or "sharing" under CCPA/CPRA: opted-out people are refused. */
   ccpaSaleOrSharing: z.boolean(),
   /** Profiling (GDPR Art. 4(4)); people may object to it under Art. 21. */
@@ -92,6 +97,7 @@ export const updatePurposeBody = z
     art9Condition: art9ConditionSchema.nullable(),
     categories: z.array(dataCategorySchema).max(20),
     retention: z.string().trim().min(1).max(500),
+    minimumRetentionMonths: z.number().int().min(1).max(1200).nullable(),
     ccpaSaleOrSharing: z.boolean(),
     profiling: z.boolean(),
     automatedDecisions: z.boolean(),

@@ -109,6 +109,7 @@ export const contactEntity: EntityDeclaration = {
     owner_id: 'the staff member responsible for the contact (a user id)',
     company_id: 'the organisation the person works for (a company id)',
     import_id: 'the import that brought the person in (an import id)',
+    custom_field_keys: `which custom fields hold a value (keys defined by staff, never values), so retention and the inventory can count them; ${pseudonymous}`,
     source: `how the contact came in, from a fixed list; ${pseudonymous}`,
     lifecycle_stage: `lead, prospect, customer or former; ${pseudonymous}`,
     last_activity_at: `time of the latest activity; ${pseudonymous}`,
@@ -451,6 +452,7 @@ export const purposeEntity: EntityDeclaration = {
     art9_condition: 'GDPR Art. 9(2) condition',
     categories: 'catalog categories it uses',
     retention: 'how long its data is kept, in words',
+    minimum_retention_months: 'the legal minimum keeping time of a legal obligation, in months',
     ccpa_sale_or_sharing: 'a flag',
     profiling: 'a flag',
     automated_decisions: 'a flag',
@@ -587,6 +589,74 @@ export const scannerFindingEntity: EntityDeclaration = {
   },
 };
 
+export const retentionEntities: EntityDeclaration[] = [
+  {
+    entity: 'retentionPolicy',
+    table: 'retention_policies',
+    description: 'Retention policies: which records go, from which event, after how long, and how.',
+    subjectColumn: null,
+    personal: {},
+    notPersonal: {
+      id: randomId,
+      name: 'the policy’s name, written by staff',
+      description: 'what the policy is for, written by staff',
+      target: 'contact, activity or request',
+      trigger: 'the event that starts the clock, from a fixed list',
+      period_amount: 'a number of days, months or years',
+      period_unit: 'days, months or years',
+      action: 'what happens, from a fixed list',
+      purposes: 'purpose keys',
+      lifecycle_stages: 'lifecycle stages',
+      categories: 'catalog categories',
+      only_without_consent: 'a flag',
+      exempt_tag_ids: 'tag ids',
+      exempt_open_deals: 'a flag',
+      shortened_reason: 'why a legal minimum is shortened, written by staff',
+      enabled: 'a flag',
+      shipped: 'whether Custodian shipped it',
+      created_by: 'a user id',
+      created_at: createdAt,
+      updated_at: updatedAt,
+    },
+  },
+  {
+    entity: 'retentionRun',
+    table: 'retention_runs',
+    description: 'Retention sweeps: when, as of when, and how far they got.',
+    subjectColumn: null,
+    personal: {},
+    notPersonal: {
+      id: randomId,
+      status: 'running, completed or failed',
+      origin: 'schedule, cli or api',
+      as_of: 'the time the policies were evaluated at',
+      started_at: 'when the sweep started',
+      finished_at: 'when it ended',
+      batches: 'how many batches committed',
+      counts: 'per policy, how many records were handled, held, exempt or failed (counts)',
+      started_by: 'a user id',
+    },
+  },
+  {
+    entity: 'retentionRunItem',
+    table: 'retention_run_items',
+    description:
+      'One row per record a sweep handled, committed with the handling itself, so a restarted sweep does nothing twice.',
+    subjectColumn: null,
+    personal: {},
+    notPersonal: {
+      run_id: 'a sweep id',
+      policy_id: 'a policy id',
+      target: 'contact, activity or request',
+      target_ref:
+        'keyed hash of the record id: proves the record was handled once without naming it (the record itself is gone)',
+      outcome: 'done or failed',
+      batch: 'the batch number',
+      handled_at: 'when',
+    },
+  },
+];
+
 /** The whole catalog: every table Custodian creates appears here exactly once. */
 export const catalog: readonly EntityDeclaration[] = [
   contactEntity,
@@ -607,6 +677,7 @@ export const catalog: readonly EntityDeclaration[] = [
   consentEventEntity,
   ...consentStateEntities,
   ...requestEntities,
+  ...retentionEntities,
   userEntity,
   ...systemEntities,
 ];

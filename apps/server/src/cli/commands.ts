@@ -40,6 +40,7 @@ import {
 import { openConfiguredDatabase, startServer } from '../server.js';
 import { eraseSubject } from '../workflows/erase-subject.js';
 import { reapplySuppressions } from '../workflows/reapply-suppressions.js';
+import { previewRetention, runRetentionSweep } from '../workflows/run-retention.js';
 
 /** A failure the user can act on: printed as one line, exit code 1. */
 class CliError extends Error {}
@@ -537,5 +538,56 @@ export const runSuppressionReapply = (options: { from?: string; dryRun?: boolean
       if (report.listedNotErased > 0)
         say(`${report.listedNotErased} listed for an objection or "do not contact" only: kept, review them.`);
       return 0;
+    });
+  });
+
+export const runRetention = (options: { dryRun?: boolean; json?: boolean; batchSize?: number }) =>
+  run(async () => {
+    const config = loadConfig();
+    return withDatabase(config, 'existing', async (database, keys) => {
+      const deps = { ...requestDeps(config, database, keys), ctx: systemContext('cli') };
+      if (options.dryRun) {
+        const preview = await previewRetention(deps, { limit: options.json ? 10_000 : 0 });
+        if (options.json) {
+          say(JSON.stringify(preview, null, 2));
+          return 0;
+        }
+        say(`Retention as of ${preview.asOf} (dry run: nothing changed)`);
+        for (const p of preview.policies) {
+          say(`  ${p.name} [${p.policyId}]: ${p.action.replace('_', ' ')} ${p.due} ${p.target}(s)`);
+          say(
+            `    held ${p.held}, exempt ${p.exempt}${p.oldestTriggeredAt ? `, oldest ${p.trigger.replace('_', ' ')} ${p.oldestTriggeredAt}` : ''}`,
+          );
+          if (p.categories.length > 0)
+            say(
+              `    data that would go: ${p.categories.map((c) => `${c.category} (${c.records})`).join(', ')}`,
+            );
+        }
+        return 0;
+      }
+      const result = await runRetentionSweep(
+        { ...deps, database },
+        {
+          origin: 'cli',
+          batchSize: options.batchSize ?? config.retention.batchSize,
+          onBatch: (b) => {
+            if (!options.json)
+              say(
+                `  batch ${b.batch}: policy ${b.policyId}: ${b.done} done${b.failed ? `, ${b.failed} failed` : ''}`,
+              );
+          },
+        },
+      );
+      if (!result) throw new CliError('Another retention sweep is running; try again when it has finished');
+      if (options.json) {
+        say(JSON.stringify(result, null, 2));
+        return 0;
+      }
+      say(
+        `Retention sweep ${result.id} ${result.status} in ${result.batches} batch(es), as of ${result.asOf}`,
+      );
+      for (const p of result.policies)
+        say(`  policy ${p.policyId}: ${p.done} done, ${p.held} held, ${p.exempt} exempt, ${p.failed} failed`);
+      return result.policies.some((p) => p.failed > 0) ? 1 : 0;
     });
   });

@@ -9,6 +9,7 @@ import {
   runMigrate,
   runRequestsList,
   runRequestsShow,
+  runRetention,
   runServe,
   runSuppressionExport,
   runSuppressionReapply,
@@ -172,6 +173,20 @@ suppression
   .option('--from <file>', 'an export made with `custodian suppression export`')
   .option('--dry-run', 'report who would be erased, changing nothing')
   .action(runSuppressionReapply);
+
+const retention = program.command('retention').description('Retention policies and the sweep');
+retention
+  .command('run')
+  .description(
+    'Apply the enabled retention policies now, in batches (erasures through the erasure workflow); resumes a sweep cut off by a crash. Exit 1 if a record failed. Needs the embedded database to itself (stop the server), or DATABASE_URL.',
+  )
+  .option(
+    '--dry-run',
+    'show per policy what would go and why (due, held, exempt, oldest trigger, data categories), changing nothing',
+  )
+  .option('--json', 'print JSON: the preview with its records (dry run, up to 10,000), or the run')
+  .option('--batch-size <n>', 'records per transaction (default RETENTION_BATCH_SIZE)', positiveInt)
+  .action(runRetention);
 
 const audit = program.command('audit').description('The audit trail');
 audit

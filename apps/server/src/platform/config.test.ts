@@ -44,6 +44,7 @@ describe('loadConfig', () => {
       consentForms: { powDifficulty: 16, confirmationTtlHours: 72, ratePerMinute: 10 },
       timeZone: 'UTC',
       digitalConsentAges: {},
+      retention: { schedule: '30 2 * * *', batchSize: 500 },
     });
   });
 
@@ -76,6 +77,8 @@ describe('loadConfig', () => {
       PUBLIC_FORM_RATE_LIMIT: '30',
       DIGITAL_CONSENT_AGES: 'FR=15,DE=14',
       TIME_ZONE: 'Europe/Berlin',
+      RETENTION_SCHEDULE: '0 3 * * 1-5',
+      RETENTION_BATCH_SIZE: '200',
     });
     expect(config).toEqual({
       port: 8080,
@@ -107,6 +110,7 @@ describe('loadConfig', () => {
       consentForms: { powDifficulty: 12, confirmationTtlHours: 24, ratePerMinute: 30 },
       timeZone: 'Europe/Berlin',
       digitalConsentAges: { FR: 15, DE: 14 },
+      retention: { schedule: '0 3 * * 1-5', batchSize: 200 },
     });
   });
 
@@ -115,6 +119,10 @@ describe('loadConfig', () => {
       expect(configErrorOf({ DIGITAL_CONSENT_AGES: value }).variable).toBe('DIGITAL_CONSENT_AGES');
     expect(configErrorOf({ CONSENT_POW_DIFFICULTY: '40' }).variable).toBe('CONSENT_POW_DIFFICULTY');
     expect(configErrorOf({ TIME_ZONE: 'Mars/Olympus' }).variable).toBe('TIME_ZONE');
+    for (const value of ['daily', '30 2 * *', '30 2 * * * *'])
+      expect(configErrorOf({ RETENTION_SCHEDULE: value }).variable).toBe('RETENTION_SCHEDULE');
+    expect(configErrorOf({ RETENTION_BATCH_SIZE: '0' }).variable).toBe('RETENTION_BATCH_SIZE');
+    expect(loadConfig({ RETENTION_SCHEDULE: 'off' }).retention.schedule).toBeNull();
   });
 
   it('keeps the key file beside the data directory, never inside it', () => {

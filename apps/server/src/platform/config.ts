@@ -40,6 +40,14 @@ const envSchema = z.object({
     .default('UTC'),
   CONSENT_POW_DIFFICULTY: z.coerce.number().int().min(0).max(24).default(16),
   CONSENT_CONFIRMATION_TTL_HOURS: z.coerce.number().int().min(1).max(720).default(72),
+  RETENTION_SCHEDULE: z
+    .string()
+    .regex(
+      /^(off|[0-9*,/-]+( [0-9*,/-]+){4})$/,
+      'must be a cron expression of five fields, such as 30 2 * * * (daily at 02:30 UTC), or off',
+    )
+    .default('30 2 * * *'),
+  RETENTION_BATCH_SIZE: z.coerce.number().int().min(1).max(5000).default(500),
   PUBLIC_FORM_RATE_LIMIT: z.coerce.number().int().min(1).max(10_000).default(10),
   DIGITAL_CONSENT_AGES: z
     .string()
@@ -99,6 +107,13 @@ export interface Config {
   timeZone: string;
   /** Overrides of the age of digital consent (GDPR Art. 8) by ISO country code. */
   digitalConsentAges: Readonly<Record<string, number>>;
+  retention: RetentionConfig;
+}
+
+/** The retention sweep: when it runs (cron, UTC; null when off) and how many records each transaction handles. */
+export interface RetentionConfig {
+  schedule: string | null;
+  batchSize: number;
 }
 
 /** A configuration problem, reported as one line naming the variable. */
@@ -156,6 +171,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       accessLogStaff: e.ACCESS_LOG_STAFF,
     },
     timeZone: e.TIME_ZONE,
+    retention: {
+      schedule: e.RETENTION_SCHEDULE === 'off' ? null : e.RETENTION_SCHEDULE,
+      batchSize: e.RETENTION_BATCH_SIZE,
+    },
     consentForms: {
       powDifficulty: e.CONSENT_POW_DIFFICULTY,
       confirmationTtlHours: e.CONSENT_CONFIRMATION_TTL_HOURS,

@@ -18,6 +18,7 @@ import { type JobQueue, startJobQueue } from '../platform/jobs.js';
 import { createLogger } from '../platform/log.js';
 import { createMailer } from '../platform/mail.js';
 import { startImportWorker } from '../workflows/import-worker.js';
+import { startRetentionWorker } from '../workflows/retention-worker.js';
 import { createTestDatabase } from './database.js';
 
 export const testPassword = 'correct horse battery staple';
@@ -125,6 +126,7 @@ export async function createTestContext(
     await startConsentWorkers(jobs, { ...crm, privacy: testAppConfig, mailer }, logger);
     await startRequestWorkers(jobs, { ...crm, settings: testAppConfig, mailer }, logger);
     await startPackageWorkers(jobs, { ...crm, settings: testAppConfig, mailer }, logger);
+    await startRetentionWorker(jobs, { ...crm, database }, { schedule: null, batchSize: 100 }, logger);
   }
   options.extend?.(app, database);
   await app.ready();

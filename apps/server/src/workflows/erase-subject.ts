@@ -90,7 +90,90 @@ export async function eraseSubjectIn(
   ctx: RequestContext,
   input: ErasureInput,
 ): Promise<IssuedCertificate> {
-  const { subjects, indexer, keys } = deps;
+  const [issued] = await eraseSubjectsIn(tx, deps, ctx, [input]);
+  return issued!;
+}
+
+/**
+ * Erases several people in the caller's transaction (the retention sweep's batches): each goes through steps
+ * 1–5 in turn, then one verification scan looks for all of them, and each gets a certificate. A trace of any
+ * one undoes the whole batch.
+ */
+export async function eraseSubjectsIn(
+  tx: Tx,
+  deps: ContactDeps,
+  ctx: RequestContext,
+  inputs: readonly ErasureInput[],
+): Promise<IssuedCertificate[]> {
+  const removed: Removed[] = [];
+  for (const input of inputs) removed.push(await removePerson(tx, deps, ctx, input));
+
+  // 6. Verification: nothing of them may be left outside what a hold keeps.
+  const traces = {
+    ids: [...new Set(removed.flatMap((r) => r.traces.ids))],
+    tokens: [...new Set(removed.flatMap((r) => r.traces.tokens))],
+  };
+  const skipped = ['audit_entries'];
+  const scan = await scanForTraces(tx, traces, skipped);
+  if (scan.hits.length > 0)
+    throw new AppError('conflict', 'The erasure was undone: traces of the person would have remained', {
+      details: scan.hits.map((h) => ({
+        field: `${h.table}.${h.column}`,
+        issue: `${h.rows} row(s) still refer to the person`,
+      })),
+    });
+
+  // 7. The certificates.
+  const issued: IssuedCertificate[] = [];
+  for (const r of removed) {
+    const allowed = [
+      { table: 'audit_entries', why: 'the audit trail keeps its entries: random ids only, no personal data' },
+      ...(r.heldCount > 0
+        ? [
+            {
+              table: 'contacts',
+              why: 'the record kept under a legal hold, with its key, consent ledger and holds',
+            },
+          ]
+        : []),
+    ];
+    issued.push(
+      await issueCertificate(
+        tx,
+        deps.keys,
+        ctx,
+        {
+          ...r.certificate,
+          verification: {
+            tablesScanned: scan.tablesScanned,
+            columnsScanned: scan.columnsScanned,
+            valuesSought: r.traces.ids.length + r.traces.tokens.length,
+            hits: 0,
+            allowed,
+          },
+        },
+        r.subjectId,
+      ),
+    );
+  }
+  return issued;
+}
+
+interface Removed {
+  subjectId: string;
+  heldCount: number;
+  traces: { ids: string[]; tokens: bigint[] };
+  certificate: Omit<ErasureCertificate, 'certificateId' | 'verification'>;
+}
+
+/** Steps 1–5 for one person. */
+async function removePerson(
+  tx: Tx,
+  deps: ContactDeps,
+  ctx: RequestContext,
+  input: ErasureInput,
+): Promise<Removed> {
+  const { subjects, indexer } = deps;
   const contact = await findContactRow(tx, input.contactId, { forUpdate: true });
   if (!contact) throw notFound('contact');
   const [opened] = await openContacts(tx, deps, [contact]);
@@ -219,38 +302,15 @@ export async function eraseSubjectIn(
   // 5. Recipients (Art. 19): no destination receives personal data yet.
   const recipientsNotified: ErasureCertificate['recipientsNotified'] = [];
 
-  // 6. Verification: nothing of the person may be left outside what a hold keeps.
   const traces = {
     ids: [...new Set(goneIds)],
     tokens: [...new Set([...tokens.emailTokens, ...tokens.phoneTokens])],
   };
-  const skipped = ['audit_entries'];
-  const scan = await scanForTraces(tx, traces, skipped);
-  if (scan.hits.length > 0)
-    throw new AppError('conflict', 'The erasure was undone: traces of the person would have remained', {
-      details: scan.hits.map((h) => ({
-        field: `${h.table}.${h.column}`,
-        issue: `${h.rows} row(s) still refer to the person`,
-      })),
-    });
-  const allowed = [
-    { table: 'audit_entries', why: 'the audit trail keeps its entries: random ids only, no personal data' },
-    ...(held.size > 0
-      ? [
-          {
-            table: 'contacts',
-            why: 'the record kept under a legal hold, with its key, consent ledger and holds',
-          },
-        ]
-      : []),
-  ];
-
-  // 7. The certificate.
-  return issueCertificate(
-    tx,
-    keys,
-    ctx,
-    {
+  return {
+    subjectId: contact.subjectId,
+    heldCount: held.size,
+    traces,
+    certificate: {
       requestId: input.requestId,
       reason: input.reason,
       issuedAt: new Date().toISOString(),
@@ -261,16 +321,8 @@ export async function eraseSubjectIn(
       kept,
       suppressionEntries,
       recipientsNotified,
-      verification: {
-        tablesScanned: scan.tablesScanned,
-        columnsScanned: scan.columnsScanned,
-        valuesSought: traces.ids.length + traces.tokens.length,
-        hits: 0,
-        allowed,
-      },
     },
-    contact.subjectId,
-  );
+  };
 }
 
 /** An operator's or DPO's erasure outside a request (`custodian erase`, POST /contacts/{id}/erasure). */

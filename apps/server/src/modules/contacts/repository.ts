@@ -100,6 +100,7 @@ function sealedColumns(crypto: ContactCrypto, key: Buffer, subjectId: string, pe
   const tokens = blindIndexTokens(contactEntity, crypto.indexer, { ...personal });
   return {
     ...sealed,
+    customFieldKeys: Object.keys(personal.customFields).sort(),
     nameTokens: tokens.nameTokens ?? [],
     emailTokens: tokens.emailTokens ?? [],
     phoneTokens: tokens.phoneTokens ?? [],
@@ -456,6 +457,7 @@ export async function keepOnlyHeldFields(
     .update(contacts)
     .set({
       ...sealPersonalFields(contactEntity, key, row.subjectId, toStored(kept)),
+      customFieldKeys: Object.keys(kept.customFields).sort(),
       nameTokens: [],
       emailTokens: [],
       phoneTokens: [],

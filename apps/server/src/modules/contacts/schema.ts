@@ -29,6 +29,8 @@ export const contacts = pgTable(
     jobTitle: bytea('job_title'),
     dateOfBirth: bytea('date_of_birth'),
     customFields: bytea('custom_fields'),
+    /** Which custom fields hold a value (their keys, never the values); null for rows written before it. */
+    customFieldKeys: text('custom_field_keys').array(),
     ownerId: uuid('owner_id').references(() => users.id),
     companyId: uuid('company_id').references(() => companies.id, { onDelete: 'set null' }),
     /** The import that brought the person in: their provenance (source and lawful basis, GDPR Art. 14). */

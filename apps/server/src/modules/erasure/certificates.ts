@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { ErasureCertificate, IssuedCertificate } from '@custodian/contracts';
-import { eq } from 'drizzle-orm';
+import { eq, inArray } from 'drizzle-orm';
 import { assertPermission, type RequestContext } from '../../platform/access.js';
 import { type KeyRing, sha256 } from '../../platform/crypto/keys.js';
 import type { Db, Executor } from '../../platform/db/database.js';
@@ -71,4 +71,18 @@ export async function getRequestCertificate({
     document: row.document,
     auditEntryId: auditEntryId ?? 0,
   };
+}
+
+/**
+ * Certificates outlive the request records they answered (they hold no personal data and the audit chain
+ * commits to them): when a request record is deleted, its certificates lose the link only.
+ */
+export async function unlinkCertificatesFrom(ex: Executor, requestIds: readonly string[]): Promise<number> {
+  if (requestIds.length === 0) return 0;
+  const rows = await ex
+    .update(erasureCertificates)
+    .set({ requestId: null })
+    .where(inArray(erasureCertificates.requestId, [...requestIds]))
+    .returning({ id: erasureCertificates.id });
+  return rows.length;
 }

@@ -1,4 +1,9 @@
-export { certificateEntity, getRequestCertificate, issueCertificate } from './certificates.js';
+export {
+  certificateEntity,
+  getRequestCertificate,
+  issueCertificate,
+  unlinkCertificatesFrom,
+} from './certificates.js';
 export { activeHoldsOf, liftLegalHold, listLegalHolds, placeLegalHold } from './legal-holds.js';
 export { type EraseContact, erasureRoutes } from './routes.js';
 export { type ScanResult, scanForTraces, type Traces } from './scan.js';

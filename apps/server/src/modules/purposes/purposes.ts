@@ -24,6 +24,7 @@ function present(row: PurposeRow): PurposeRecord {
     art9Condition: row.art9Condition as PurposeRecord['art9Condition'],
     categories: row.categories as PurposeRecord['categories'],
     retention: row.retention,
+    minimumRetentionMonths: row.minimumRetentionMonths,
     ccpaSaleOrSharing: row.ccpaSaleOrSharing,
     profiling: row.profiling,
     automatedDecisions: row.automatedDecisions,
@@ -64,6 +65,11 @@ function check(next: PurposeRow): void {
     details.push({
       field: 'body.lawfulBasis',
       issue: 'must be consent when the Art. 9 condition is explicit consent',
+    });
+  if (next.minimumRetentionMonths !== null && next.lawfulBasis !== 'legal_obligation')
+    details.push({
+      field: 'body.minimumRetentionMonths',
+      issue: 'is only for a purpose whose lawful basis is a legal obligation',
     });
   if (next.automatedDecisions && !next.profiling)
     details.push({ field: 'body.profiling', issue: 'must be true when decisions are automated' });

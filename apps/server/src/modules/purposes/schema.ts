@@ -1,4 +1,4 @@
-import { boolean, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { boolean, integer, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { users } from '../users/schema.js';
 
 /** The purposes of processing and their justification; seeded with defaults that an admin or DPO edits. */
@@ -10,6 +10,7 @@ export const purposesTable = pgTable('purposes', {
   art9Condition: text('art9_condition'),
   categories: text('categories').array().notNull(),
   retention: text('retention').notNull(),
+  minimumRetentionMonths: integer('minimum_retention_months'),
   ccpaSaleOrSharing: boolean('ccpa_sale_or_sharing').notNull(),
   profiling: boolean('profiling').notNull(),
   automatedDecisions: boolean('automated_decisions').notNull(),

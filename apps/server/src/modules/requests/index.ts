@@ -3,7 +3,7 @@ export { deadlinesFor } from './deadlines.js';
 export type { RequestDeps } from './deps.js';
 export { findRequests, getRequest, getRequestHistory } from './find-requests.js';
 export { verificationCode } from './public-requests.js';
-export { detachRequestsFrom, findRequestRow, openRequests } from './repository.js';
+export { deleteRequestRecords, detachRequestsFrom, findRequestRow, openRequests } from './repository.js';
 export { runStep } from './request-steps.js';
 export {
   enqueueRequesterNotice,

@@ -4,7 +4,7 @@ import type { BlindIndexer } from '../../platform/crypto/blind-index.js';
 import type { Executor } from '../../platform/db/database.js';
 import { bigintArrayLiteral } from '../../platform/db/types.js';
 import type { SubjectKeyStore } from '../subjects/index.js';
-import { dsrRequestEvents, dsrRequests } from './schema.js';
+import { dsrRequestEvents, dsrRequests, requestVerifications } from './schema.js';
 
 const [requestEntity, eventEntity] = requestEntities as [
   (typeof requestEntities)[0],
@@ -239,4 +239,26 @@ export async function detachRequestsFrom(
     .where(or(eq(dsrRequests.contactId, person.contactId), byToken))
     .returning({ id: dsrRequests.id });
   return rows.length;
+}
+
+/**
+ * Deletes request records at the end of their retention: events, verification codes and the request, then
+ * shreds and forgets each request's own key. Returns the subject ids shredded.
+ */
+export async function deleteRequestRecords(
+  ex: Executor,
+  subjects: SubjectKeyStore,
+  ids: readonly string[],
+): Promise<string[]> {
+  if (ids.length === 0) return [];
+  await ex.delete(dsrRequestEvents).where(inArray(dsrRequestEvents.requestId, [...ids]));
+  await ex.delete(requestVerifications).where(inArray(requestVerifications.requestId, [...ids]));
+  const gone = await ex
+    .delete(dsrRequests)
+    .where(inArray(dsrRequests.id, [...ids]))
+    .returning({ subjectId: dsrRequests.subjectId });
+  const subjectIds = gone.map((g) => g.subjectId);
+  for (const id of subjectIds) await subjects.shred(ex, id);
+  await subjects.forgetShredded(ex, subjectIds);
+  return subjectIds;
 }

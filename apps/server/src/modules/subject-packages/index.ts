@@ -6,6 +6,6 @@ export {
 } from './link-mail.js';
 export { downloadPackage, getPackageStatus, previewPackage, releasePackage } from './packages.js';
 export { renderPackageHtml, renderPackageZip } from './render.js';
-export { deletePackagesOf, storePackage } from './repository.js';
+export { deletePackagesOf, deletePackagesOfRequests, storePackage } from './repository.js';
 export { subjectPackageRoutes } from './routes.js';
 export { subjectPackages } from './schema.js';

@@ -1,5 +1,5 @@
 import type { PackageFlag, PackageStatus, SubjectPackage } from '@custodian/contracts';
-import { eq } from 'drizzle-orm';
+import { eq, inArray } from 'drizzle-orm';
 import type { Executor } from '../../platform/db/database.js';
 import { decryptField, encryptField, type SubjectKeyStore } from '../subjects/index.js';
 import { subjectPackages } from './schema.js';
@@ -97,6 +97,16 @@ export async function deletePackagesOf(ex: Executor, subjectId: string): Promise
   const gone = await ex
     .delete(subjectPackages)
     .where(eq(subjectPackages.subjectId, subjectId))
+    .returning({ id: subjectPackages.id });
+  return gone.length;
+}
+
+/** Packages made for these requests (a request record reaching the end of its retention). */
+export async function deletePackagesOfRequests(ex: Executor, requestIds: readonly string[]): Promise<number> {
+  if (requestIds.length === 0) return 0;
+  const gone = await ex
+    .delete(subjectPackages)
+    .where(inArray(subjectPackages.requestId, [...requestIds]))
     .returning({ id: subjectPackages.id });
   return gone.length;
 }

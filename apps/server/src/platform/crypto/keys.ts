@@ -18,6 +18,7 @@ export type KeyPurpose =
   | 'suppression-entry'
   | 'package-download'
   | 'package-download-token'
+  | 'retention-item'
   | `blind-index:${string}`;
 
 /** Keys derived from the master key with HKDF-SHA256; the master key itself is never used directly. */

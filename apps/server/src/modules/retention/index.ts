@@ -1,0 +1,29 @@
+export {
+  type CustomKeysByCategory,
+  customKeysByCategory,
+  type DueRecord,
+  findDueRecords,
+  reportPolicy,
+} from './evaluate.js';
+export {
+  createRetentionPolicy,
+  deleteRetentionPolicy,
+  findPoliciesToApply,
+  findRetentionPolicies,
+  getRetentionPolicy,
+  type PolicyRow,
+  presentPolicy,
+  updateRetentionPolicy,
+} from './policies.js';
+export { type PreviewRetention, retentionRoutes } from './routes.js';
+export {
+  createRun,
+  findRunningRun,
+  finishRun,
+  handledRefs,
+  itemRefOf,
+  listRetentionRuns,
+  presentRun,
+  recordRunItems,
+} from './runs.js';
+export { retentionPolicies, retentionRunItems, retentionRuns } from './schema.js';
