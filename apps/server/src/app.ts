@@ -13,6 +13,7 @@ import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fast
 import type { Logger } from 'pino';
 import { catalogRoutes } from './catalog/index.js';
 import { activityRoutes } from './modules/activities/index.js';
+import { analyticsRoutes } from './modules/analytics/index.js';
 import { auditRoutes } from './modules/audit/index.js';
 import { authRoutes, createAuthenticator } from './modules/auth/index.js';
 import { companyRoutes } from './modules/companies/index.js';
@@ -30,6 +31,7 @@ import { erasureRoutes } from './modules/erasure/index.js';
 import { healthRoutes } from './modules/health/index.js';
 import { importRoutes } from './modules/imports/index.js';
 import { noticeRoutes } from './modules/notices/index.js';
+import { pseudonymRoutes } from './modules/pseudonyms/index.js';
 import { purposeRoutes } from './modules/purposes/index.js';
 import { enqueueRequesterNotice, enqueueVerificationMail, requestRoutes } from './modules/requests/index.js';
 import { retentionRoutes } from './modules/retention/index.js';
@@ -192,6 +194,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     purposeRoutes(api, routeDeps);
     noticeRoutes(api, routeDeps);
     contactRoutes(api, { ...crmDeps, guard: processingGuard });
+    analyticsRoutes(api, { ...crmDeps, guard: processingGuard });
+    pseudonymRoutes(api, { ...crmDeps, guard: processingGuard });
     companyRoutes(api, crmDeps);
     dealRoutes(api, crmDeps);
     activityRoutes(api, crmDeps);

@@ -1,4 +1,5 @@
 export * from './activities.js';
+export * from './analytics.js';
 export * from './audit.js';
 export * from './auth.js';
 export * from './catalog.js';
@@ -14,9 +15,11 @@ export * from './erasure.js';
 export * from './exports.js';
 export * from './health.js';
 export * from './imports.js';
+export * from './inventory.js';
 export * from './notices.js';
 export * from './permissions.js';
 export * from './problem.js';
+export * from './pseudonyms.js';
 export * from './purposes.js';
 export * from './requests.js';
 export * from './retention.js';

@@ -44,6 +44,7 @@ export const permissions = [
   'requests:manage',
   'retention:read',
   'retention:manage',
+  'pseudonyms:manage',
   'companies:read',
   'companies:write',
   'deals:read',

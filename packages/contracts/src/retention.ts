@@ -29,6 +29,7 @@ export const retentionActions = [
   'delete_fields', // a contact's fields of the policy's categories are emptied; the person stays
   'delete_record', // an activity or a request is deleted and its key shredded
   'crypto_shred', // the person is erased by the erasure workflow: records deleted, keys shredded, certificate
+  'anonymise', // a statistical record without identifiers is kept (dates to month, places to country), then as crypto_shred
 ] as const;
 export const retentionActionSchema = z.enum(retentionActions);
 export type RetentionAction = z.infer<typeof retentionActionSchema>;
@@ -40,7 +41,7 @@ export const triggersOf = {
   request: ['created', 'request_closed'],
 } as const satisfies Record<RetentionTarget, readonly RetentionTrigger[]>;
 export const actionsOf = {
-  contact: ['delete_fields', 'crypto_shred'],
+  contact: ['delete_fields', 'crypto_shred', 'anonymise'],
   activity: ['delete_record'],
   request: ['delete_record'],
 } as const satisfies Record<RetentionTarget, readonly RetentionAction[]>;

@@ -657,6 +657,46 @@ export const retentionEntities: EntityDeclaration[] = [
   },
 ];
 
+export const anonymousRecordEntity: EntityDeclaration = {
+  entity: 'anonymousRecord',
+  table: 'anonymous_records',
+  description:
+    'What anonymisation keeps of former contacts for statistics: no identifier and no link to anyone; the person’s key was shredded.',
+  subjectColumn: null,
+  personal: {},
+  notPersonal: {
+    id: 'random identifier of the statistical record, unrelated to any former id',
+    kind: 'what the record was (contact)',
+    lifecycle_stage: 'lead, prospect, customer or former',
+    source: 'how the contact had come in, from a fixed list',
+    created_month: 'the month the contact was created (generalised from the time)',
+    country: 'the country of the first address (generalised from the address)',
+    birth_years: 'a five-year band of birth years (generalised from the date of birth)',
+    activities: 'how many activities there were (a count)',
+    deals_won: 'how many deals were won (a count)',
+    anonymised_month: 'the month of anonymisation',
+  },
+};
+
+export const pseudonymRecipientEntity: EntityDeclaration = {
+  entity: 'pseudonymRecipient',
+  table: 'pseudonym_recipients',
+  description:
+    'Recipients of pseudonymised exports; their keys are derived from the master key, never stored.',
+  subjectColumn: null,
+  personal: {},
+  notPersonal: {
+    id: randomId,
+    name: 'the recipient’s name (an organisation or a study), written by staff',
+    purpose: 'a purpose key',
+    version: 'the key version',
+    master_key_id: 'which master key the pseudonym key is derived from (its id, not the key)',
+    created_by: 'a user id',
+    created_at: createdAt,
+    rotated_at: 'when the key was last rotated',
+  },
+};
+
 /** The whole catalog: every table Custodian creates appears here exactly once. */
 export const catalog: readonly EntityDeclaration[] = [
   contactEntity,
@@ -678,6 +718,8 @@ export const catalog: readonly EntityDeclaration[] = [
   ...consentStateEntities,
   ...requestEntities,
   ...retentionEntities,
+  anonymousRecordEntity,
+  pseudonymRecipientEntity,
   userEntity,
   ...systemEntities,
 ];

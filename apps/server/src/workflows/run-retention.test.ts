@@ -5,6 +5,7 @@ import type {
   CreateRetentionPolicyInput,
   Deal,
   DsrRequest,
+  Inventory,
   LegalHold,
   Notice,
   Pipeline,
@@ -14,6 +15,7 @@ import type {
 } from '@custodian/contracts';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { catalog } from '../catalog/declarations.js';
 import { sealAll, verifyAuditChain } from '../modules/audit/index.js';
 import { subjectKeysFor } from '../modules/subjects/index.js';
 import { systemContext } from '../platform/access.js';
@@ -564,6 +566,73 @@ describe('policy evaluation (the preview)', () => {
     expect(
       (await t.request({ method: 'POST', url: '/api/v1/retention/preview', as: sales, body: {} })).statusCode,
     ).toBe(403);
+  });
+});
+
+describe('the data inventory', () => {
+  it('counts records, people and the oldest record per table and category, with when retention next acts', async () => {
+    await t.database.db.execute(sql`update retention_policies set enabled = false`);
+    const p = await policy({ lifecycleStages: ['former'], period: { amount: 400, unit: 'days' } });
+    await onlyEnabled([p.id]);
+    const before = await call<Inventory>('GET', '/api/v1/inventory', dpo);
+    const row = (inv: Inventory, table: string, category: string) =>
+      inv.rows.find((r) => r.table === table && r.category === category)!;
+    const a = await newContact({ lifecycleStage: 'former', customFields: { campaign_score: '3' } });
+    const b = await newContact({ lifecycleStage: 'former' });
+    await backdate('contacts', 'created_at', a.id, 10);
+    await post<Activity>('/api/v1/activities', {
+      type: 'meeting',
+      body: 'Both of them',
+      contactIds: [a.id, b.id],
+    });
+    const after = await call<Inventory>('GET', '/api/v1/inventory', dpo);
+
+    expect(row(after, 'contacts', 'identity').records - row(before, 'contacts', 'identity').records).toBe(2);
+    expect(row(after, 'contacts', 'contact').people! - row(before, 'contacts', 'contact').people!).toBe(2);
+    expect(
+      row(after, 'contacts', 'behavioural').records - (row(before, 'contacts', 'behavioural')?.records ?? 0),
+    ).toBe(1);
+    expect(row(after, 'contacts', 'behavioural').fields).toEqual(['customFields.campaign_score']);
+    expect(
+      row(after, 'activities', 'behavioural').records - row(before, 'activities', 'behavioural').records,
+    ).toBe(1);
+    expect(
+      row(after, 'activities', 'behavioural').people! - row(before, 'activities', 'behavioural').people!,
+    ).toBe(2);
+    expect(row(after, 'companies', 'professional').people).toBeNull();
+    expect(row(after, 'contacts', 'identity')).toMatchObject({
+      retention: 'relationship',
+      policyIds: [p.id],
+    });
+    expect(row(after, 'contacts', 'identity').purposes).toEqual(
+      expect.arrayContaining(['sales_follow_up', 'marketing_email']),
+    );
+    expect(row(after, 'activities', 'behavioural').policyIds).toEqual([]);
+
+    const [expected] = await queryRows<{ oldest: string; next: string }>(
+      t.database.db,
+      sql`select min(created_at) as oldest,
+                 (select min(created_at) + interval '400 days' from contacts where lifecycle_stage = 'former'
+                  and not exists (select 1 from legal_holds h where h.contact_id = contacts.id and h.lifted_at is null)) as next
+          from contacts`,
+    );
+    expect(row(after, 'contacts', 'identity').oldestRecordAt).toBe(new Date(expected!.oldest).toISOString());
+    expect(row(after, 'contacts', 'identity').nextRetentionAt).toBe(new Date(expected!.next).toISOString());
+
+    // Every table the catalog says holds personal data is there.
+    const tables = new Set(after.rows.map((r) => r.table));
+    for (const entity of catalog.filter((e) => Object.keys(e.personal).length > 0))
+      expect(tables.has(entity.table)).toBe(true);
+
+    const csv = await t.request({ method: 'GET', url: '/api/v1/inventory.csv', as: dpo });
+    expect(csv.statusCode).toBe(200);
+    expect(csv.headers['content-type']).toContain('text/csv');
+    const lines = csv.body.trim().split('\n');
+    expect(lines[0]).toBe(
+      'purpose,category,table,fields,people,records,oldest_record,next_retention,retention_class',
+    );
+    expect(lines.some((l) => l.includes(',behavioural,contacts,customFields.campaign_score,'))).toBe(true);
+    expect((await t.request({ method: 'GET', url: '/api/v1/inventory', as: sales })).statusCode).toBe(403);
   });
 });
 

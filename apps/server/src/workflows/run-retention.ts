@@ -1,6 +1,7 @@
 import type { DataCategory, RetentionItem, RetentionPreview, RetentionRun } from '@custodian/contracts';
 import { contactEntity } from '../catalog/declarations.js';
 import { deleteActivityRows, findActivityRows } from '../modules/activities/index.js';
+import { anonymiseContacts } from '../modules/analytics/index.js';
 import { recordAudit } from '../modules/audit/index.js';
 import {
   type ContactDeps,
@@ -140,7 +141,16 @@ async function applyPolicy(
   ids: readonly string[],
   custom: CustomKeysByCategory,
 ): Promise<string[]> {
-  if (policy.target === 'contact' && policy.action === 'crypto_shred') {
+  if (policy.target === 'contact' && (policy.action === 'crypto_shred' || policy.action === 'anonymise')) {
+    if (policy.action === 'anonymise') {
+      // What statistics keep, written before the person goes, in the same transaction.
+      const rows = [];
+      for (const id of ids) {
+        const row = await findContactRow(tx, id, { forUpdate: true });
+        if (row) rows.push(row);
+      }
+      await anonymiseContacts(tx, await openContacts(tx, deps, rows));
+    }
     // The same erasure as a request's: certificates, suppression, verification.
     await eraseSubjectsIn(
       tx,

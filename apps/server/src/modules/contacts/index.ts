@@ -3,6 +3,7 @@ export { correctContact } from './correct-contact.js';
 export { createContact } from './create-contact.js';
 export { deleteContactRecord } from './delete-contact.js';
 export type { ContactDeps } from './deps.js';
+export { neutraliseFormula } from './export-contacts.js';
 export { findContacts } from './find-contacts.js';
 export { getContact } from './get-contact.js';
 export { moveContactTags, subjectIdsOfContacts, touchLastActivity } from './links-repository.js';
@@ -21,6 +22,7 @@ export {
   insertContact,
   insertContactsBatch,
   keepOnlyHeldFields,
+  listContactRows,
   openContacts,
   scanContactTokens,
   tagsOfContacts,

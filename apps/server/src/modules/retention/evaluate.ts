@@ -28,7 +28,7 @@ const textArray = (values: readonly string[]) => sql`${`{${values.map((v) => `"$
 const uuidArray = (values: readonly string[]) => sql`${`{${values.join(',')}}`}::uuid[]`;
 
 /** Per catalog category, the SQL that says a record holds data of it (column-level, from the catalog). */
-function presenceOf(
+export function presenceOf(
   entity: EntityDeclaration,
   alias: string,
   custom: CustomKeysByCategory | null,
@@ -149,12 +149,13 @@ function categoriesRemoved(policy: PolicyRow, shape: Shape): DataCategory[] {
     : [...shape.presence.keys()];
 }
 
-/** The records past their date, each with whether it is held or exempt. */
-function evaluated(policy: PolicyRow, shape: Shape, asOf: Date, extra: SQL[] = []): SQL {
-  const period = `${policy.periodAmount} ${policy.periodUnit}`;
+const periodOf = (policy: PolicyRow) => sql`${`${policy.periodAmount} ${policy.periodUnit}`}::interval`;
+
+/** The records past their date as of `asOf` (every record with a trigger date when null), held or exempt or not. */
+function evaluated(policy: PolicyRow, shape: Shape, asOf: Date | null, extra: SQL[] = []): SQL {
   const where = [
     sql`t.triggered_at is not null`,
-    sql`t.triggered_at + ${period}::interval <= ${asOf.toISOString()}::timestamptz`,
+    ...(asOf ? [sql`t.triggered_at + ${periodOf(policy)} <= ${asOf.toISOString()}::timestamptz`] : []),
     ...shape.filters,
     ...extra,
   ];
@@ -162,6 +163,37 @@ function evaluated(policy: PolicyRow, shape: Shape, asOf: Date, extra: SQL[] = [
              from ${shape.from} cross join lateral (select ${shape.triggeredAt} as triggered_at) t
              where ${sql.join(where, sql` and `)}`;
 }
+
+/**
+ * When the policy will next act: the earliest due date among the records it applies to now (not held, not
+ * exempt), which may lie in the past for records a sweep has not reached yet. Null when none has a date.
+ */
+export async function nextDueAt(
+  ex: Executor,
+  policy: PolicyRow,
+  custom: CustomKeysByCategory,
+): Promise<Date | null> {
+  const shape = shapeOf(policy, custom);
+  const [row] = await queryRows<{ next: string | Date | null }>(
+    ex,
+    sql`select min(e.triggered_at + ${periodOf(policy)}) as next
+        from (${evaluated(policy, shape, null, [sql`not ${shape.held}`, sql`not ${shape.exempt}`])}) e`,
+  );
+  return row?.next ? new Date(row.next) : null;
+}
+
+/** The catalog categories whose data the policy removes, for its target's entity. */
+export function categoriesEndedBy(policy: PolicyRow, custom: CustomKeysByCategory): DataCategory[] {
+  const shape = shapeOf(policy, custom);
+  return categoriesRemoved(policy, shape);
+}
+
+/** The table a target's records live in. */
+export const tableOfTarget = {
+  contact: 'contacts',
+  activity: 'activities',
+  request: 'dsr_requests',
+} as const;
 
 export interface DueRecord {
   id: string;
@@ -178,7 +210,6 @@ const dueAtOf = (policy: PolicyRow, triggeredAt: Date): Date => {
 
 /**
  * The next records a policy handles, in id order after `after`: past their date, not held, not exempt.
- * `skip` leaves out records already handled in this run (by id), so a resumed run never repeats one.
  */
 export async function findDueRecords(
   ex: Executor,

@@ -1,7 +1,10 @@
+import { Readable } from 'node:stream';
 import {
   createRetentionPolicy as createEndpoint,
   deleteRetentionPolicy as deleteEndpoint,
   getRetentionPolicy as getEndpoint,
+  getInventoryCsv as inventoryCsvEndpoint,
+  getInventory as inventoryEndpoint,
   listRetentionPolicies as listEndpoint,
   listRetentionRuns as listRunsEndpoint,
   previewRetention as previewEndpoint,
@@ -17,6 +20,7 @@ import type { Db } from '../../platform/db/database.js';
 import { registerEndpoint } from '../../platform/http/endpoint.js';
 import { recordAudit } from '../audit/index.js';
 import type { SubjectKeyStore } from '../subjects/index.js';
+import { buildInventory, inventoryCsv } from './inventory.js';
 import {
   createRetentionPolicy,
   deleteRetentionPolicy,
@@ -73,6 +77,20 @@ export function retentionRoutes(
     await recordAudit(deps.db, deps.keys, ctx, { action: 'retention.run.queue', entityType: 'retentionRun' });
     return { queued: true as const };
   });
+  registerEndpoint(app, inventoryEndpoint, ({ ctx }) => buildInventory({ ...deps, ctx }));
+  registerEndpoint(
+    app,
+    inventoryCsvEndpoint,
+    async ({ ctx, reply }) => {
+      const csv = inventoryCsv(await buildInventory({ ...deps, ctx }));
+      reply.header(
+        'content-disposition',
+        `attachment; filename="inventory-${new Date().toISOString().slice(0, 10)}.csv"`,
+      );
+      return Readable.from([csv]);
+    },
+    { stream: 'text/csv; charset=utf-8' },
+  );
   registerEndpoint(app, listRunsEndpoint, ({ ctx, query }) =>
     listRetentionRuns({ ...deps, ctx, limit: query.limit }),
   );

@@ -19,7 +19,8 @@ export type KeyPurpose =
   | 'package-download'
   | 'package-download-token'
   | 'retention-item'
-  | `blind-index:${string}`;
+  | `blind-index:${string}`
+  | `pseudonym:${string}`;
 
 /** Keys derived from the master key with HKDF-SHA256; the master key itself is never used directly. */
 export class KeyRing {
