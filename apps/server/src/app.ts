@@ -59,6 +59,7 @@ import { enqueueImport } from './workflows/import-worker.js';
 import { redactFinding } from './workflows/redact-finding.js';
 import { queueRetentionSweep } from './workflows/retention-worker.js';
 import { previewRetention } from './workflows/run-retention.js';
+import { queueStoredTextScan } from './workflows/scan-stored-text.js';
 
 export interface AppDeps {
   config: Pick<
@@ -218,7 +219,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     });
     suppressionRoutes(api, crmDeps);
     erasureRoutes(api, { ...crmDeps, erase: eraseSubject });
-    scannerRoutes(api, { ...crmDeps, redact: redactFinding });
+    scannerRoutes(api, {
+      ...crmDeps,
+      redact: redactFinding,
+      queueScan: async () => {
+        if (!jobs) throw new AppError('not_ready', 'This server runs no background jobs');
+        await queueStoredTextScan(jobs);
+      },
+    });
     retentionRoutes(api, {
       ...crmDeps,
       preview: previewRetention,

@@ -21,6 +21,7 @@ import { createMailer } from './platform/mail.js';
 import { loadOrCreateMasterKey, loadRetiredKeys } from './platform/master-key.js';
 import { startImportWorker } from './workflows/import-worker.js';
 import { startRetentionWorker } from './workflows/retention-worker.js';
+import { startScanWorker } from './workflows/scan-stored-text.js';
 
 export async function openConfiguredDatabase(config: Config): Promise<Database> {
   return config.databaseUrl ? openPostgres(config.databaseUrl) : openPglite(config.dataDir);
@@ -63,6 +64,7 @@ export async function startServer(
   await startRequestWorkers(jobs, { ...crm, settings: config, mailer }, logger);
   await startPackageWorkers(jobs, { ...crm, settings: config, mailer }, logger);
   await startRetentionWorker(jobs, { ...crm, database }, config.retention, logger);
+  await startScanWorker(jobs, crm, logger);
   if (!mailer)
     logger.warn(
       'SMTP_HOST is not set: double opt-in confirmation mails, request notices and deadline reminders, and package links wait until a server with mail runs',

@@ -580,12 +580,37 @@ export const scannerFindingEntity: EntityDeclaration = {
     id: randomId,
     activity_id: 'an activity id',
     task_id: 'a task id',
+    contact_id: 'a contact id',
     field: 'the name of a field',
     kinds: 'kinds of personal data, from a fixed list',
+    classified_kinds:
+      'kinds of personal data, from a fixed list, as the privacy officer classified the field',
     found_at: 'when the scanner found them',
     status: 'open, dismissed or redacted',
     reviewed_by: 'a user id',
     reviewed_at: 'when a privacy officer reviewed it',
+  },
+};
+
+export const scannerScanEntity: EntityDeclaration = {
+  entity: 'scannerScan',
+  table: 'scanner_scans',
+  description:
+    'Background scans of stored free text, with their progress (counts and a time, never a record).',
+  subjectColumn: null,
+  personal: {},
+  notPersonal: {
+    id: randomId,
+    status: 'queued, running, completed or failed',
+    started_by: 'a user id',
+    queued_at: 'when it was asked for',
+    started_at: 'when it started',
+    finished_at: 'when it ended',
+    total: 'how many records there were to scan',
+    scanned: 'how many were scanned',
+    with_findings: 'how many had findings',
+    phase: 'activities, tasks or contacts',
+    position_at: 'the creation time of the last record scanned',
   },
 };
 
@@ -711,6 +736,7 @@ export const catalog: readonly EntityDeclaration[] = [
   ]),
   taskEntity,
   scannerFindingEntity,
+  scannerScanEntity,
   ...importEntities,
   customFieldEntity,
   purposeEntity,

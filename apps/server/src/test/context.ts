@@ -19,6 +19,7 @@ import { createLogger } from '../platform/log.js';
 import { createMailer } from '../platform/mail.js';
 import { startImportWorker } from '../workflows/import-worker.js';
 import { startRetentionWorker } from '../workflows/retention-worker.js';
+import { startScanWorker } from '../workflows/scan-stored-text.js';
 import { createTestDatabase } from './database.js';
 
 export const testPassword = 'correct horse battery staple';
@@ -127,6 +128,7 @@ export async function createTestContext(
     await startRequestWorkers(jobs, { ...crm, settings: testAppConfig, mailer }, logger);
     await startPackageWorkers(jobs, { ...crm, settings: testAppConfig, mailer }, logger);
     await startRetentionWorker(jobs, { ...crm, database }, { schedule: null, batchSize: 100 }, logger);
+    await startScanWorker(jobs, crm, logger);
   }
   options.extend?.(app, database);
   await app.ready();

@@ -27,7 +27,7 @@ import {
 import { deleteDealLinksOfContact } from '../modules/deals/index.js';
 import { activeHoldsOf, issueCertificate, scanForTraces } from '../modules/erasure/index.js';
 import { detachRequestsFrom } from '../modules/requests/index.js';
-import { recordFindings } from '../modules/scanner/index.js';
+import { assertNoIdentifiers, recordFindings } from '../modules/scanner/index.js';
 import { deletePackagesOf } from '../modules/subject-packages/index.js';
 import { suppressContactTokens } from '../modules/suppressions/index.js';
 import { deleteTasksOfContact } from '../modules/tasks/index.js';
@@ -330,5 +330,6 @@ export async function eraseSubject(
   deps: ContactDeps & { ctx: RequestContext; input: ErasureInput },
 ): Promise<IssuedCertificate> {
   assertPermission(deps.ctx.actor, 'requests:manage');
+  assertNoIdentifiers({ 'body.reason': deps.input.reason });
   return transaction(deps.db, (tx) => eraseSubjectIn(tx, deps, deps.ctx, deps.input));
 }

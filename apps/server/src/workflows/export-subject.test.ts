@@ -103,7 +103,7 @@ describe('access and portability packages', () => {
       ]),
     );
     // The person's own address in a note is not a flag.
-    expect(status.flagged).toHaveLength(3);
+    expect(status.flagged, JSON.stringify(status.flagged)).toHaveLength(3);
 
     expect(
       (await t.request({ url: `/api/v1/requests/${request.id}/package/preview`, as: sales })).statusCode,

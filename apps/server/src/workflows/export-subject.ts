@@ -14,6 +14,7 @@ import { listDealRows, stagesById } from '../modules/deals/index.js';
 import { findImport } from '../modules/imports/index.js';
 import { findPurposeRecords } from '../modules/purposes/index.js';
 import type { RequestDeps } from '../modules/requests/index.js';
+import { scanText } from '../modules/scanner/index.js';
 import { listTaskRows, openTasks } from '../modules/tasks/index.js';
 import { findUserById } from '../modules/users/index.js';
 import { normalisePhone } from '../platform/crypto/blind-index.js';
@@ -36,9 +37,6 @@ async function all<T>(
   }
 }
 
-const emailPattern = /[\p{L}\p{N}._%+-]+@[\p{L}\p{N}.-]+\.[\p{L}]{2,}/gu;
-const phonePattern = /\+?\d[\d\s()/.-]{6,}\d/g;
-
 /**
  * Free text that may hold other people's data, named by place and reason only: text in a record shared
  * with other contacts, and e-mail addresses or phone numbers that are not the person's own.
@@ -56,12 +54,16 @@ function flagsOf(
   for (const [field, text] of Object.entries(texts)) {
     if (!text) continue;
     if (shared) flags.push({ entity, id, field, reason: 'shared_with_other_people' });
-    if ((text.match(emailPattern) ?? []).some((e) => !ownEmails.has(e.toLowerCase())))
+    // The scanner's own detection: a number inside an e-mail address is not a phone number.
+    const found = scanText(text);
+    const values = (kind: 'email' | 'phone') =>
+      found.filter((f) => f.kind === kind).map((f) => text.slice(f.start, f.end));
+    if (values('email').some((e) => !ownEmails.has(e.toLowerCase())))
       flags.push({ entity, id, field, reason: 'other_email_address' });
     if (
-      (text.match(phonePattern) ?? []).some((p) => {
-        const e164 = normalisePhone(p, 'DE');
-        return e164 !== null && !ownPhones.has(e164);
+      values('phone').some((p) => {
+        const e164 = normalisePhone(p, 'DE') ?? p;
+        return !ownPhones.has(e164);
       })
     )
       flags.push({ entity, id, field, reason: 'other_phone_number' });

@@ -6,7 +6,7 @@ import {
   type UpdateActivityInput,
 } from '@custodian/contracts';
 import { activityEntity, restrictedFields } from '../../catalog/index.js';
-import { assertPermission, type RequestContext } from '../../platform/access.js';
+import { assertPermission, hasPermission, type RequestContext } from '../../platform/access.js';
 import { type Executor, transaction } from '../../platform/db/database.js';
 import { decodeTimeIdCursor, encodeTimeIdCursor } from '../../platform/http/cursor.js';
 import { notFound } from '../../platform/http/errors.js';
@@ -17,7 +17,7 @@ import {
   subjectIdsOfContacts,
   touchLastActivity,
 } from '../contacts/index.js';
-import { recordFindings } from '../scanner/index.js';
+import { recordFindings, specialFieldsOf } from '../scanner/index.js';
 import {
   type ActivityRecord,
   deleteActivityRows,
@@ -31,8 +31,14 @@ import {
 
 type Deps = ContactDeps & { ctx: RequestContext };
 
-function present(ctx: RequestContext, { row, text, contactIds }: ActivityRecord): Activity {
+function present(
+  ctx: RequestContext,
+  { row, text, contactIds }: ActivityRecord,
+  special: ReadonlySet<string> | undefined,
+): Activity {
   const hidden = restrictedFields(activityEntity, ctx);
+  // Fields the privacy officer classified as special categories need reveal:special, whatever their catalog category.
+  if (special && !hasPermission(ctx.actor, 'reveal:special')) for (const field of special) hidden.add(field);
   const mask = (field: string, value: string | null) =>
     value !== null && hidden.has(field) ? restrictedValue : value;
   return {
@@ -51,6 +57,19 @@ function present(ctx: RequestContext, { row, text, contactIds }: ActivityRecord)
     updatedAt: row.updatedAt.toISOString(),
     restricted: [...hidden].sort(),
   };
+}
+
+async function presentAll(
+  ex: Executor,
+  ctx: RequestContext,
+  records: readonly ActivityRecord[],
+): Promise<Activity[]> {
+  const special = await specialFieldsOf(
+    ex,
+    'activity',
+    records.map((r) => r.row.id),
+  );
+  return records.map((r) => present(ctx, r, special.get(r.row.id)));
 }
 
 /** The people a set of activities concerns, for the audit entry. */
@@ -103,7 +122,7 @@ export async function createActivity(options: Deps & { input: CreateActivityInpu
       subjectIds: [...people.values()],
     });
     const [record] = await openActivities(tx, subjects, [row]);
-    return present(ctx, record!);
+    return (await presentAll(tx, ctx, [record!]))[0]!;
   });
 }
 
@@ -120,7 +139,7 @@ export async function getActivity(options: Deps & { id: string }): Promise<Activ
       entityId: id,
       subjectIds: await peopleOf(tx, [record]),
     });
-    return present(ctx, record);
+    return (await presentAll(tx, ctx, [record]))[0]!;
   });
 }
 
@@ -148,7 +167,7 @@ export async function findActivities(
     });
     const last = page[page.length - 1];
     return {
-      items: records.map((r) => present(ctx, r)),
+      items: await presentAll(tx, ctx, records),
       nextCursor: rows.length > query.limit && last ? encodeTimeIdCursor(last.occurredAt, last.id) : null,
     };
   });
@@ -192,7 +211,7 @@ export async function updateActivity(
       entityId: id,
       subjectIds: await peopleOf(tx, [record!, current]),
     });
-    return present(ctx, record!);
+    return (await presentAll(tx, ctx, [record!]))[0]!;
   });
 }
 

@@ -8,6 +8,7 @@ export {
   moveActivityLinks,
   openActivities,
   resealActivityText,
+  scanActivityRows,
   unlinkActivities,
 } from './repository.js';
 export { activityRoutes } from './routes.js';

@@ -237,3 +237,18 @@ export async function findActivityRows(ex: Executor, ids: readonly string[]): Pr
     .from(activities)
     .where(inArray(activities.id, [...ids]));
 }
+
+/** Activities in creation order after a keyset position, for passes over the whole table (the background scan). */
+export async function scanActivityRows(
+  ex: Executor,
+  after: { at: string; id: string } | null,
+  limit: number,
+): Promise<ActivityRow[]> {
+  const page = keyset(activities.createdAt, activities.id, after, 'asc');
+  return ex
+    .select()
+    .from(activities)
+    .where(page.where)
+    .orderBy(...page.orderBy)
+    .limit(limit);
+}

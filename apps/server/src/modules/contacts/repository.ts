@@ -11,6 +11,7 @@ import type { BlindIndexer } from '../../platform/crypto/blind-index.js';
 import { type Executor, queryRows } from '../../platform/db/database.js';
 import { rethrowMissingLink } from '../../platform/db/errors.js';
 import { bigintArrayLiteral } from '../../platform/db/types.js';
+import { recordContactFindings } from '../scanner/index.js';
 import type { SubjectKeyStore } from '../subjects/index.js';
 import { tags } from '../tags/index.js';
 import { contacts, contactTags } from './schema.js';
@@ -121,6 +122,7 @@ export async function insertContact(
       .insert(contacts)
       .values({ subjectId, ...attributes, ...sealedColumns(crypto, key, subjectId, personal) })
       .returning(contactColumns);
+    await recordContactFindings(ex, row!.id, personal.customFields, { fresh: true });
     return { row: row!, personal };
   } catch (err) {
     translate(err);
@@ -142,6 +144,7 @@ export async function updateContact(
       .set({ ...attributes, ...sealedColumns(crypto, key, row.subjectId, personal), updatedAt: new Date() })
       .where(eq(contacts.id, row.id))
       .returning(contactColumns);
+    await recordContactFindings(ex, row.id, personal.customFields);
     return { row: updated!, personal };
   } catch (err) {
     translate(err);
@@ -369,7 +372,10 @@ export async function insertContactsBatch(
     )
     .returning(contactColumns);
   const bySubject = new Map(rows.map((r) => [r.subjectId, r]));
-  return subjectIds.map((id) => bySubject.get(id)!);
+  const ordered = subjectIds.map((id) => bySubject.get(id)!);
+  for (const [i, row] of ordered.entries())
+    await recordContactFindings(ex, row.id, items[i]!.personal.customFields, { fresh: true });
+  return ordered;
 }
 
 /** Contacts holding any of these e-mail tokens, with the tokens they hold (as decimal strings). */
@@ -464,6 +470,7 @@ export async function keepOnlyHeldFields(
       updatedAt: new Date(),
     })
     .where(eq(contacts.id, row.id));
+  await recordContactFindings(ex, row.id, kept.customFields);
 }
 
 /** Removes a contact's tags; the number of links removed. */

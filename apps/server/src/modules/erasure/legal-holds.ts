@@ -7,6 +7,7 @@ import { rethrowMissingLink } from '../../platform/db/errors.js';
 import { AppError, notFound } from '../../platform/http/errors.js';
 import { recordAudit } from '../audit/index.js';
 import { findContactRow } from '../contacts/index.js';
+import { assertNoIdentifiers } from '../scanner/index.js';
 import { legalHolds } from './schema.js';
 
 type Row = typeof legalHolds.$inferSelect;
@@ -58,6 +59,7 @@ export async function placeLegalHold({
 }: Deps & { contactId: string; input: PlaceLegalHoldInput }): Promise<LegalHold> {
   assertPermission(ctx.actor, 'requests:manage');
   const staff = assertStaff(ctx.actor);
+  assertNoIdentifiers({ 'body.reference': input.reference });
   if (input.until && input.until < today())
     throw new AppError('validation_failed', 'A hold cannot end in the past', {
       details: [{ field: 'body.until', issue: 'is in the past' }],

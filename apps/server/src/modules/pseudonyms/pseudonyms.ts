@@ -9,6 +9,7 @@ import { AppError, notFound } from '../../platform/http/errors.js';
 import { birthYearsOf } from '../analytics/index.js';
 import { recordAudit } from '../audit/index.js';
 import { type ContactDeps, listContactRows, openContacts, scanContactTokens } from '../contacts/index.js';
+import { assertNoIdentifiers } from '../scanner/index.js';
 import { pseudonymRecipients } from './schema.js';
 
 type Row = typeof pseudonymRecipients.$inferSelect;
@@ -59,6 +60,7 @@ export async function createPseudonymRecipient({
   input,
 }: Deps & { input: { name: string; purpose: Purpose } }): Promise<PseudonymRecipient> {
   assertPermission(ctx.actor, 'pseudonyms:manage');
+  assertNoIdentifiers({ 'body.name': input.name });
   return transaction(db, async (tx) => {
     const [row] = await tx
       .insert(pseudonymRecipients)

@@ -12,6 +12,7 @@ import { type Db, type Executor, transaction } from '../../platform/db/database.
 import { AppError, notFound } from '../../platform/http/errors.js';
 import { recordAudit } from '../audit/index.js';
 import { findPurposeRecords } from '../purposes/index.js';
+import { assertNoIdentifiers } from '../scanner/index.js';
 import { tags } from '../tags/schema.js';
 import { retentionPolicies } from './schema.js';
 
@@ -66,6 +67,11 @@ const purposesEndedBy = (p: PolicyValues) =>
  * (the purpose's `minimumRetentionMonths`) unless the reason is recorded with it.
  */
 async function check(ex: Executor, p: PolicyValues): Promise<void> {
+  assertNoIdentifiers({
+    'body.name': p.name,
+    'body.description': p.description,
+    'body.shortenedReason': p.shortenedReason,
+  });
   const details = policyIssues(p).map((i) => ({ field: `body.${i.field}`, issue: i.issue }));
   const minimums = (await findPurposeRecords(ex)).filter(
     (r) =>

@@ -1,4 +1,25 @@
 export { type Finding, type FindingKind, findingKinds, kindsIn, scanText } from './detect.js';
-export { closeFinding, type FindingRow, findFinding, listFindings, recordFindings } from './findings.js';
+export {
+  assertNoIdentifiers,
+  closeFinding,
+  customFieldTexts,
+  type FindingRow,
+  findFinding,
+  listFindings,
+  reclassifyFinding,
+  recordContactFindings,
+  recordFindings,
+  specialFieldsOf,
+} from './findings.js';
 export { type RedactFinding, scannerRoutes } from './routes.js';
-export { scannerFindings } from './schema.js';
+export {
+  advanceScan,
+  findActiveScan,
+  finishScan,
+  listScans,
+  presentScan,
+  requestScan,
+  type ScanPhase,
+  startScan,
+} from './scans.js';
+export { scannerFindings, scannerScans } from './schema.js';

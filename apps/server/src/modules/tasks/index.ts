@@ -5,6 +5,7 @@ export {
   moveTasks,
   openTasks,
   resealTaskTitle,
+  scanTaskRows,
   taskKeysOfContact,
 } from './repository.js';
 export { taskRoutes } from './routes.js';

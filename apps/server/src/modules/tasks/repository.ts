@@ -174,3 +174,18 @@ export async function resealTaskTitle(
     })
     .where(eq(tasks.id, row.id));
 }
+
+/** Tasks in creation order after a keyset position, for passes over the whole table (the background scan). */
+export async function scanTaskRows(
+  ex: Executor,
+  after: { at: string; id: string } | null,
+  limit: number,
+): Promise<TaskRow[]> {
+  const page = keyset(tasks.createdAt, tasks.id, after, 'asc');
+  return ex
+    .select()
+    .from(tasks)
+    .where(page.where)
+    .orderBy(...page.orderBy)
+    .limit(limit);
+}

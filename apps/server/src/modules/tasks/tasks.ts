@@ -1,13 +1,13 @@
 import type { CreateTaskInput, ListTasksQuery, Task, UpdateTaskInput } from '@custodian/contracts';
 import { restrictedValue } from '@custodian/contracts';
 import { restrictedFields, taskEntity } from '../../catalog/index.js';
-import { assertPermission, type RequestContext } from '../../platform/access.js';
+import { assertPermission, hasPermission, type RequestContext } from '../../platform/access.js';
 import { type Executor, transaction } from '../../platform/db/database.js';
 import { decodeCursor, decodeTimeIdCursor, encodeCursor } from '../../platform/http/cursor.js';
 import { AppError, notFound } from '../../platform/http/errors.js';
 import { recordAudit } from '../audit/index.js';
 import { type ContactDeps, subjectIdsOfContacts } from '../contacts/index.js';
-import { recordFindings } from '../scanner/index.js';
+import { recordFindings, specialFieldsOf } from '../scanner/index.js';
 import {
   deleteTaskRow,
   findTaskRow,
@@ -22,8 +22,27 @@ import {
 
 type Deps = ContactDeps & { ctx: RequestContext };
 
-function present(ctx: RequestContext, { row, title }: TaskRecord): Task {
+async function presentAll(
+  ex: Executor,
+  ctx: RequestContext,
+  records: readonly TaskRecord[],
+): Promise<Task[]> {
+  const special = await specialFieldsOf(
+    ex,
+    'task',
+    records.map((r) => r.row.id),
+  );
+  return records.map((r) => present(ctx, r, special.get(r.row.id)));
+}
+
+function present(
+  ctx: RequestContext,
+  { row, title }: TaskRecord,
+  special: ReadonlySet<string> | undefined,
+): Task {
   const hidden = restrictedFields(taskEntity, ctx);
+  // A title the privacy officer classified as a special category needs reveal:special.
+  if (special && !hasPermission(ctx.actor, 'reveal:special')) for (const field of special) hidden.add(field);
   return {
     id: row.id,
     title: hidden.has('title') ? restrictedValue : title,
@@ -81,7 +100,7 @@ export async function createTask(options: Deps & { input: CreateTaskInput }): Pr
       entityId: record.row.id,
       subjectIds: await peopleOf(tx, [record.row]),
     });
-    return present(ctx, record);
+    return (await presentAll(tx, ctx, [record]))[0]!;
   });
 }
 
@@ -98,7 +117,7 @@ export async function getTask(options: Deps & { id: string }): Promise<Task> {
       entityId: id,
       subjectIds: await peopleOf(tx, [record.row]),
     });
-    return present(ctx, record);
+    return (await presentAll(tx, ctx, [record]))[0]!;
   });
 }
 
@@ -138,7 +157,7 @@ export async function findTasks(
     });
     const last = page[page.length - 1];
     return {
-      items: records.map((r) => present(ctx, r)),
+      items: await presentAll(tx, ctx, records),
       nextCursor:
         rows.length > query.limit && last
           ? encodeCursor([last.dueAt ? last.dueAt.toISOString() : 'infinity', last.id])
@@ -168,7 +187,7 @@ export async function updateTask(options: Deps & { id: string; input: UpdateTask
       entityId: id,
       subjectIds: await peopleOf(tx, [record.row, current.row]),
     });
-    return present(ctx, record);
+    return (await presentAll(tx, ctx, [record]))[0]!;
   });
 }
 
