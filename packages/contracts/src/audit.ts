@@ -51,6 +51,12 @@ export const chainStatusSchema = z.object({
     .object({ id: z.string(), seq: z.string().nullable(), reason: z.string() })
     .nullable()
     .describe('The first entry that fails verification'),
+  prunedThrough: z
+    .object({ seq: z.string(), at: isoDateTime })
+    .nullable()
+    .describe(
+      'Where a retention policy last pruned the chain: entries up to this position (recorded until `at`) were removed, and the chain verifies from the signed checkpoint there',
+    ),
   head: z
     .object({ seq: z.string(), hash: z.string() })
     .nullable()

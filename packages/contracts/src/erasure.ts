@@ -31,7 +31,9 @@ export const holdableContactFields = [
 
 export const legalHoldSchema = z.object({
   id: z.uuid(),
-  contactId: z.uuid(),
+  /** A hold on one person, or (dealId) on a case: every person in the deal, now or added later. */
+  contactId: z.uuid().nullable(),
+  dealId: z.uuid().nullable(),
   ground: holdGroundSchema,
   purpose: purposeSchema,
   fields: z.array(z.enum(holdableContactFields)),
@@ -74,7 +76,30 @@ export const placeLegalHold = defineEndpoint({
 export const listLegalHolds = defineEndpoint({
   method: 'GET',
   path: '/api/v1/contacts/:id/legal-holds',
-  summary: 'The legal holds of a contact, active and lifted',
+  summary:
+    'The legal holds of a contact, active and lifted: their own and those of the cases (deals) they are in',
+  tags: ['requests'],
+  access: requires('requests:read'),
+  params: idParams,
+  response: { 200: z.object({ items: z.array(legalHoldSchema) }) },
+});
+
+export const placeDealLegalHold = defineEndpoint({
+  method: 'POST',
+  path: '/api/v1/deals/:id/legal-holds',
+  summary:
+    'Place a legal hold on a case (a deal): it covers every person in the deal, now or added later; their erasures keep the named fields and their link to the deal, and the deal cannot be deleted while it holds',
+  tags: ['requests'],
+  access: requires('requests:manage'),
+  params: idParams,
+  body: placeLegalHoldBody,
+  response: { 201: legalHoldSchema },
+});
+
+export const listDealLegalHolds = defineEndpoint({
+  method: 'GET',
+  path: '/api/v1/deals/:id/legal-holds',
+  summary: 'The legal holds of a case (a deal), active and lifted',
   tags: ['requests'],
   access: requires('requests:read'),
   params: idParams,

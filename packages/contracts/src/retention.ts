@@ -10,7 +10,7 @@ import { purposeSchema } from './purposes.js';
  * long, and what happens to them. The sweep applies them in batches; every erasure goes through the same
  * erasure workflow as a request.
  */
-export const retentionTargets = ['contact', 'activity', 'request'] as const;
+export const retentionTargets = ['contact', 'activity', 'request', 'audit_entry'] as const;
 export const retentionTargetSchema = z.enum(retentionTargets);
 export type RetentionTarget = z.infer<typeof retentionTargetSchema>;
 
@@ -39,11 +39,14 @@ export const triggersOf = {
   contact: ['created', 'last_activity', 'consent_withdrawn', 'consent_expired', 'contract_end'],
   activity: ['created'],
   request: ['created', 'request_closed'],
+  audit_entry: ['created'],
 } as const satisfies Record<RetentionTarget, readonly RetentionTrigger[]>;
 export const actionsOf = {
   contact: ['delete_fields', 'crypto_shred', 'anonymise'],
   activity: ['delete_record'],
   request: ['delete_record'],
+  // The oldest sealed entries are pruned as a prefix of the chain, behind a signed checkpoint.
+  audit_entry: ['delete_record'],
 } as const satisfies Record<RetentionTarget, readonly RetentionAction[]>;
 
 export const periodUnits = ['days', 'months', 'years'] as const;
@@ -208,7 +211,7 @@ export type RetentionPolicyReport = z.infer<typeof retentionPolicyReportSchema>;
 export const retentionPreviewSchema = z.object({
   asOf: isoDateTime,
   policies: z.array(retentionPolicyReportSchema),
-  /** The records themselves, oldest trigger first, up to `limit`. */
+  /** The records themselves, per policy in id order, up to `limit` (audit entries are counted, not listed). */
   items: z.array(retentionItemSchema),
   itemsTruncated: z.boolean(),
 });

@@ -567,6 +567,23 @@ export const systemEntities: readonly EntityDeclaration[] = [
       sealed_at: 'when it was chained',
     },
   },
+  {
+    entity: 'auditCheckpoint',
+    table: 'audit_checkpoints',
+    description:
+      'Where the audit chain starts after retention pruned its oldest entries: the last removed position and hash, signed.',
+    subjectColumn: null,
+    personal: {},
+    notPersonal: {
+      seq: 'position in the chain of the last entry removed',
+      hash: 'its chain hash',
+      entries: 'how many entries that prune removed',
+      pruned_through: 'when the last of them was recorded',
+      created_at: createdAt,
+      key_id: 'which master key signed it',
+      mac: 'HMAC of the checkpoint',
+    },
+  },
 ];
 
 export const scannerFindingEntity: EntityDeclaration = {
@@ -676,6 +693,7 @@ export const retentionEntities: EntityDeclaration[] = [
       target_ref:
         'keyed hash of the record id: proves the record was handled once without naming it (the record itself is gone)',
       outcome: 'done or failed',
+      records: 'how many records the item stands for (1, or a range of audit entries)',
       batch: 'the batch number',
       handled_at: 'when',
     },

@@ -229,6 +229,10 @@ export const runAuditVerify = () =>
       const status = await verifyAuditChain(database.db, keys);
       if (status.intact) {
         say(`Audit chain intact: ${status.sealed} entries verified, ${status.unsealed} not sealed yet.`);
+        if (status.prunedThrough)
+          say(
+            `Entries up to position ${status.prunedThrough.seq} (recorded until ${status.prunedThrough.at}) were pruned by retention; the chain verifies from the signed checkpoint there.`,
+          );
         // Entries removed after the head leave no trace inside the database: keep this line elsewhere.
         if (status.head) say(`Head: position ${status.head.seq}, hash ${status.head.hash}`);
         return 0;

@@ -235,7 +235,17 @@ async function removePerson(
     goneIds.push(task.id, task.subjectId);
   }
   touch('tasks', 'deleted', tasks.length);
-  touch('deal_contacts', 'deleted', await deleteDealLinksOfContact(tx, contact.id));
+  // A case under a hold keeps the person in it.
+  const heldDeals = [...new Set(holds.flatMap((h) => (h.dealId ? [h.dealId] : [])))];
+  touch('deal_contacts', 'deleted', await deleteDealLinksOfContact(tx, contact.id, heldDeals));
+  if (heldDeals.length > 0)
+    kept.push({
+      what: 'deal links',
+      fields: ['dealId'],
+      why: `the person's place in ${heldDeals.length} case(s) under a legal hold`,
+      ground: null,
+      until: null,
+    });
   touch('contact_tags', 'deleted', await deleteContactTags(tx, contact.id));
   touch('dsr_requests', 'unlinked', await detachRequestsFrom(tx, { contactId: contact.id, ...tokens }));
   touch('subject_packages', 'deleted', await deletePackagesOf(tx, contact.subjectId));

@@ -139,7 +139,7 @@ const exists = async (table: string, id: string) =>
   )[0]!.n === 1;
 
 describe('retention policies', () => {
-  it('ships the defaults: inactive leads, withdrawn marketing consent, former customers, closed requests', async () => {
+  it('ships the defaults: inactive leads, withdrawn marketing consent, former customers, closed requests, the audit trail', async () => {
     const { items } = await call<{ items: RetentionPolicy[] }>('GET', '/api/v1/retention/policies', dpo);
     const shipped = items.filter((p) => p.shipped);
     expect(shipped.map((p) => [p.target, p.trigger, p.period, p.action])).toEqual([
@@ -148,6 +148,7 @@ describe('retention policies', () => {
       ['contact', 'consent_withdrawn', { amount: 30, unit: 'days' }, 'delete_fields'],
       ['contact', 'contract_end', { amount: 10, unit: 'years' }, 'crypto_shred'],
       ['request', 'request_closed', { amount: 3, unit: 'years' }, 'delete_record'],
+      ['audit_entry', 'created', { amount: 6, unit: 'years' }, 'delete_record'],
     ]);
     expect(shipped[0]).toMatchObject({ lifecycleStages: ['lead'], onlyWithoutConsent: true });
   });

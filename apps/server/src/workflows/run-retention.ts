@@ -2,7 +2,7 @@ import type { DataCategory, RetentionItem, RetentionPreview, RetentionRun } from
 import { contactEntity } from '../catalog/declarations.js';
 import { deleteActivityRows, findActivityRows } from '../modules/activities/index.js';
 import { anonymiseContacts } from '../modules/analytics/index.js';
-import { recordAudit } from '../modules/audit/index.js';
+import { pruneAuditTrail, recordAudit } from '../modules/audit/index.js';
 import {
   type ContactDeps,
   type ContactPersonal,
@@ -16,11 +16,13 @@ import {
   type CustomKeysByCategory,
   createRun,
   customKeysByCategory,
+  cutoffOf,
   findDueRecords,
   findPoliciesToApply,
   findRunningRun,
   finishRun,
   handledRefs,
+  heldSubjects,
   itemRefOf,
   type PolicyRow,
   presentRun,
@@ -78,7 +80,7 @@ export async function previewRetention(
         });
     }
   }
-  const truncated = reports.some((r) => r.due > countOf(items, r.policyId));
+  const truncated = reports.some((r) => r.target !== 'audit_entry' && r.due > countOf(items, r.policyId));
   await recordAudit(db, deps.keys, ctx, { action: 'retention.preview', entityType: 'retentionPolicy' });
   return { asOf: asOf.toISOString(), policies: reports, items, itemsTruncated: truncated };
 }
@@ -274,8 +276,44 @@ export async function runRetentionSweep(
       }
     };
 
+    /** Audit entries: the oldest sealed ones, a prefix of the chain per batch, behind a signed checkpoint. */
+    const pruneAudit = async (policy: PolicyRow) => {
+      const before = cutoffOf(policy, run.asOf);
+      for (;;) {
+        const done = await transaction(db, async (tx) => {
+          const pruned = await pruneAuditTrail(tx, keys, {
+            before,
+            heldSubjects: await heldSubjects(tx),
+            limit: options.batchSize,
+          });
+          if (pruned.entries === 0) return null;
+          const batch = await recordRunItems(tx, runId, [
+            {
+              policyId: policy.id,
+              target: policy.target,
+              ref: itemRefOf(keys, policy.target, `${pruned.fromSeq}-${pruned.throughSeq}`),
+              outcome: 'done',
+              records: pruned.entries,
+            },
+          ]);
+          await recordAudit(tx, keys, ctx, {
+            action: 'retention.delete_record',
+            entityType: 'retentionRun',
+            entityId: runId,
+          });
+          return { batch, entries: pruned.entries };
+        });
+        if (!done) return;
+        options.onBatch?.({ runId, batch: done.batch, policyId: policy.id, done: done.entries, failed: 0 });
+      }
+    };
+
     try {
       for (const policy of policies) {
+        if (policy.target === 'audit_entry') {
+          await pruneAudit(policy);
+          continue;
+        }
         let after: string | null = null;
         for (;;) {
           const due = await findDueRecords(db, policy, {

@@ -204,6 +204,7 @@ describe('audit entries written by requests', () => {
       sealed: total,
       unsealed: 0,
       firstBroken: null,
+      prunedThrough: null,
       head: { seq: String(total), hash: expect.stringMatching(/^[0-9a-f]{64}$/) },
     });
     await expectWholeChainSealedOnce(t.database.db);
@@ -513,6 +514,7 @@ describe('sealing on a PostgreSQL server', () => {
           sealed: total,
           unsealed: 0,
           firstBroken: null,
+          prunedThrough: null,
           head: { seq: String(total), hash: expect.stringMatching(/^[0-9a-f]{64}$/) },
         });
         await expectWholeChainSealedOnce(db);

@@ -1,5 +1,15 @@
 import { sql } from 'drizzle-orm';
-import { bigint, bigserial, index, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import {
+  bigint,
+  bigserial,
+  index,
+  integer,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
 import { bytea } from '../../platform/db/types.js';
 
 /**
@@ -39,3 +49,18 @@ export const auditEntries = pgTable(
     index('audit_entries_entity_idx').on(t.entityType, t.entityId),
   ],
 );
+
+/**
+ * Where the retained chain begins after old entries were pruned by a retention policy: the position and
+ * hash of the last entry removed, signed with the audit MAC key so that a checkpoint cannot be forged to
+ * hide a deletion. Append-only, like the entries.
+ */
+export const auditCheckpoints = pgTable('audit_checkpoints', {
+  seq: bigint('seq', { mode: 'number' }).primaryKey(),
+  hash: bytea('hash').notNull(),
+  entries: integer('entries').notNull(),
+  prunedThrough: timestamp('pruned_through', { withTimezone: true, precision: 3 }).notNull(),
+  createdAt: timestamp('created_at', { withTimezone: true, precision: 3 }).notNull().defaultNow(),
+  keyId: text('key_id').notNull(),
+  mac: bytea('mac').notNull(),
+});

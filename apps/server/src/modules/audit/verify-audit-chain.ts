@@ -3,6 +3,7 @@ import { and, asc, gt, isNotNull, isNull } from 'drizzle-orm';
 import { constantTimeEqual, type KeyRing } from '../../platform/crypto/keys.js';
 import type { Executor } from '../../platform/db/database.js';
 import { canonicalContent, chainHash } from './canonical.js';
+import { checkpointContent, latestCheckpoint } from './prune-audit-trail.js';
 import { auditEntries } from './schema.js';
 
 type Entry = typeof auditEntries.$inferSelect;
@@ -14,10 +15,31 @@ const pageSize = 1000;
  * hash. Unsealed entries are checked by MAC only. Reports the first entry that fails.
  */
 export async function verifyAuditChain(ex: Executor, keys: KeyRing): Promise<ChainStatus> {
-  let expectedSeq = 1;
-  let prev: Buffer | null = null;
+  // After a retention prune the chain starts at the signed checkpoint of the last entry removed.
+  const checkpoint = await latestCheckpoint(ex);
+  if (checkpoint) {
+    const signer = keys.ring(checkpoint.keyId);
+    const valid =
+      signer !== null &&
+      constantTimeEqual(signer.mac('audit-entry-mac', checkpointContent(checkpoint)), checkpoint.mac);
+    if (!valid)
+      return {
+        intact: false,
+        sealed: 0,
+        unsealed: Number(await ex.$count(auditEntries, isNull(auditEntries.seq))),
+        firstBroken: {
+          id: `checkpoint:${checkpoint.seq}`,
+          seq: String(checkpoint.seq),
+          reason: 'the checkpoint entries were pruned to is not signed by a loaded master key (forged?)',
+        },
+        head: null,
+        prunedThrough: null,
+      };
+  }
+  let expectedSeq = (checkpoint?.seq ?? 0) + 1;
+  let prev: Buffer | null = checkpoint?.hash ?? null;
   let sealed = 0;
-  let lastSeq = 0;
+  let lastSeq = checkpoint?.seq ?? 0;
   for (;;) {
     const page = await ex
       .select()
@@ -62,7 +84,10 @@ export async function verifyAuditChain(ex: Executor, keys: KeyRing): Promise<Cha
     if (page.length < pageSize) break;
   }
   const head = lastSeq > 0 && prev ? { seq: String(lastSeq), hash: prev.toString('hex') } : null;
-  return { intact: true, sealed, unsealed, firstBroken: null, head };
+  const prunedThrough = checkpoint
+    ? { seq: String(checkpoint.seq), at: checkpoint.prunedThrough.toISOString() }
+    : null;
+  return { intact: true, sealed, unsealed, firstBroken: null, head, prunedThrough };
 }
 
 function macProblem(entry: Entry, keys: KeyRing): string | null {
@@ -85,5 +110,6 @@ async function broken(entry: Entry, reason: string, sealed: number, ex: Executor
     unsealed: Number(unsealed),
     firstBroken: { id: String(entry.id), seq: entry.seq === null ? null : String(entry.seq), reason },
     head: null,
+    prunedThrough: null,
   };
 }

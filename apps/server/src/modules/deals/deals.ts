@@ -6,6 +6,7 @@ import { AppError, notFound } from '../../platform/http/errors.js';
 import { recordAudit } from '../audit/index.js';
 import { type ContactDeps, requireContacts, subjectIdsOfContacts } from '../contacts/index.js';
 import { applyCustomValues, listCustomFieldRows } from '../custom-fields/index.js';
+import { dealIsHeld } from '../erasure/index.js';
 import {
   contactsOfDeals,
   type DealRow,
@@ -188,6 +189,7 @@ export async function deleteDeal({ db, keys, ctx, id }: Deps & { id: string }): 
   await transaction(db, async (tx) => {
     const row = await findDealRow(tx, id, { forUpdate: true });
     if (!row) throw notFound('deal');
+    if (await dealIsHeld(tx, id)) throw new AppError('conflict', 'The deal is a case under a legal hold');
     await deleteDealRow(tx, id);
     await recordAudit(tx, keys, ctx, { action: 'deal.delete', entityType: 'deal', entityId: id });
   });

@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, type SQL, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, notInArray, type SQL, sql } from 'drizzle-orm';
 import type { Executor } from '../../platform/db/database.js';
 import { rethrowMissingLink } from '../../platform/db/errors.js';
 import { keyset } from '../../platform/db/keyset.js';
@@ -205,10 +205,20 @@ export async function moveDealLinks(ex: Executor, from: string, to: string): Pro
 }
 
 /** Removes a contact from every deal (the deals stay); the number of links removed. */
-export async function deleteDealLinksOfContact(ex: Executor, contactId: string): Promise<number> {
+/** Removes a contact's deal links, except to `keep` (cases under a legal hold); the number removed. */
+export async function deleteDealLinksOfContact(
+  ex: Executor,
+  contactId: string,
+  keep: readonly string[] = [],
+): Promise<number> {
   const gone = await ex
     .delete(dealContacts)
-    .where(eq(dealContacts.contactId, contactId))
+    .where(
+      and(
+        eq(dealContacts.contactId, contactId),
+        keep.length > 0 ? notInArray(dealContacts.dealId, [...keep]) : undefined,
+      ),
+    )
     .returning({ id: dealContacts.dealId });
   return gone.length;
 }

@@ -3,7 +3,9 @@ import {
   eraseContact as eraseEndpoint,
   type IssuedCertificate,
   liftLegalHold as liftEndpoint,
+  listDealLegalHolds as listDealEndpoint,
   listLegalHolds as listEndpoint,
+  placeDealLegalHold as placeDealEndpoint,
   placeLegalHold as placeEndpoint,
 } from '@custodian/contracts';
 import type { FastifyInstance } from 'fastify';
@@ -31,10 +33,16 @@ export function erasureRoutes(
   deps: { db: Db; keys: KeyRing; subjects: SubjectKeyStore; indexer: BlindIndexer; erase: EraseContact },
 ): void {
   registerEndpoint(app, placeEndpoint, ({ ctx, params, body }) =>
-    placeLegalHold({ ...deps, ctx, contactId: params.id, input: body }),
+    placeLegalHold({ ...deps, ctx, scope: { contactId: params.id }, input: body }),
   );
   registerEndpoint(app, listEndpoint, ({ ctx, params }) =>
-    listLegalHolds({ ...deps, ctx, contactId: params.id }),
+    listLegalHolds({ ...deps, ctx, scope: { contactId: params.id } }),
+  );
+  registerEndpoint(app, placeDealEndpoint, ({ ctx, params, body }) =>
+    placeLegalHold({ ...deps, ctx, scope: { dealId: params.id }, input: body }),
+  );
+  registerEndpoint(app, listDealEndpoint, ({ ctx, params }) =>
+    listLegalHolds({ ...deps, ctx, scope: { dealId: params.id } }),
   );
   registerEndpoint(app, liftEndpoint, ({ ctx, params }) => liftLegalHold({ ...deps, ctx, id: params.id }));
   registerEndpoint(app, eraseEndpoint, ({ ctx, params, body }) =>

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
-import { date, index, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { check, date, index, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { contacts } from '../contacts/schema.js';
+import { deals } from '../deals/schema.js';
 import { purposesTable } from '../purposes/schema.js';
 import { dsrRequests } from '../requests/schema.js';
 import { users } from '../users/schema.js';
@@ -15,9 +16,10 @@ export const legalHolds = pgTable(
   'legal_holds',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    contactId: uuid('contact_id')
-      .notNull()
-      .references(() => contacts.id, { onDelete: 'cascade' }),
+    /** A hold on one person… */
+    contactId: uuid('contact_id').references(() => contacts.id, { onDelete: 'cascade' }),
+    /** …or on a case: every person in the deal, now or added later. A deal under an active hold cannot be deleted. */
+    dealId: uuid('deal_id').references(() => deals.id, { onDelete: 'cascade' }),
     ground: text('ground').notNull(),
     purpose: text('purpose')
       .notNull()
@@ -30,7 +32,11 @@ export const legalHolds = pgTable(
     liftedAt: at('lifted_at'),
     liftedBy: uuid('lifted_by').references(() => users.id),
   },
-  (t) => [index('legal_holds_contact_idx').on(t.contactId).where(sql`${t.liftedAt} is null`)],
+  (t) => [
+    check('legal_holds_one_scope', sql`num_nonnulls(${t.contactId}, ${t.dealId}) = 1`),
+    index('legal_holds_contact_idx').on(t.contactId).where(sql`${t.liftedAt} is null`),
+    index('legal_holds_deal_idx').on(t.dealId).where(sql`${t.liftedAt} is null`),
+  ],
 );
 
 /**

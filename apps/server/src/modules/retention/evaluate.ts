@@ -4,6 +4,7 @@ import { activityEntity, contactEntity } from '../../catalog/declarations.js';
 import { requestEntities } from '../../catalog/request-declarations.js';
 import type { EntityDeclaration } from '../../catalog/types.js';
 import { type Executor, queryRows } from '../../platform/db/database.js';
+import { auditPruneFigures } from '../audit/index.js';
 import type { PolicyRow } from './policies.js';
 
 /**
@@ -50,9 +51,11 @@ export function presenceOf(
   return new Map([...parts].map(([c, list]) => [c, sql`(${sql.join(list, sql` or `)})`]));
 }
 
+/** Under a hold in force: their own, or that of a case (deal) they are in. */
 const activeHold = (contactId: SQL) =>
-  sql`exists (select 1 from legal_holds h where h.contact_id = ${contactId} and h.lifted_at is null
-              and (h.until is null or h.until >= current_date))`;
+  sql`exists (select 1 from legal_holds h where h.lifted_at is null and (h.until is null or h.until >= current_date)
+              and (h.contact_id = ${contactId}
+                   or h.deal_id in (select dc.deal_id from deal_contacts dc where dc.contact_id = ${contactId})))`;
 
 interface Shape {
   from: SQL;
@@ -173,6 +176,13 @@ export async function nextDueAt(
   policy: PolicyRow,
   custom: CustomKeysByCategory,
 ): Promise<Date | null> {
+  if (policy.target === 'audit_entry') {
+    const [row] = await queryRows<{ next: string | Date | null }>(
+      ex,
+      sql`select min(occurred_at) + ${periodOf(policy)} as next from audit_entries where seq is not null`,
+    );
+    return row?.next ? new Date(row.next) : null;
+  }
   const shape = shapeOf(policy, custom);
   const [row] = await queryRows<{ next: string | Date | null }>(
     ex,
@@ -184,6 +194,7 @@ export async function nextDueAt(
 
 /** The catalog categories whose data the policy removes, for its target's entity. */
 export function categoriesEndedBy(policy: PolicyRow, custom: CustomKeysByCategory): DataCategory[] {
+  if (policy.target === 'audit_entry') return [];
   const shape = shapeOf(policy, custom);
   return categoriesRemoved(policy, shape);
 }
@@ -193,7 +204,28 @@ export const tableOfTarget = {
   contact: 'contacts',
   activity: 'activities',
   request: 'dsr_requests',
+  audit_entry: 'audit_entries',
 } as const;
+
+/** The time before which a policy's records are due as of `asOf`: `asOf` less the period. */
+export function cutoffOf(policy: PolicyRow, asOf: Date): Date {
+  const d = new Date(asOf);
+  if (policy.periodUnit === 'days') d.setUTCDate(d.getUTCDate() - policy.periodAmount);
+  else d.setUTCMonth(d.getUTCMonth() - policy.periodAmount * (policy.periodUnit === 'years' ? 12 : 1));
+  return d;
+}
+
+/** The people under an active legal hold (their subject ids). */
+export async function heldSubjects(ex: Executor): Promise<string[]> {
+  const rows = await queryRows<{ subject_id: string }>(
+    ex,
+    sql`select distinct c.subject_id from legal_holds h
+        join contacts c on c.id = h.contact_id
+                        or c.id in (select dc.contact_id from deal_contacts dc where dc.deal_id = h.deal_id)
+        where h.lifted_at is null and (h.until is null or h.until >= current_date)`,
+  );
+  return rows.map((r) => r.subject_id);
+}
 
 export interface DueRecord {
   id: string;
@@ -216,6 +248,8 @@ export async function findDueRecords(
   policy: PolicyRow,
   options: { asOf: Date; after: string | null; limit: number; custom: CustomKeysByCategory },
 ): Promise<DueRecord[]> {
+  // Audit entries go as a prefix of the chain (pruneAuditTrail), not one by one.
+  if (policy.target === 'audit_entry') return [];
   const shape = shapeOf(policy, options.custom);
   const extra = [sql`not ${shape.held}`, sql`not ${shape.exempt}`];
   if (options.after) extra.push(sql`c.id > ${options.after}::uuid`);
@@ -235,6 +269,22 @@ export async function reportPolicy(
   policy: PolicyRow,
   options: { asOf: Date; custom: CustomKeysByCategory },
 ): Promise<RetentionPolicyReport> {
+  if (policy.target === 'audit_entry') {
+    const figures = await auditPruneFigures(ex, cutoffOf(policy, options.asOf), await heldSubjects(ex));
+    return {
+      policyId: policy.id,
+      name: policy.name,
+      target: 'audit_entry',
+      action: policy.action as RetentionPolicyReport['action'],
+      trigger: policy.trigger as RetentionPolicyReport['trigger'],
+      due: figures.due,
+      // Older entries kept because a newer one or one naming a held person comes first in the chain.
+      held: figures.kept,
+      exempt: 0,
+      oldestTriggeredAt: figures.oldest?.toISOString() ?? null,
+      categories: [],
+    };
+  }
   const shape = shapeOf(policy, options.custom);
   const categories = categoriesRemoved(policy, shape);
   const perCategory = categories.map(

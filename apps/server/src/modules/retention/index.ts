@@ -1,8 +1,10 @@
 export {
   type CustomKeysByCategory,
   customKeysByCategory,
+  cutoffOf,
   type DueRecord,
   findDueRecords,
+  heldSubjects,
   reportPolicy,
 } from './evaluate.js';
 export {

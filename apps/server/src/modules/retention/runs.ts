@@ -57,7 +57,7 @@ export async function handledRefs(
 export async function recordRunItems(
   ex: Executor,
   runId: string,
-  items: readonly { policyId: string; target: string; ref: string; outcome: ItemOutcome }[],
+  items: readonly { policyId: string; target: string; ref: string; outcome: ItemOutcome; records?: number }[],
 ): Promise<number> {
   if (items.length === 0) return 0;
   await ex.insert(retentionRunItems).values(
@@ -67,6 +67,7 @@ export async function recordRunItems(
       target: i.target,
       targetRef: i.ref,
       outcome: i.outcome,
+      records: i.records ?? 1,
       batch: sql`(select batches + 1 from retention_runs where id = ${runId})`,
     })),
   );
@@ -85,8 +86,8 @@ async function itemCounts(
 ): Promise<Map<string, { done: number; failed: number }>> {
   const rows = await queryRows<{ policy_id: string; done: number; failed: number }>(
     ex,
-    sql`select policy_id, count(*) filter (where outcome = 'done')::int as done,
-               count(*) filter (where outcome = 'failed')::int as failed
+    sql`select policy_id, coalesce(sum(records) filter (where outcome = 'done'), 0)::int as done,
+               coalesce(sum(records) filter (where outcome = 'failed'), 0)::int as failed
         from retention_run_items where run_id = ${runId} group by policy_id`,
   );
   return new Map(rows.map((r) => [r.policy_id, { done: Number(r.done), failed: Number(r.failed) }]));

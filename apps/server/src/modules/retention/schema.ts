@@ -77,6 +77,8 @@ export const retentionRunItems = pgTable(
     target: text('target').notNull(),
     targetRef: text('target_ref').notNull(),
     outcome: text('outcome').notNull(),
+    /** 1, or for audit entries the size of the range pruned. */
+    records: integer('records').notNull().default(1),
     batch: integer('batch').notNull(),
     handledAt: at('handled_at').notNull().defaultNow(),
   },
