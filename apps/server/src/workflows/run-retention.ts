@@ -6,6 +6,7 @@ import { pruneAuditTrail, recordAudit } from '../modules/audit/index.js';
 import {
   type ContactDeps,
   type ContactPersonal,
+  emptyPersonal,
   findContactRow,
   openContacts,
   updateContactFields,
@@ -88,16 +89,15 @@ export async function previewRetention(
 const countOf = (items: readonly RetentionItem[], policyId: string) =>
   items.filter((i) => i.policyId === policyId).length;
 
-const emptyPersonal: ContactPersonal = {
-  firstName: null,
-  lastName: null,
-  emails: [],
-  phones: [],
-  addresses: [],
-  jobTitle: null,
-  dateOfBirth: null,
-  customFields: {},
-};
+/** The contacts' rows, locked for the batch's transaction (those gone meanwhile are left out). */
+async function lockContacts(tx: Tx, ids: readonly string[]) {
+  const rows = [];
+  for (const id of ids) {
+    const row = await findContactRow(tx, id, { forUpdate: true });
+    if (row) rows.push(row);
+  }
+  return rows;
+}
 
 /** `delete_fields`: empties the contacts' fields of the policy's categories, custom fields included. */
 async function emptyContactFields(
@@ -112,13 +112,8 @@ async function emptyContactFields(
     .filter(([field, decl]) => field !== 'customFields' && categories.includes(decl.category))
     .map(([field]) => field as keyof ContactPersonal);
   const customKeys = new Set(categories.flatMap((c) => custom.get(c) ?? []));
-  const rows = [];
-  for (const id of ids) {
-    const row = await findContactRow(tx, id, { forUpdate: true });
-    if (row) rows.push(row);
-  }
   const subjectIds: string[] = [];
-  for (const { row, personal } of await openContacts(tx, deps, rows)) {
+  for (const { row, personal } of await openContacts(tx, deps, await lockContacts(tx, ids))) {
     const next: ContactPersonal = { ...personal };
     for (const field of fields) Object.assign(next, { [field]: emptyPersonal[field] });
     next.customFields = Object.fromEntries(
@@ -146,12 +141,7 @@ async function applyPolicy(
   if (policy.target === 'contact' && (policy.action === 'crypto_shred' || policy.action === 'anonymise')) {
     if (policy.action === 'anonymise') {
       // What statistics keep, written before the person goes, in the same transaction.
-      const rows = [];
-      for (const id of ids) {
-        const row = await findContactRow(tx, id, { forUpdate: true });
-        if (row) rows.push(row);
-      }
-      await anonymiseContacts(tx, await openContacts(tx, deps, rows));
+      await anonymiseContacts(tx, await openContacts(tx, deps, await lockContacts(tx, ids)));
     }
     // The same erasure as a request's: certificates, suppression, verification.
     await eraseSubjectsIn(

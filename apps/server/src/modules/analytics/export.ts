@@ -6,11 +6,11 @@ import {
 } from '@custodian/contracts';
 import { sql } from 'drizzle-orm';
 import { assertPermission, type RequestContext } from '../../platform/access.js';
-import { type Db, queryRows, transaction } from '../../platform/db/database.js';
+import { type Db, queryRows } from '../../platform/db/database.js';
 import type { ProcessingGuard } from '../../platform/guard.js';
 import { recordAudit } from '../audit/index.js';
-import { type ContactDeps, listContactRows, openContacts } from '../contacts/index.js';
-import { birthYearsOf } from './anonymise.js';
+import { type ContactDeps, countryOf, readAllowedContacts } from '../contacts/index.js';
+import { activityAndDealCounts, birthYearsOf } from './anonymise.js';
 import { kAnonymise, ladders, type QuasiIdentifier } from './k-anonymity.js';
 
 /** EU member states, Iceland, Liechtenstein and Norway: the coarser step of a country. */
@@ -93,65 +93,28 @@ interface Deps extends ContactDeps {
 
 /** Live contacts the guard allows for analytics, read in pages (each audited), and the anonymised ones. */
 async function contactFacts(deps: Deps): Promise<{ facts: ContactFacts[]; refused: number }> {
-  const { db, guard, keys, ctx } = deps;
   const facts: ContactFacts[] = [];
-  let refused = 0;
-  let after: { at: string; id: string } | null = null;
-  for (;;) {
-    const page: { at: string; id: string } | null = await transaction(db, async (tx) => {
-      const rows = await listContactRows(tx, {
-        limit: 1000,
-        sort: { key: 'createdAt', direction: 'asc' },
-        after,
-      });
-      if (rows.length === 0) return null;
-      const allowed = await guard.allowedContacts(
+  const { refused } = await readAllowedContacts(
+    deps,
+    { purpose: 'analytics', audit: { action: 'analytics.export', entityType: 'contact' } },
+    async (tx, page) => {
+      const counts = await activityAndDealCounts(
         tx,
-        'analytics',
-        rows.map((r) => r.id),
+        page.map((o) => o.row.id),
       );
-      refused += rows.length - allowed.size;
-      const opened = await openContacts(
-        tx,
-        deps,
-        rows.filter((r) => allowed.has(r.id)),
-      );
-      const ids = `{${opened.map((o) => o.row.id).join(',')}}`;
-      const counts = new Map(
-        (
-          await queryRows<{ id: string; activities: number; deals_won: number }>(
-            tx,
-            sql`select c.id,
-                   (select count(*) from activity_contacts ac where ac.contact_id = c.id)::int as activities,
-                   (select count(*) from deal_contacts dc join deals d on d.id = dc.deal_id
-                      join pipeline_stages s on s.id = d.stage_id
-                    where dc.contact_id = c.id and s.kind = 'won')::int as deals_won
-                from contacts c where c.id = any(${ids}::uuid[])`,
-          )
-        ).map((r) => [r.id, r]),
-      );
-      for (const o of opened)
+      for (const o of page)
         facts.push({
           created: o.row.createdAt.toISOString(),
           lifecycleStage: o.row.lifecycleStage,
           source: o.row.source,
-          country: o.personal.addresses.find((a) => a.country)?.country?.toUpperCase() ?? null,
+          country: countryOf(o.personal),
           birthYears: birthYearsOf(o.personal.dateOfBirth),
-          activities: Number(counts.get(o.row.id)?.activities ?? 0),
-          dealsWon: Number(counts.get(o.row.id)?.deals_won ?? 0),
+          activities: counts.get(o.row.id)?.activities ?? 0,
+          dealsWon: counts.get(o.row.id)?.dealsWon ?? 0,
         });
-      if (opened.length > 0)
-        await recordAudit(tx, keys, ctx, {
-          action: 'analytics.export',
-          entityType: 'contact',
-          subjectIds: opened.map((o) => o.row.subjectId),
-        });
-      const last = rows[rows.length - 1]!;
-      return { at: last.createdAt.toISOString(), id: last.id };
-    });
-    if (!page) break;
-    after = page;
-  }
+    },
+  );
+  const { db } = deps;
   const anonymous = await queryRows<{
     created_month: string;
     lifecycle_stage: string;

@@ -8,6 +8,7 @@ export { findContacts } from './find-contacts.js';
 export { getContact } from './get-contact.js';
 export { moveContactTags, subjectIdsOfContacts, touchLastActivity } from './links-repository.js';
 export { presentContact } from './present-contact.js';
+export { countryOf, readAllowedContacts } from './read-allowed-contacts.js';
 export {
   addContactTags,
   type ContactAttributes,

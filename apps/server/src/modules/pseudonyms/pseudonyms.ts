@@ -8,7 +8,7 @@ import type { ProcessingGuard } from '../../platform/guard.js';
 import { AppError, notFound } from '../../platform/http/errors.js';
 import { birthYearsOf } from '../analytics/index.js';
 import { recordAudit } from '../audit/index.js';
-import { type ContactDeps, listContactRows, openContacts, scanContactTokens } from '../contacts/index.js';
+import { type ContactDeps, countryOf, readAllowedContacts, scanContactTokens } from '../contacts/index.js';
 import { assertNoIdentifiers } from '../scanner/index.js';
 import { pseudonymRecipients } from './schema.js';
 
@@ -124,55 +124,30 @@ export const pseudonymColumns = [
 export async function exportPseudonymised(
   deps: ContactDeps & { guard: ProcessingGuard; ctx: RequestContext; id: string },
 ): Promise<PseudonymExport> {
-  const { db, keys, ctx, guard } = deps;
+  const { db, keys, ctx } = deps;
   assertPermission(ctx.actor, 'contacts:export');
   const recipient = await getRow(db, deps.id);
   const pseudonymOf = pseudonymiserOf(keys, recipient);
   const rows: string[][] = [];
-  let refused = 0;
-  let after: { at: string; id: string } | null = null;
-  for (;;) {
-    const next: { at: string; id: string } | null = await transaction(db, async (tx) => {
-      const page = await listContactRows(tx, {
-        limit: 1000,
-        sort: { key: 'createdAt', direction: 'asc' },
-        after,
-      });
-      if (page.length === 0) return null;
-      const allowed = await guard.allowedContacts(
-        tx,
-        recipient.purpose,
-        page.map((r) => r.id),
-      );
-      refused += page.length - allowed.size;
-      const opened = await openContacts(
-        tx,
-        deps,
-        page.filter((r) => allowed.has(r.id)),
-      );
-      for (const o of opened)
+  const { refused } = await readAllowedContacts(
+    deps,
+    {
+      purpose: recipient.purpose,
+      audit: { action: 'pseudonyms.export', entityType: 'pseudonymRecipient', entityId: recipient.id },
+    },
+    async (_tx, page) => {
+      for (const o of page)
         rows.push([
           pseudonymOf(o.row.id),
           o.row.lifecycleStage,
           o.row.source,
           o.row.createdAt.toISOString(),
-          o.personal.addresses.find((a) => a.country)?.country?.toUpperCase() ?? '',
+          countryOf(o.personal) ?? '',
           birthYearsOf(o.personal.dateOfBirth) ?? '',
           o.personal.jobTitle ?? '',
         ]);
-      if (opened.length > 0)
-        await recordAudit(tx, keys, ctx, {
-          action: 'pseudonyms.export',
-          entityType: 'pseudonymRecipient',
-          entityId: recipient.id,
-          subjectIds: opened.map((o) => o.row.subjectId),
-        });
-      const last = page[page.length - 1]!;
-      return { at: last.createdAt.toISOString(), id: last.id };
-    });
-    if (!next) break;
-    after = next;
-  }
+    },
+  );
   return {
     recipientId: recipient.id,
     version: recipient.version,
