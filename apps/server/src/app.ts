@@ -12,6 +12,7 @@ import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
 import { catalogRoutes } from './catalog/index.js';
+import { accountabilityRoutes } from './modules/accountability/index.js';
 import { activityRoutes } from './modules/activities/index.js';
 import { analyticsRoutes } from './modules/analytics/index.js';
 import { auditRoutes } from './modules/audit/index.js';
@@ -33,6 +34,7 @@ import { importRoutes } from './modules/imports/index.js';
 import { noticeRoutes } from './modules/notices/index.js';
 import { pseudonymRoutes } from './modules/pseudonyms/index.js';
 import { purposeRoutes } from './modules/purposes/index.js';
+import { recipientRoutes } from './modules/recipients/index.js';
 import { enqueueRequesterNotice, enqueueVerificationMail, requestRoutes } from './modules/requests/index.js';
 import { retentionRoutes } from './modules/retention/index.js';
 import { scannerRoutes } from './modules/scanner/index.js';
@@ -72,7 +74,8 @@ export interface AppDeps {
     | 'digitalConsentAges'
     | 'consentForms'
     | 'timeZone'
-  >;
+  > &
+    Partial<Pick<Config, 'smtp' | 'retention'>>;
   database: Database;
   keys: KeyRing;
   logger: Logger;
@@ -197,6 +200,17 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     contactRoutes(api, { ...crmDeps, guard: processingGuard });
     analyticsRoutes(api, { ...crmDeps, guard: processingGuard });
     pseudonymRoutes(api, { ...crmDeps, guard: processingGuard });
+    recipientRoutes(api, crmDeps);
+    accountabilityRoutes(api, {
+      ...crmDeps,
+      settings: {
+        controller: config.controller,
+        publicUrl: config.publicUrl,
+        smtp: config.smtp ?? null,
+        ...(config.retention ? { retention: config.retention } : {}),
+      },
+      engine: database.engine,
+    });
     companyRoutes(api, crmDeps);
     dealRoutes(api, crmDeps);
     activityRoutes(api, crmDeps);

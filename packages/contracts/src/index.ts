@@ -21,6 +21,8 @@ export * from './permissions.js';
 export * from './problem.js';
 export * from './pseudonyms.js';
 export * from './purposes.js';
+export * from './recipients.js';
+export * from './records-of-processing.js';
 export * from './requests.js';
 export * from './retention.js';
 export * from './scanner.js';

@@ -45,6 +45,8 @@ export const permissions = [
   'retention:read',
   'retention:manage',
   'pseudonyms:manage',
+  'recipients:read',
+  'recipients:manage',
   'companies:read',
   'companies:write',
   'deals:read',

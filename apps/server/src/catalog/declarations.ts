@@ -631,6 +631,44 @@ export const scannerScanEntity: EntityDeclaration = {
   },
 };
 
+export const recipientEntity: EntityDeclaration = {
+  entity: 'recipient',
+  table: 'recipients',
+  description:
+    'Processors, joint controllers and third parties receiving personal data: who, where, under which safeguard. The privacy contact may name a person: encrypted under the record’s own key.',
+  subjectColumn: 'subject_id',
+  personal: {
+    contact: {
+      label: 'Privacy contact',
+      description: 'Who to reach at the recipient about data protection; may be a person’s name or address',
+      column: 'contact',
+      codec: 'text',
+      category: 'contact',
+      protection: 'encrypted',
+      purposes: ['legal_obligation', 'data_subject_rights'],
+      retention: 'legal_record',
+    },
+  },
+  notPersonal: {
+    id: randomId,
+    subject_id: 'random identifier of the key that encrypts the contact',
+    name: 'the organisation’s name',
+    role: 'processor, sub-processor, joint controller or third party',
+    services: 'what the organisation does for the controller, written by staff',
+    purposes: 'purpose keys',
+    categories: 'catalog categories',
+    countries: 'country codes where the data is processed',
+    transfer_mechanism: 'a Chapter V safeguard, from a fixed list',
+    scc_date: 'when the standard contractual clauses were signed',
+    derogation: 'which Art. 49 derogation, written by staff',
+    dpa_signed_at: 'when the processing agreement was signed',
+    dpa_review_at: 'when it is to be reviewed',
+    security_measures: 'the organisation’s security measures, written by staff',
+    created_at: createdAt,
+    updated_at: updatedAt,
+  },
+};
+
 export const retentionEntities: EntityDeclaration[] = [
   {
     entity: 'retentionPolicy',
@@ -764,6 +802,7 @@ export const catalog: readonly EntityDeclaration[] = [
   ...retentionEntities,
   anonymousRecordEntity,
   pseudonymRecipientEntity,
+  recipientEntity,
   userEntity,
   ...systemEntities,
 ];

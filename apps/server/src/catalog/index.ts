@@ -4,6 +4,7 @@ export {
   catalog,
   companyEntity,
   contactEntity,
+  recipientEntity,
   taskEntity,
   userEntity,
 } from './declarations.js';

@@ -32,6 +32,8 @@ const envSchema = z.object({
   CONTROLLER_NAME: z.string().min(1).max(200).optional(),
   CONTROLLER_ADDRESS: z.string().min(1).max(500).optional(),
   CONTROLLER_EMAIL: z.email().optional(),
+  DPO_NAME: z.string().min(1).max(200).optional(),
+  DPO_EMAIL: z.email().optional(),
   DATA_LOCATION: z.string().min(2).max(100).default('EU'),
   ACCESS_LOG_STAFF: z.enum(['role', 'name']).default('role'),
   TIME_ZONE: z
@@ -73,6 +75,8 @@ export interface ControllerConfig {
   address: string;
   email: string | null;
   url: string;
+  /** The data protection officer (GDPR Art. 37), named in the records of processing; null when not designated. */
+  dpo?: { name: string | null; email: string | null } | null;
   /** Where the data is stored, in words (receipts' storage location). */
   dataLocation: string;
   /** How access packages name the staff who read a person's data: by role (default) or by name. */
@@ -166,6 +170,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       name: e.CONTROLLER_NAME ?? 'The operator of this Custodian server (set CONTROLLER_NAME)',
       address: e.CONTROLLER_ADDRESS ?? 'Not configured (set CONTROLLER_ADDRESS)',
       email: e.CONTROLLER_EMAIL ?? null,
+      dpo: e.DPO_NAME || e.DPO_EMAIL ? { name: e.DPO_NAME ?? null, email: e.DPO_EMAIL ?? null } : null,
       url: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, ''),
       dataLocation: e.DATA_LOCATION,
       accessLogStaff: e.ACCESS_LOG_STAFF,

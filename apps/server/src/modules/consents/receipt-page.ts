@@ -1,7 +1,5 @@
 import type { ConsentReceipt } from '@custodian/contracts';
-
-const escapeHtml = (s: string) =>
-  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+import { escapeHtml } from '../../platform/http/html.js';
 
 const stateWords: Record<string, string> = {
   'dpv:ConsentGiven': 'Consent given',

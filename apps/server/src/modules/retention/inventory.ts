@@ -36,6 +36,7 @@ const counting: Record<string, { key: string; people: SQL | null; time: string; 
   dsr_request_events: { key: 'seq', people: sql`count(distinct c.request_id)`, time: 'at' },
   subject_packages: { key: 'id', people: sql`count(distinct c.subject_id)`, time: 'prepared_at' },
   users: { key: 'id', people: sql`count(distinct c.id)`, time: 'created_at' },
+  recipients: { key: 'id', people: sql`count(distinct c.id)`, time: 'created_at' },
 };
 
 /** Records of a request go with it. */

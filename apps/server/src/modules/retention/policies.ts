@@ -190,11 +190,22 @@ export async function deleteRetentionPolicy({ db, keys, ctx, id }: Deps & { id: 
 }
 
 /** The policies a sweep or preview applies: the named ones, or every enabled one. */
-export async function findPoliciesToApply(ex: Executor, ids?: readonly string[]): Promise<PolicyRow[]> {
+export async function findPoliciesToApply(
+  ex: Executor,
+  ids?: readonly string[],
+  options: { includeDisabled?: boolean } = {},
+): Promise<PolicyRow[]> {
+  if (ids && ids.length === 0) return [];
   const rows = await ex
     .select()
     .from(retentionPolicies)
-    .where(ids ? inArray(retentionPolicies.id, [...ids]) : eq(retentionPolicies.enabled, true))
+    .where(
+      ids
+        ? inArray(retentionPolicies.id, [...ids])
+        : options.includeDisabled
+          ? undefined
+          : eq(retentionPolicies.enabled, true),
+    )
     .orderBy(asc(retentionPolicies.createdAt), asc(retentionPolicies.id));
   if (ids && rows.length !== new Set(ids).size) throw notFound('retention policy');
   return rows;

@@ -1,14 +1,7 @@
 import type { SubjectPackage } from '@custodian/contracts';
 import { stringify } from 'csv-stringify/sync';
 import { strToU8, zipSync } from 'fflate';
-
-const escapeHtml = (value: unknown): string =>
-  String(value ?? '')
-    .replaceAll('&', '&amp;')
-    .replaceAll('<', '&lt;')
-    .replaceAll('>', '&gt;')
-    .replaceAll('"', '&quot;')
-    .replaceAll("'", '&#39;');
+import { escapeHtml } from '../../platform/http/html.js';
 
 /** A field value as one line of text: lists of entries and addresses joined readably. */
 function display(value: unknown): string {

@@ -1,0 +1,3 @@
+export { listRecipientRecords } from './recipients.js';
+export { recipientRoutes } from './routes.js';
+export { recipients } from './schema.js';
