@@ -17,6 +17,7 @@ import { activityRoutes } from './modules/activities/index.js';
 import { analyticsRoutes } from './modules/analytics/index.js';
 import { auditRoutes } from './modules/audit/index.js';
 import { authRoutes, createAuthenticator } from './modules/auth/index.js';
+import { breachRoutes } from './modules/breaches/index.js';
 import { companyRoutes } from './modules/companies/index.js';
 import {
   consentRoutes,
@@ -201,6 +202,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     analyticsRoutes(api, { ...crmDeps, guard: processingGuard });
     pseudonymRoutes(api, { ...crmDeps, guard: processingGuard });
     recipientRoutes(api, crmDeps);
+    breachRoutes(api, { ...crmDeps, timeZone: config.timeZone });
     accountabilityRoutes(api, {
       ...crmDeps,
       settings: {

@@ -2,6 +2,7 @@ export * from './activities.js';
 export * from './analytics.js';
 export * from './audit.js';
 export * from './auth.js';
+export * from './breaches.js';
 export * from './catalog.js';
 export * from './common.js';
 export * from './companies.js';

@@ -47,6 +47,7 @@ export const permissions = [
   'pseudonyms:manage',
   'recipients:read',
   'recipients:manage',
+  'breaches:manage',
   'companies:read',
   'companies:write',
   'deals:read',

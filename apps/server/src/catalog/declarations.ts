@@ -669,6 +669,41 @@ export const recipientEntity: EntityDeclaration = {
   },
 };
 
+export const breachEntity: EntityDeclaration = {
+  entity: 'breach',
+  table: 'breaches',
+  description:
+    'The breach register (Art. 33–34): what happened, when, to which categories of data, and the decisions; texts with identifiers are refused.',
+  subjectColumn: null,
+  personal: {},
+  notPersonal: {
+    id: randomId,
+    title: 'a short name for the incident, written by staff (refused when it holds an identifier)',
+    nature: 'what happened, written by staff (refused when it holds an identifier)',
+    detected_at: 'when it was detected',
+    aware_at: 'when the controller became aware',
+    categories: 'catalog categories',
+    people_approx: 'approximately how many people (a count)',
+    records_approx: 'approximately how many records (a count)',
+    consequences: 'likely consequences, written by staff (refused when it holds an identifier)',
+    measures: 'measures taken, written by staff (refused when it holds an identifier)',
+    risk: 'unlikely, risk or high',
+    authority_decision: 'pending, notified or not required',
+    authority_notified_at: 'when the authority was notified',
+    authority_reference: 'the authority’s case reference',
+    decision_reason: 'why no notification was required, written by staff',
+    delay_reason: 'why the notification came late, written by staff',
+    people_decision: 'pending, notified or not required',
+    people_exception: 'an Art. 34(3) exception, from a fixed list',
+    people_notified_at: 'when the people were told',
+    reminders_sent: 'how many clock reminders were mailed',
+    closed_at: 'when the record was closed',
+    created_by: 'a user id',
+    created_at: createdAt,
+    updated_at: updatedAt,
+  },
+};
+
 export const retentionEntities: EntityDeclaration[] = [
   {
     entity: 'retentionPolicy',
@@ -803,6 +838,7 @@ export const catalog: readonly EntityDeclaration[] = [
   anonymousRecordEntity,
   pseudonymRecipientEntity,
   recipientEntity,
+  breachEntity,
   userEntity,
   ...systemEntities,
 ];

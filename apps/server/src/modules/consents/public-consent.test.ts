@@ -426,7 +426,16 @@ describe('lifting a restriction', () => {
     expect(text).toContain('Subject: The restriction of your data was lifted');
     expect(text).toContain('restrict the processing of your personal data for: Sales follow-up');
     expect(text).toContain('privacy@example.test');
-    // A second delivery of the same job sends nothing.
+    // A second delivery of the same job, once the first has finished (its marker recorded), sends nothing.
+    for (let i = 0; i < 200; i++) {
+      const [marker] = await queryRows<{ n: number }>(
+        t.database.db,
+        sql`select count(*)::int as n from audit_entries
+            where action = 'consent.restriction-lifted-notified' and entity_id = ${lifted.id}`,
+      );
+      if (marker!.n > 0) break;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
     const mailer = createMailer(smtp.config)!;
     expect(
       await sendRestrictionLiftedMail(

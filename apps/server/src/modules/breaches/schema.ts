@@ -1,0 +1,41 @@
+import { sql } from 'drizzle-orm';
+import { index, integer, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { users } from '../users/schema.js';
+
+const at = (name: string) => timestamp(name, { withTimezone: true, precision: 3 });
+
+/**
+ * The breach register. Its texts describe what happened, never who it happened to (identifiers are refused);
+ * the clock is derived from `aware_at`, never stored.
+ */
+export const breaches = pgTable(
+  'breaches',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    title: text('title').notNull(),
+    nature: text('nature').notNull(),
+    detectedAt: at('detected_at').notNull(),
+    awareAt: at('aware_at').notNull(),
+    categories: text('categories').array().notNull().default(sql`'{}'::text[]`),
+    peopleApprox: integer('people_approx'),
+    recordsApprox: integer('records_approx'),
+    consequences: text('consequences').notNull().default(''),
+    measures: text('measures').notNull().default(''),
+    risk: text('risk').notNull(),
+    authorityDecision: text('authority_decision').notNull().default('pending'),
+    authorityNotifiedAt: at('authority_notified_at'),
+    authorityReference: text('authority_reference'),
+    decisionReason: text('decision_reason'),
+    delayReason: text('delay_reason'),
+    peopleDecision: text('people_decision').notNull().default('pending'),
+    peopleException: text('people_exception'),
+    peopleNotifiedAt: at('people_notified_at'),
+    /** How many of the reminders (48, 24 and 6 hours left, overdue) were mailed. */
+    remindersSent: integer('reminders_sent').notNull().default(0),
+    closedAt: at('closed_at'),
+    createdBy: uuid('created_by').references(() => users.id),
+    createdAt: at('created_at').notNull().defaultNow(),
+    updatedAt: at('updated_at').notNull().defaultNow(),
+  },
+  (t) => [index('breaches_open_idx').on(t.awareAt).where(sql`${t.closedAt} is null`)],
+);
