@@ -212,6 +212,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         ...(config.retention ? { retention: config.retention } : {}),
       },
       engine: database.engine,
+      timeZone: config.timeZone,
     });
     companyRoutes(api, crmDeps);
     dealRoutes(api, crmDeps);

@@ -10,6 +10,7 @@ export * from './consent-forms.js';
 export * from './consents.js';
 export * from './contacts.js';
 export * from './custom-fields.js';
+export * from './dashboard.js';
 export * from './deals.js';
 export * from './endpoint.js';
 export * from './erasure.js';

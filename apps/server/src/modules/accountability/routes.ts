@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import {
   getRecordsOfProcessingCsv as csvEndpoint,
+  getComplianceDashboard as dashboardEndpoint,
   getRecordsOfProcessing as getEndpoint,
   getRecordsOfProcessingHtml as htmlEndpoint,
   getRecordsOfProcessingJsonLd as jsonLdEndpoint,
@@ -10,6 +11,7 @@ import type { KeyRing } from '../../platform/crypto/keys.js';
 import type { Db } from '../../platform/db/database.js';
 import { registerEndpoint } from '../../platform/http/endpoint.js';
 import type { SubjectKeyStore } from '../subjects/index.js';
+import { buildComplianceDashboard } from './dashboard.js';
 import {
   buildRecordsOfProcessing,
   type RopaSettings,
@@ -26,8 +28,10 @@ export function accountabilityRoutes(
     subjects: SubjectKeyStore;
     settings: RopaSettings;
     engine: 'pglite' | 'postgres';
+    timeZone: string;
   },
 ): void {
+  registerEndpoint(app, dashboardEndpoint, ({ ctx }) => buildComplianceDashboard({ ...deps, ctx }));
   registerEndpoint(app, getEndpoint, ({ ctx }) => buildRecordsOfProcessing({ ...deps, ctx }));
   const renditions = [
     [csvEndpoint, 'text/csv; charset=utf-8', ropaCsv],

@@ -13,7 +13,11 @@ export function auditRoutes(app: FastifyInstance, deps: { db: Db; keys: KeyRing 
   registerEndpoint(app, verifyAudit, async ({ ctx }) => {
     assertPermission(ctx.actor, 'audit:read');
     const status = await verifyAuditChain(deps.db, deps.keys);
-    await recordAudit(deps.db, deps.keys, ctx, { action: 'audit.verify', entityType: 'audit_entry' });
+    await recordAudit(deps.db, deps.keys, ctx, {
+      action: 'audit.verify',
+      entityType: 'audit_entry',
+      outcome: status.intact ? 'success' : 'failure',
+    });
     return status;
   });
 }

@@ -1,9 +1,9 @@
 import type { Breach, RecordBreachInput, UpdateBreachInput } from '@custodian/contracts';
-import { asc, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, isNull, sql } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import { assertPermission, type RequestContext } from '../../platform/access.js';
 import type { KeyRing } from '../../platform/crypto/keys.js';
-import { type Db, transaction } from '../../platform/db/database.js';
+import { type Db, type Executor, transaction } from '../../platform/db/database.js';
 import { AppError, notFound } from '../../platform/http/errors.js';
 import { recordAudit } from '../audit/index.js';
 import { assertNoIdentifiers } from '../scanner/index.js';
@@ -202,4 +202,13 @@ export async function updateBreach({
     await recordAudit(tx, keys, ctx, { action: 'breach.update', entityType: 'breach', entityId: id });
     return presentBreach(updated!, timeZone);
   });
+}
+
+/** Open breaches whose authority decision is pending: their clocks are running. */
+export async function findRunningClocks(ex: Executor): Promise<BreachRow[]> {
+  return ex
+    .select()
+    .from(breaches)
+    .where(and(isNull(breaches.closedAt), eq(breaches.authorityDecision, 'pending')))
+    .orderBy(asc(breaches.awareAt));
 }

@@ -1,4 +1,4 @@
-import { and, eq, isNull } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import { systemContext } from '../../platform/access.js';
 import type { KeyRing } from '../../platform/crypto/keys.js';
@@ -7,7 +7,7 @@ import type { JobQueue } from '../../platform/jobs.js';
 import type { Mailer } from '../../platform/mail.js';
 import { recordAudit } from '../audit/index.js';
 import { listUserRows } from '../users/index.js';
-import { presentBreach } from './breaches.js';
+import { findRunningClocks, presentBreach } from './breaches.js';
 import { breaches } from './schema.js';
 
 /** Hours left at which the DPOs are mailed, then once more when the 72 hours have passed. */
@@ -30,10 +30,7 @@ interface Deps {
  */
 export async function sendBreachReminders(deps: Deps, now = new Date()): Promise<number> {
   const { db, keys, mailer, settings } = deps;
-  const open = await db
-    .select()
-    .from(breaches)
-    .where(and(isNull(breaches.closedAt), eq(breaches.authorityDecision, 'pending')));
+  const open = await findRunningClocks(db);
   const due = open
     .map((row) => ({ row, breach: presentBreach(row, settings.timeZone, now) }))
     .filter(({ row, breach }) => stageAt(breach.hoursLeft!) > row.remindersSent);
