@@ -90,6 +90,28 @@ describe('access and portability packages', () => {
     // A read by sales staff, which the package must report.
     await call('GET', `/api/v1/contacts/${ada.id}`, sales);
 
+    // A processor for a purpose Ada's data serves, and a pseudonymised export that carried her data.
+    await call('POST', '/api/v1/recipients', dpo, {
+      name: 'Newsletter ESP',
+      role: 'processor',
+      purposes: ['newsletter'],
+      categories: ['contact'],
+      countries: ['DE'],
+      dpaSignedAt: '2025-01-01',
+    });
+    await call('POST', '/api/v1/recipients', dpo, {
+      name: 'Campaign agency',
+      role: 'processor',
+      purposes: ['marketing_email'],
+      countries: ['DE'],
+      dpaSignedAt: '2025-01-01',
+    });
+    const lab = await call<{ id: string }>('POST', '/api/v1/pseudonym-recipients', dpo, {
+      name: 'Sales study',
+      purpose: 'sales_follow_up',
+    });
+    await call('GET', `/api/v1/pseudonym-recipients/${lab.id}/export`, sales);
+
     const request = await prepared('access', email);
     // Prepared, not yet released: the request is still in progress.
     expect(request.status).toBe('in_progress');
@@ -125,6 +147,12 @@ describe('access and portability packages', () => {
       'customFields',
     ]);
     expect(preview.person.tags).toEqual(['vip']);
+    // Art. 15(1)(c): the recipients, as far as they received her data.
+    expect(preview.recipients.map((r) => [r.recipient, r.role])).toEqual([
+      ['Newsletter ESP', 'processor'],
+      ['Sales study', 'recipient of pseudonymised data'],
+    ]);
+    expect(preview.recipients[0]!.what).toBe('contact data, for Newsletter');
     expect(preview.activities).toHaveLength(3);
     expect(preview.tasks.map((x) => x.title)).toEqual(['Send Ada the slides']);
     expect(preview.deals.map((d) => d.title)).toEqual(['Analytical engine']);

@@ -12,7 +12,9 @@ import {
 } from '../modules/contacts/index.js';
 import { listDealRows, stagesById } from '../modules/deals/index.js';
 import { findImport } from '../modules/imports/index.js';
+import { pseudonymRecipientNames } from '../modules/pseudonyms/index.js';
 import { findPurposeRecords } from '../modules/purposes/index.js';
+import { listRecipientRecords } from '../modules/recipients/index.js';
 import type { RequestDeps } from '../modules/requests/index.js';
 import { scanText } from '../modules/scanner/index.js';
 import { listTaskRows, openTasks } from '../modules/tasks/index.js';
@@ -158,10 +160,35 @@ export async function buildSubjectPackage(
     });
   }
 
+  // Art. 15(1)(c): the recipients of the purposes the person's data is processed for now, and the
+  // pseudonymised exports that carried it (from the audit trail).
+  const allowed = new Set(purposes.filter((p) => p.allowedNow).map((p) => p.key));
+  const purposeName = new Map(purposes.map((p) => [p.key, p.name]));
+  const recipients = (await listRecipientRecords(tx, subjects))
+    .filter((r) => r.purposes.some((p) => allowed.has(p)))
+    .map((r) => ({
+      recipient: r.name,
+      role: r.role.replaceAll('_', ' '),
+      what: `${r.categories.length > 0 ? r.categories.join(', ') : 'personal'} data, for ${r.purposes
+        .filter((p) => allowed.has(p))
+        .map((p) => purposeName.get(p))
+        .join(
+          ', ',
+        )}${r.thirdCountries.length > 0 ? `, processed in ${r.countries.join(', ')} under ${r.transferMechanism?.replaceAll('_', ' ')}` : ''}`,
+    }));
+  const subjectEntries = await auditEntriesOfSubject(tx, contact.subjectId);
+  const exportNames = new Map((await pseudonymRecipientNames(tx)).map((r) => [r.id, r.name] as const));
+  for (const entry of subjectEntries.filter((e) => e.action === 'pseudonyms.export'))
+    recipients.push({
+      recipient: exportNames.get(entry.entityId ?? '') ?? 'a former recipient',
+      role: 'recipient of pseudonymised data',
+      what: `lifecycle stage, source, creation time, country, birth-year band and job title under a pseudonym, on ${entry.occurredAt.toISOString().slice(0, 10)}`,
+    });
+
   const staff = new Map<string, string>();
   const byName = deps.settings.controller.accessLogStaff === 'name';
   const accessLog = [];
-  for (const entry of await auditEntriesOfSubject(tx, contact.subjectId)) {
+  for (const entry of subjectEntries) {
     let by = actorLabels[entry.actorType] ?? entry.actorType;
     if (entry.actorId) {
       if (!staff.has(entry.actorId)) {
@@ -230,8 +257,7 @@ export async function buildSubjectPackage(
       field,
       retention: decl.retention,
     })),
-    // Nothing sends personal data outside the controller yet (no webhooks, no processors configured).
-    recipients: [],
+    recipients,
     accessLog,
     review: { flagged: flags },
   };

@@ -88,6 +88,7 @@ export async function auditEntriesOfSubject(ex: Executor, subjectId: string, lim
       action: auditEntries.action,
       actorType: auditEntries.actorType,
       actorId: auditEntries.actorId,
+      entityId: auditEntries.entityId,
       purpose: auditEntries.purpose,
     })
     .from(auditEntries)

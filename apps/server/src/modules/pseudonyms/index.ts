@@ -1,3 +1,3 @@
-export { exportPseudonymised, resolvePseudonyms } from './pseudonyms.js';
+export { exportPseudonymised, pseudonymRecipientNames, resolvePseudonyms } from './pseudonyms.js';
 export { pseudonymRoutes } from './routes.js';
 export { pseudonymRecipients } from './schema.js';

@@ -3,7 +3,7 @@ import { stringify } from 'csv-stringify/sync';
 import { asc, eq, sql } from 'drizzle-orm';
 import { assertPermission, type RequestContext } from '../../platform/access.js';
 import type { KeyRing } from '../../platform/crypto/keys.js';
-import { type Db, queryRows, transaction } from '../../platform/db/database.js';
+import { type Db, type Executor, queryRows, transaction } from '../../platform/db/database.js';
 import type { ProcessingGuard } from '../../platform/guard.js';
 import { AppError, notFound } from '../../platform/http/errors.js';
 import { birthYearsOf } from '../analytics/index.js';
@@ -205,4 +205,9 @@ export async function resolvePseudonyms({
     subjectIds: subjects,
   });
   return { items: pseudonyms.map((pseudonym) => ({ pseudonym, contactId: found.get(pseudonym) ?? null })) };
+}
+
+/** Every recipient's id and name (for access packages naming who received a person's data). */
+export async function pseudonymRecipientNames(ex: Executor): Promise<{ id: string; name: string }[]> {
+  return ex.select({ id: pseudonymRecipients.id, name: pseudonymRecipients.name }).from(pseudonymRecipients);
 }
