@@ -6,7 +6,7 @@ import { type Db, transaction } from '../../platform/db/database.js';
 import type { JobQueue } from '../../platform/jobs.js';
 import type { Mailer } from '../../platform/mail.js';
 import { recordAudit } from '../audit/index.js';
-import { listUserRows } from '../users/index.js';
+import { privacyOfficers } from '../users/index.js';
 import { findRunningClocks, presentBreach } from './breaches.js';
 import { breaches } from './schema.js';
 
@@ -35,10 +35,7 @@ export async function sendBreachReminders(deps: Deps, now = new Date()): Promise
     .map((row) => ({ row, breach: presentBreach(row, settings.timeZone, now) }))
     .filter(({ row, breach }) => stageAt(breach.hoursLeft!) > row.remindersSent);
   if (due.length === 0) return 0;
-  const staff = async (role: 'dpo' | 'admin') =>
-    listUserRows(db, keys, { limit: 50, after: null, role, status: 'active' });
-  const dpos = await staff('dpo');
-  const to = dpos.length > 0 ? dpos : await staff('admin');
+  const to = await privacyOfficers(db, keys);
   if (to.length === 0) return 0;
   for (const { row, breach } of due) {
     const overdue = breach.hoursLeft! <= 0;

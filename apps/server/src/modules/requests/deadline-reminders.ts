@@ -8,7 +8,7 @@ import { type Db, transaction } from '../../platform/db/database.js';
 import type { JobQueue } from '../../platform/jobs.js';
 import type { Mailer } from '../../platform/mail.js';
 import { recordAudit } from '../audit/index.js';
-import { listUserRows } from '../users/index.js';
+import { privacyOfficers } from '../users/index.js';
 import type { RequestDeps } from './deps.js';
 import { closedStatuses } from './repository.js';
 import { type RequesterNotice, requesterNoticeQueue, sendRequesterNotice } from './requester-notices.js';
@@ -46,10 +46,7 @@ export async function sendDeadlineReminders(deps: ReminderDeps, now = new Date()
     .orderBy(dsrRequests.dueAt)
     .limit(200);
   if (due.length === 0) return 0;
-  const staff = async (role: 'dpo' | 'admin') =>
-    listUserRows(db, keys, { limit: 50, after: null, role, status: 'active' });
-  const dpos = await staff('dpo');
-  const recipients = dpos.length > 0 ? dpos : await staff('admin');
+  const recipients = await privacyOfficers(db, keys);
   if (recipients.length === 0) return 0;
   for (const request of due) {
     const when = DateTime.fromJSDate(request.dueAt, { zone: settings.timeZone }).toFormat(

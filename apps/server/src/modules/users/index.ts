@@ -7,6 +7,7 @@ export {
   findUserById,
   insertUser,
   listUserRows,
+  privacyOfficers,
   sealLegacyUserFields,
   toUser,
   type UserRow,

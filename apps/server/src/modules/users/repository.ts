@@ -209,3 +209,10 @@ export async function sealLegacyUserFields(db: Db, keys: KeyRing): Promise<numbe
     return legacy.length;
   });
 }
+
+/** Who is mailed about privacy deadlines: the active DPOs, or, with none, the active administrators. */
+export async function privacyOfficers(ex: Executor, keys: KeyRing): Promise<UserRow[]> {
+  const staff = (role: Role) => listUserRows(ex, keys, { limit: 50, after: null, role, status: 'active' });
+  const dpos = await staff('dpo');
+  return dpos.length > 0 ? dpos : staff('admin');
+}
