@@ -17,7 +17,7 @@ import { activityRoutes } from './modules/activities/index.js';
 import { analyticsRoutes } from './modules/analytics/index.js';
 import { auditRoutes } from './modules/audit/index.js';
 import { authRoutes, createAuthenticator } from './modules/auth/index.js';
-import { breachRoutes } from './modules/breaches/index.js';
+import { breachRoutes, enqueueBreachNotices } from './modules/breaches/index.js';
 import { companyRoutes } from './modules/companies/index.js';
 import {
   consentRoutes,
@@ -29,6 +29,7 @@ import {
 import { contactRoutes } from './modules/contacts/index.js';
 import { customFieldRoutes } from './modules/custom-fields/index.js';
 import { dealRoutes } from './modules/deals/index.js';
+import { dpiaRoutes } from './modules/dpias/index.js';
 import { erasureRoutes } from './modules/erasure/index.js';
 import { healthRoutes } from './modules/health/index.js';
 import { importRoutes } from './modules/imports/index.js';
@@ -76,7 +77,7 @@ export interface AppDeps {
     | 'consentForms'
     | 'timeZone'
   > &
-    Partial<Pick<Config, 'smtp' | 'retention'>>;
+    Partial<Pick<Config, 'smtp' | 'retention' | 'dpiaLargeScalePeople'>>;
   database: Database;
   keys: KeyRing;
   logger: Logger;
@@ -202,7 +203,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     analyticsRoutes(api, { ...crmDeps, guard: processingGuard });
     pseudonymRoutes(api, { ...crmDeps, guard: processingGuard });
     recipientRoutes(api, crmDeps);
-    breachRoutes(api, { ...crmDeps, timeZone: config.timeZone });
     accountabilityRoutes(api, {
       ...crmDeps,
       settings: {
@@ -214,11 +214,26 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       engine: database.engine,
       timeZone: config.timeZone,
     });
+    dpiaRoutes(api, {
+      ...routeDeps,
+      timeZone: config.timeZone,
+      largeScaleThreshold: config.dpiaLargeScalePeople ?? 5000,
+      publicUrl: config.publicUrl,
+    });
     companyRoutes(api, crmDeps);
     dealRoutes(api, crmDeps);
     activityRoutes(api, crmDeps);
     taskRoutes(api, crmDeps);
     const jobs = deps.jobs ?? null;
+    breachRoutes(api, {
+      ...crmDeps,
+      timeZone: config.timeZone,
+      controller: config.controller,
+      // Without a queue, the notices wait for the sweep of a server that has one.
+      enqueueNotices: async (id) => {
+        if (jobs) await enqueueBreachNotices(jobs, id);
+      },
+    });
     consentRoutes(api, {
       ...crmDeps,
       privacy: config,

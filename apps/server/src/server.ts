@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { buildApp } from './app.js';
 import { startAuditSealer } from './modules/audit/index.js';
 import { deleteExpiredSessions } from './modules/auth/index.js';
-import { startBreachClock } from './modules/breaches/index.js';
+import { startBreachClock, startBreachNoticeWorker } from './modules/breaches/index.js';
 import { startConsentWorkers } from './modules/consents/index.js';
 import { startRequestWorkers } from './modules/requests/index.js';
 import { isSetupRequired, setupToken } from './modules/setup/index.js';
@@ -67,6 +67,7 @@ export async function startServer(
   await startRetentionWorker(jobs, { ...crm, database }, config.retention, logger);
   await startScanWorker(jobs, crm, logger);
   await startBreachClock(jobs, { ...crm, settings: config, mailer }, logger);
+  await startBreachNoticeWorker(jobs, { ...crm, controller: config.controller, mailer }, logger);
   if (!mailer)
     logger.warn(
       'SMTP_HOST is not set: double opt-in confirmation mails, request notices and deadline reminders, and package links wait until a server with mail runs',

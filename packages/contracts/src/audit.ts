@@ -1,9 +1,13 @@
 import { z } from 'zod';
 import { isoDateTime, pageOf, pageQuery } from './common.js';
 import { defineEndpoint, requires } from './endpoint.js';
+import { dataCategorySchema } from './permissions.js';
 
 export const actorTypeSchema = z.enum(['user', 'token', 'system', 'anonymous']);
 export const auditOutcomeSchema = z.enum(['success', 'denied', 'failure']);
+/** Whether an entry's people had their data read or changed. */
+export const auditAccessSchema = z.enum(['read', 'change']);
+export type AuditAccess = z.infer<typeof auditAccessSchema>;
 
 export const auditEntrySchema = z.object({
   id: z.string().describe('Insertion id (a decimal integer)'),
@@ -18,12 +22,18 @@ export const auditEntrySchema = z.object({
   purpose: z.string().nullable(),
   requestId: z.string().nullable(),
   outcome: auditOutcomeSchema,
+  tokenId: z.uuid().nullable().describe('The API token the call was made with (the actor is its user)'),
+  access: auditAccessSchema.nullable().describe('Whether the people’s data was read or changed'),
+  categories: z
+    .array(dataCategorySchema)
+    .describe('Catalog categories of their data revealed (reads) or open to change (writes)'),
   hash: z.string().nullable(),
 });
 export type AuditEntry = z.infer<typeof auditEntrySchema>;
 
 export const listAuditQuery = pageQuery.extend({
   actorId: z.uuid().optional(),
+  tokenId: z.uuid().optional(),
   action: z.string().max(100).optional(),
   entityType: z.string().max(100).optional(),
   entityId: z.string().max(100).optional(),
@@ -73,4 +83,74 @@ export const verifyAudit = defineEndpoint({
   tags: ['audit'],
   access: requires('audit:read'),
   response: { 200: chainStatusSchema },
+});
+
+/**
+ * Impact assessment after a breach (Art. 33(3)(a)): from the audit trail alone, the people whose data one
+ * account or one API token read or changed in a time window, with counts per catalog category.
+ */
+export const impactActorSchema = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('user'),
+    id: z.uuid().describe('A staff account: its sessions and its tokens'),
+  }),
+  z.object({ type: z.literal('token'), id: z.uuid().describe('One API token') }),
+]);
+export const impactAssessmentBody = z
+  .object({
+    actor: impactActorSchema,
+    from: isoDateTime,
+    to: isoDateTime,
+    limit: z
+      .number()
+      .int()
+      .min(0)
+      .max(10_000)
+      .default(1000)
+      .describe('How many of the people to list (the figures always cover everyone)'),
+  })
+  .refine((b) => Date.parse(b.from) < Date.parse(b.to), { path: ['to'], message: 'must be after from' });
+export type ImpactAssessmentInput = z.infer<typeof impactAssessmentBody>;
+
+/** `unrecorded`: entries written before categories were recorded with each entry. */
+export const impactCategorySchema = z.union([dataCategorySchema, z.literal('unrecorded')]);
+const impactCounts = z.object({
+  category: impactCategorySchema,
+  read: z.number().int().describe('Entries that revealed this category'),
+  change: z.number().int().describe('Entries that could change this category'),
+});
+export const impactAssessmentSchema = z.object({
+  actor: impactActorSchema,
+  from: isoDateTime,
+  to: isoDateTime,
+  people: z.number().int().describe('Distinct people whose data was read or changed'),
+  entries: z.object({ read: z.number().int(), change: z.number().int() }),
+  categories: z.array(impactCounts.extend({ people: z.number().int() })),
+  affected: z.array(
+    z.object({
+      subjectId: z.uuid(),
+      /** The contact or staff account the person is today; both null once erased. */
+      contactId: z.uuid().nullable(),
+      userId: z.uuid().nullable(),
+      firstAt: isoDateTime,
+      lastAt: isoDateTime,
+      categories: z.array(impactCounts),
+    }),
+  ),
+  truncated: z.boolean().describe('More people were affected than listed'),
+  /** Entries made with some API token of the account before tokens were recorded: not attributable to one. */
+  unattributedTokenEntries: z.number().int(),
+  assessedAt: isoDateTime,
+});
+export type ImpactAssessment = z.infer<typeof impactAssessmentSchema>;
+
+export const assessImpact = defineEndpoint({
+  method: 'POST',
+  path: '/api/v1/audit/impact-assessment',
+  summary:
+    'Impact assessment from the audit trail: the people whose personal data an account or a token read or changed in a time window, with counts per category',
+  tags: ['audit'],
+  access: requires('audit:read'),
+  body: impactAssessmentBody,
+  response: { 200: impactAssessmentSchema },
 });

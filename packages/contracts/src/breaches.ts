@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { impactActorSchema, impactAssessmentSchema } from './audit.js';
 import { idParams, isoDateTime } from './common.js';
 import { defineEndpoint, requires } from './endpoint.js';
 import { dataCategorySchema } from './permissions.js';
@@ -35,6 +36,15 @@ export const breachSchema = z.object({
   peopleDecision: z.enum(peopleDecisions),
   peopleException: z.enum(peopleExceptions).nullable(),
   peopleNotifiedAt: isoDateTime.nullable(),
+  /** The last impact assessment from the audit trail (figures only; the people are listed by the audit endpoint). */
+  impact: impactAssessmentSchema.omit({ affected: true, truncated: true }).nullable(),
+  /** The people told about the breach (Art. 34), by how their notice went. */
+  notices: z.object({
+    queued: z.number().int(),
+    sent: z.number().int(),
+    noAddress: z.number().int(),
+    erased: z.number().int(),
+  }),
   /** awareAt + 72 hours, as an instant, and as read in the controller's TIME_ZONE. */
   authorityDeadline: isoDateTime,
   authorityDeadlineLocal: z.string(),
@@ -129,4 +139,56 @@ export const updateBreach = defineEndpoint({
   params: idParams,
   body: updateBreachBody,
   response: { 200: breachSchema },
+});
+
+export const assessBreachImpactBody = z
+  .object({ actor: impactActorSchema, from: isoDateTime, to: isoDateTime })
+  .refine((b) => Date.parse(b.from) < Date.parse(b.to), { path: ['to'], message: 'must be after from' });
+export const assessBreachImpact = defineEndpoint({
+  method: 'POST',
+  path: '/api/v1/breaches/:id/impact-assessment',
+  summary:
+    'Assess a breach from the audit trail: the people whose data the compromised account or token read or changed in the window. The figures are kept with the breach and fill in its approximate numbers and categories where still empty',
+  tags: ['accountability'],
+  access: requires('breaches:manage'),
+  params: idParams,
+  body: assessBreachImpactBody,
+  response: { 200: breachSchema },
+});
+
+const draftSchema = z.object({ subject: z.string(), text: z.string() });
+export const breachDraftsSchema = z.object({
+  /** Art. 33(3): what the notification to the supervisory authority must contain. */
+  authority: draftSchema,
+  /** Art. 34(2): in clear and plain language, for the people concerned. */
+  people: draftSchema,
+});
+export type BreachDrafts = z.infer<typeof breachDraftsSchema>;
+export const getBreachDrafts = defineEndpoint({
+  method: 'GET',
+  path: '/api/v1/breaches/:id/drafts',
+  summary:
+    'Draft notifications generated from the breach record: to the supervisory authority and to the people',
+  tags: ['accountability'],
+  access: requires('breaches:manage'),
+  params: idParams,
+  response: { 200: breachDraftsSchema },
+});
+
+export const notifyBreachPeopleBody = z.object({
+  subject: text(200).optional().describe('Defaults to the draft'),
+  text: text(8000).optional().describe('Defaults to the draft'),
+});
+export const notifyBreachPeople = defineEndpoint({
+  method: 'POST',
+  path: '/api/v1/breaches/:id/notify-people',
+  summary:
+    'Tell the people affected (Art. 34): every contact the impact assessment found gets the message by mail, sent by a job; each notice is recorded',
+  tags: ['accountability'],
+  access: requires('breaches:manage'),
+  params: idParams,
+  body: notifyBreachPeopleBody,
+  response: {
+    202: z.object({ queued: z.number().int(), alreadyQueued: z.number().int(), breach: breachSchema }),
+  },
 });

@@ -12,6 +12,7 @@ export * from './contacts.js';
 export * from './custom-fields.js';
 export * from './dashboard.js';
 export * from './deals.js';
+export * from './dpias.js';
 export * from './endpoint.js';
 export * from './erasure.js';
 export * from './exports.js';

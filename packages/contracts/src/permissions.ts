@@ -48,6 +48,7 @@ export const permissions = [
   'recipients:read',
   'recipients:manage',
   'breaches:manage',
+  'dpias:manage',
   'companies:read',
   'companies:write',
   'deals:read',

@@ -4,8 +4,18 @@ import { defineEndpoint, requires } from './endpoint.js';
 import { dataCategorySchema } from './permissions.js';
 import { purposeSchema } from './purposes.js';
 
-/** Who receives personal data from the controller (GDPR Art. 4(9), 28, 26). */
-export const recipientRoles = ['processor', 'sub_processor', 'joint_controller', 'third_party'] as const;
+/**
+ * Who receives personal data from the controller (GDPR Art. 4(9), 28, 26); and `controller`: a controller
+ * on whose behalf this organisation processes data as its processor (the Art. 30(2) records). A `controller`
+ * is not a recipient: it is left out of the Art. 30(1) records and of access packages.
+ */
+export const recipientRoles = [
+  'processor',
+  'sub_processor',
+  'joint_controller',
+  'third_party',
+  'controller',
+] as const;
 export const recipientRoleSchema = z.enum(recipientRoles);
 
 /** How a transfer to a third country is safeguarded (GDPR Chapter V). */
@@ -95,6 +105,11 @@ export function recipientIssues(
     issues.push({ field: 'derogation', issue: 'name the Art. 49 derogation relied on' });
   if ((r.role === 'processor' || r.role === 'sub_processor') && !r.dpaSignedAt)
     issues.push({ field: 'dpaSignedAt', issue: 'a processor needs a signed agreement (Art. 28(3))' });
+  if (r.role === 'controller' && !r.dpaSignedAt)
+    issues.push({
+      field: 'dpaSignedAt',
+      issue: 'processing for a controller needs its signed agreement (Art. 28(3))',
+    });
   if (r.dpaReviewAt && r.dpaSignedAt && r.dpaReviewAt < r.dpaSignedAt)
     issues.push({ field: 'dpaReviewAt', issue: 'is before the signature' });
   return issues;

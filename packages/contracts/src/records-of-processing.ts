@@ -56,7 +56,32 @@ export const recordsOfProcessingSchema = z.object({
     dpo: z.object({ name: z.string().nullable(), email: z.string().nullable() }).nullable(),
   }),
   activities: z.array(processingActivitySchema),
-  /** Art. 30(1)(g), from the running configuration. */
+  /**
+   * Art. 30(2): the records this organisation keeps as a processor, one per controller it processes for
+   * (recipients with the role `controller`). The processor's details are `controller` above; its security
+   * measures are `security` below (30(2)(d)).
+   */
+  asProcessor: z.array(
+    z.object({
+      /** 30(2)(a): the controller and its contact. */
+      controller: z.object({ name: z.string(), contact: z.string().nullable() }),
+      /** 30(2)(b): the categories of processing carried out on its behalf. */
+      processing: z.string(),
+      dataCategories: z.array(dataCategorySchema),
+      agreement: z.object({ signedAt: z.iso.date().nullable(), reviewAt: z.iso.date().nullable() }),
+      /** 30(2)(c): transfers to third countries and their safeguards. */
+      transfers: z
+        .object({
+          countries: z.array(z.string()),
+          mechanism: transferMechanismSchema,
+          detail: z.string().nullable(),
+        })
+        .nullable(),
+      /** Our own sub-processors (Art. 28(2), (4)): they may receive this controller's data. */
+      subProcessors: z.array(z.string()),
+    }),
+  ),
+  /** Art. 30(1)(g) and 30(2)(d), from the running configuration. */
   security: z.array(z.object({ measure: z.string(), detail: z.string() })),
 });
 export type RecordsOfProcessing = z.infer<typeof recordsOfProcessingSchema>;

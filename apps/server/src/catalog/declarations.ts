@@ -559,6 +559,10 @@ export const systemEntities: readonly EntityDeclaration[] = [
       purpose: 'the purpose named for the request',
       request_id: 'random request id',
       outcome: 'success, denied or failure',
+      format: 'which encoding its MAC covers',
+      token_id: 'an API token id',
+      access: 'read or change',
+      categories: 'catalog categories of the data touched',
       key_id: 'which master key signed it',
       mac: 'HMAC of the entry',
       seq: 'position in the sealed chain',
@@ -669,6 +673,57 @@ export const recipientEntity: EntityDeclaration = {
   },
 };
 
+export const dpiaEntity: EntityDeclaration = {
+  entity: 'dpia',
+  table: 'dpias',
+  description:
+    'Data protection impact assessments (Art. 35): processing, necessity, risks, advice and sign-off. Texts with identifiers are refused.',
+  subjectColumn: null,
+  personal: {},
+  notPersonal: {
+    id: randomId,
+    title: 'a name for the assessment, written by staff (refused when it holds an identifier)',
+    purposes: 'purpose keys',
+    description: 'the processing described by staff (refused when it holds an identifier)',
+    necessity: 'written by staff (refused when it holds an identifier)',
+    proportionality: 'written by staff (refused when it holds an identifier)',
+    risks:
+      'risks with likelihood, severity and measures, written by staff (refused when they hold an identifier)',
+    measures: 'written by staff (refused when it holds an identifier)',
+    status: 'draft or signed off',
+    dpo_advice: 'the DPO’s advice, written by the DPO (refused when it holds an identifier)',
+    dpo_advice_by: 'a user id',
+    dpo_advice_at: 'when the advice was given',
+    dpo_advice_followed: 'whether the advice is followed',
+    dpo_advice_reason: 'why not, written by staff (refused when it holds an identifier)',
+    prior_consultation_at: 'when the authority was consulted (Art. 36)',
+    prior_consultation_reference: 'the authority’s reference',
+    signed_off_by: 'a user id',
+    signed_off_at: 'when it was signed off',
+    review_at: 'when it is reviewed next',
+    created_by: 'a user id',
+    created_at: createdAt,
+    updated_at: updatedAt,
+  },
+};
+
+export const breachNoticeEntity: EntityDeclaration = {
+  entity: 'breachNotice',
+  table: 'breach_notices',
+  description:
+    'Who was told about a breach (Art. 34) and whether the mail went out. Holds a link to the contact only, removed when the contact is erased.',
+  subjectColumn: null,
+  personal: {},
+  notPersonal: {
+    id: randomId,
+    breach_id: 'a breach id',
+    contact_id: 'a contact id (set to null when the contact is erased or deleted)',
+    status: 'queued, sent, no_address or erased',
+    queued_at: 'when the notice was queued',
+    sent_at: 'when the mail was accepted by the mail server',
+  },
+};
+
 export const breachEntity: EntityDeclaration = {
   entity: 'breach',
   table: 'breaches',
@@ -696,6 +751,10 @@ export const breachEntity: EntityDeclaration = {
     people_decision: 'pending, notified or not required',
     people_exception: 'an Art. 34(3) exception, from a fixed list',
     people_notified_at: 'when the people were told',
+    impact: 'the audit-trail impact assessment: an account or token id, a time window and counts',
+    people_notice_subject:
+      'the message to the people, written by staff (refused when it holds an identifier)',
+    people_notice_text: 'the message to the people, written by staff (refused when it holds an identifier)',
     reminders_sent: 'how many clock reminders were mailed',
     closed_at: 'when the record was closed',
     created_by: 'a user id',
@@ -839,6 +898,8 @@ export const catalog: readonly EntityDeclaration[] = [
   pseudonymRecipientEntity,
   recipientEntity,
   breachEntity,
+  breachNoticeEntity,
+  dpiaEntity,
   userEntity,
   ...systemEntities,
 ];

@@ -44,6 +44,7 @@ describe('loadConfig', () => {
       },
       consentForms: { powDifficulty: 16, confirmationTtlHours: 72, ratePerMinute: 10 },
       timeZone: 'UTC',
+      dpiaLargeScalePeople: 5000,
       digitalConsentAges: {},
       retention: { schedule: '30 2 * * *', batchSize: 500 },
     });
@@ -80,6 +81,7 @@ describe('loadConfig', () => {
       PUBLIC_FORM_RATE_LIMIT: '30',
       DIGITAL_CONSENT_AGES: 'FR=15,DE=14',
       TIME_ZONE: 'Europe/Berlin',
+      DPIA_LARGE_SCALE_PEOPLE: '20000',
       RETENTION_SCHEDULE: '0 3 * * 1-5',
       RETENTION_BATCH_SIZE: '200',
     });
@@ -113,6 +115,7 @@ describe('loadConfig', () => {
       },
       consentForms: { powDifficulty: 12, confirmationTtlHours: 24, ratePerMinute: 30 },
       timeZone: 'Europe/Berlin',
+      dpiaLargeScalePeople: 20000,
       digitalConsentAges: { FR: 15, DE: 14 },
       retention: { schedule: '0 3 * * 1-5', batchSize: 200 },
     });
@@ -123,6 +126,7 @@ describe('loadConfig', () => {
       expect(configErrorOf({ DIGITAL_CONSENT_AGES: value }).variable).toBe('DIGITAL_CONSENT_AGES');
     expect(configErrorOf({ CONSENT_POW_DIFFICULTY: '40' }).variable).toBe('CONSENT_POW_DIFFICULTY');
     expect(configErrorOf({ TIME_ZONE: 'Mars/Olympus' }).variable).toBe('TIME_ZONE');
+    expect(configErrorOf({ DPIA_LARGE_SCALE_PEOPLE: 'many' }).variable).toBe('DPIA_LARGE_SCALE_PEOPLE');
     for (const value of ['daily', '30 2 * *', '30 2 * * * *'])
       expect(configErrorOf({ RETENTION_SCHEDULE: value }).variable).toBe('RETENTION_SCHEDULE');
     expect(configErrorOf({ RETENTION_BATCH_SIZE: '0' }).variable).toBe('RETENTION_BATCH_SIZE');

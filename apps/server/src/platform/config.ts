@@ -36,6 +36,7 @@ const envSchema = z.object({
   DPO_EMAIL: z.email().optional(),
   DATA_LOCATION: z.string().min(2).max(100).default('EU'),
   ACCESS_LOG_STAFF: z.enum(['role', 'name']).default('role'),
+  DPIA_LARGE_SCALE_PEOPLE: z.coerce.number().int().min(1).max(1_000_000_000).default(5000),
   TIME_ZONE: z
     .string()
     .refine((zone) => IANAZone.isValidZone(zone), 'must be an IANA time zone such as Europe/Berlin')
@@ -112,6 +113,8 @@ export interface Config {
   /** Overrides of the age of digital consent (GDPR Art. 8) by ISO country code. */
   digitalConsentAges: Readonly<Record<string, number>>;
   retention: RetentionConfig;
+  /** From how many people a purpose counts as large-scale processing in the DPIA screening. */
+  dpiaLargeScalePeople?: number;
 }
 
 /** The retention sweep: when it runs (cron, UTC; null when off) and how many records each transaction handles. */
@@ -176,6 +179,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       accessLogStaff: e.ACCESS_LOG_STAFF,
     },
     timeZone: e.TIME_ZONE,
+    dpiaLargeScalePeople: e.DPIA_LARGE_SCALE_PEOPLE,
     retention: {
       schedule: e.RETENTION_SCHEDULE === 'off' ? null : e.RETENTION_SCHEDULE,
       batchSize: e.RETENTION_BATCH_SIZE,

@@ -4,6 +4,7 @@ import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { generate } from 'otplib';
 import pino from 'pino';
 import { buildApp } from '../app.js';
+import { startBreachNoticeWorker } from '../modules/breaches/index.js';
 import { startConsentWorkers } from '../modules/consents/index.js';
 import { startRequestWorkers } from '../modules/requests/index.js';
 import { startPackageWorkers } from '../modules/subject-packages/index.js';
@@ -129,6 +130,7 @@ export async function createTestContext(
     await startPackageWorkers(jobs, { ...crm, settings: testAppConfig, mailer }, logger);
     await startRetentionWorker(jobs, { ...crm, database }, { schedule: null, batchSize: 100 }, logger);
     await startScanWorker(jobs, crm, logger);
+    await startBreachNoticeWorker(jobs, { ...crm, controller: testAppConfig.controller, mailer }, logger);
   }
   options.extend?.(app, database);
   await app.ready();

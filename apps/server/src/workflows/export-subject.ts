@@ -165,7 +165,8 @@ export async function buildSubjectPackage(
   const allowed = new Set(purposes.filter((p) => p.allowedNow).map((p) => p.key));
   const purposeName = new Map(purposes.map((p) => [p.key, p.name]));
   const recipients = (await listRecipientRecords(tx, subjects))
-    .filter((r) => r.purposes.some((p) => allowed.has(p)))
+    // A controller we process for is not a recipient of our data.
+    .filter((r) => r.role !== 'controller' && r.purposes.some((p) => allowed.has(p)))
     .map((r) => ({
       recipient: r.name,
       role: r.role.replaceAll('_', ' '),

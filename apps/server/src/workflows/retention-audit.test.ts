@@ -16,7 +16,10 @@ let dpo: Caller;
 const heldPerson = randomUUID();
 const oldEntries = 25;
 
-/** An entry written years ago, signed like any other (as if the installation had run that long). */
+/**
+ * An entry written years ago, signed like any other (as if the installation had run that long), in the first
+ * format, as entries were written then: the chain holds both formats and must verify across them.
+ */
 async function writeOldEntry(occurredAt: Date, subjectIds: string[] = []) {
   const content = {
     occurredAt,
@@ -29,6 +32,10 @@ async function writeOldEntry(occurredAt: Date, subjectIds: string[] = []) {
     purpose: null,
     requestId: null,
     outcome: 'success',
+    format: 1,
+    tokenId: null,
+    access: null,
+    categories: [],
   };
   await t.database.db.insert(auditEntries).values({
     ...content,

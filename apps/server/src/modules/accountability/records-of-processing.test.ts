@@ -190,3 +190,69 @@ describe('the records of processing (Art. 30(1))', () => {
     expect(newsletter['dpv:hasPersonalData']).toContainEqual({ '@id': 'pd:Contact' });
   });
 });
+
+describe('the records as a processor (Art. 30(2))', () => {
+  it('list each controller processed for, with its contact, processing, transfers and our sub-processors', async () => {
+    expect((await ropa()).asProcessor).toEqual([]);
+    expectFieldProblem(
+      await t.request({
+        method: 'POST',
+        url: '/api/v1/recipients',
+        as: dpo,
+        body: { name: 'Client without agreement', role: 'controller', countries: ['DE'] },
+      }),
+      'body.dpaSignedAt',
+    );
+    const client = await call<Recipient>('POST', '/api/v1/recipients', dpo, {
+      name: 'Client Shop GmbH',
+      role: 'controller',
+      services: 'Hosting and maintaining the client’s customer CRM; support tickets',
+      purposes: ['customer_support'],
+      categories: ['identity', 'contact'],
+      countries: ['DE', 'IN'],
+      transferMechanism: 'standard_contractual_clauses',
+      sccDate: '2026-02-01',
+      dpaSignedAt: '2026-02-01',
+      dpaReviewAt: '2027-02-01',
+      contact: 'Data protection, dpo@client-shop.example',
+    });
+    const sub = await call<Recipient>('POST', '/api/v1/recipients', dpo, {
+      name: 'Backup host',
+      role: 'sub_processor',
+      countries: ['NL'],
+      dpaSignedAt: '2026-01-01',
+    });
+    const r = await ropa();
+    expect(r.asProcessor).toEqual([
+      {
+        controller: { name: 'Client Shop GmbH', contact: 'Data protection, dpo@client-shop.example' },
+        processing: 'Hosting and maintaining the client’s customer CRM; support tickets',
+        dataCategories: ['identity', 'contact'],
+        agreement: { signedAt: '2026-02-01', reviewAt: '2027-02-01' },
+        transfers: {
+          countries: ['IN'],
+          mechanism: 'standard_contractual_clauses',
+          detail: 'signed 2026-02-01',
+        },
+        subProcessors: ['Backup host'],
+      },
+    ]);
+    // Not a recipient of our data: absent from the Art. 30(1) records of its purpose.
+    expect(activity(r, 'customer_support').recipients.map((x) => x.name)).not.toContain('Client Shop GmbH');
+    const html = await t.request({ url: '/api/v1/records-of-processing.html', as: dpo });
+    expect(html.body).toContain('Records as a processor (GDPR Art. 30(2))');
+    expect(html.body).toContain('On behalf of Client Shop GmbH');
+    const csv = await t.request({ url: '/api/v1/records-of-processing.csv', as: dpo });
+    expect(csv.body).toContain('controller,controller_contact,processing');
+    expect(csv.body).toContain('IN under standard_contractual_clauses');
+    // It changes with the record.
+    await call('PATCH', `/api/v1/recipients/${client.id}`, dpo, {
+      countries: ['DE'],
+      transferMechanism: null,
+    });
+    expect((await ropa()).asProcessor[0]!.transfers).toBeNull();
+    await call('DELETE', `/api/v1/recipients/${client.id}`, dpo);
+    await call('DELETE', `/api/v1/recipients/${sub.id}`, dpo);
+    expect((await ropa()).asProcessor).toEqual([]);
+  });
+});

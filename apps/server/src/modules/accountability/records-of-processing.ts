@@ -1,4 +1,10 @@
-import type { DataCategory, ProcessingActivity, Purpose, RecordsOfProcessing } from '@custodian/contracts';
+import type {
+  DataCategory,
+  ProcessingActivity,
+  Purpose,
+  Recipient,
+  RecordsOfProcessing,
+} from '@custodian/contracts';
 import { stringify } from 'csv-stringify/sync';
 import { sql } from 'drizzle-orm';
 import { catalog } from '../../catalog/declarations.js';
@@ -95,7 +101,7 @@ export async function buildRecordsOfProcessing({
         } else if ((decl.purposes as readonly string[]).includes(p.key))
           add(entity.table, field, decl.category);
       }
-    const own = recipients.filter((r) => r.purposes.includes(p.key));
+    const own = recipients.filter((r) => r.role !== 'controller' && r.purposes.includes(p.key));
     return {
       purpose: p.key,
       name: p.name,
@@ -120,12 +126,7 @@ export async function buildRecordsOfProcessing({
           recipient: r.name,
           countries: r.thirdCountries,
           mechanism: r.transferMechanism!,
-          detail:
-            r.transferMechanism === 'standard_contractual_clauses'
-              ? `signed ${r.sccDate}`
-              : r.transferMechanism === 'art49_derogation'
-                ? r.derogation
-                : null,
+          detail: transferDetail(r),
         })),
       erasure: {
         statement: p.retention,
@@ -200,8 +201,29 @@ export async function buildRecordsOfProcessing({
       dpo: settings.controller.dpo ?? null,
     },
     activities,
+    asProcessor: recipients
+      .filter((r) => r.role === 'controller')
+      .map((r) => ({
+        controller: { name: r.name, contact: r.contact },
+        processing: r.services,
+        dataCategories: r.categories,
+        agreement: { signedAt: r.dpaSignedAt, reviewAt: r.dpaReviewAt },
+        transfers:
+          r.thirdCountries.length > 0 && r.transferMechanism
+            ? { countries: r.thirdCountries, mechanism: r.transferMechanism, detail: transferDetail(r) }
+            : null,
+        subProcessors: recipients.filter((x) => x.role === 'sub_processor').map((x) => x.name),
+      })),
     security,
   };
+}
+
+function transferDetail(r: Recipient): string | null {
+  return r.transferMechanism === 'standard_contractual_clauses'
+    ? `signed ${r.sccDate}`
+    : r.transferMechanism === 'art49_derogation'
+      ? r.derogation
+      : null;
 }
 
 export function ropaCsv(r: RecordsOfProcessing): string {
@@ -229,7 +251,29 @@ export function ropaCsv(r: RecordsOfProcessing): string {
     [a.erasure.statement, ...a.erasure.policies.filter((p) => p.enabled).map((p) => p.rule)].join('; '),
     a.erasure.legalMinimumMonths ?? '',
   ]);
-  return stringify([header, ...rows]);
+  if (r.asProcessor.length === 0) return stringify([header, ...rows]);
+  // Art. 30(2): a second table, after an empty line.
+  const processorHeader = [
+    'controller',
+    'controller_contact',
+    'processing',
+    'data_categories',
+    'agreement_signed',
+    'agreement_review',
+    'third_country_transfers',
+    'sub_processors',
+  ];
+  const processorRows = r.asProcessor.map((x) => [
+    x.controller.name,
+    x.controller.contact ?? '',
+    x.processing,
+    x.dataCategories.join('; '),
+    x.agreement.signedAt ?? '',
+    x.agreement.reviewAt ?? '',
+    x.transfers ? `${x.transfers.countries.join('/')} under ${x.transfers.mechanism}` : '',
+    x.subProcessors.join('; '),
+  ]);
+  return stringify([header, ...rows, [], processorHeader, ...processorRows]);
 }
 
 export function ropaHtml(r: RecordsOfProcessing): string {
@@ -257,6 +301,21 @@ export function ropaHtml(r: RecordsOfProcessing): string {
 <h2>Controller</h2><p>${escapeHtml(c.name)}<br>${escapeHtml(c.address)}${c.email ? `<br>${escapeHtml(c.email)}` : ''}</p>
 <p>Data protection officer: ${c.dpo ? escapeHtml([c.dpo.name, c.dpo.email].filter(Boolean).join(', ')) : 'not designated (set DPO_NAME and DPO_EMAIL)'}</p>
 ${activities}
+${
+  r.asProcessor.length > 0
+    ? `<section><h1>Records as a processor (GDPR Art. 30(2))</h1><p>Processor: ${escapeHtml(c.name)}, ${escapeHtml(c.address)}. Security measures: see below.</p>${r.asProcessor
+        .map(
+          (x) => `<h2>On behalf of ${escapeHtml(x.controller.name)}</h2><dl>
+<dt>Controller contact</dt><dd>${escapeHtml(x.controller.contact ?? 'not recorded')}</dd>
+<dt>Categories of processing</dt><dd>${escapeHtml(x.processing || 'not described')}</dd>
+<dt>Categories of personal data</dt><dd>${list(x.dataCategories)}</dd>
+<dt>Agreement (Art. 28(3))</dt><dd>signed ${escapeHtml(x.agreement.signedAt ?? '—')}, review ${escapeHtml(x.agreement.reviewAt ?? '—')}</dd>
+<dt>Transfers to third countries</dt><dd>${x.transfers ? escapeHtml(`${x.transfers.countries.join(', ')} — ${x.transfers.mechanism.replaceAll('_', ' ')}${x.transfers.detail ? ` (${x.transfers.detail})` : ''}`) : 'None.'}</dd>
+<dt>Our sub-processors</dt><dd>${list(x.subProcessors)}</dd></dl>`,
+        )
+        .join('\n')}</section>`
+    : ''
+}
 <section><h2>Technical and organisational security measures</h2><dl>${r.security.map((m) => `<dt>${escapeHtml(m.measure)}</dt><dd>${escapeHtml(m.detail)}</dd>`).join('')}</dl></section>
 </body></html>`;
 }
@@ -280,6 +339,7 @@ const roleTerm: Record<string, string> = {
   third_party: 'dpv:ThirdParty',
   mail_server: 'dpv:DataProcessor',
   pseudonymised_export: 'dpv:Recipient',
+  controller: 'dpv:DataController',
 };
 
 export function ropaJsonLd(r: RecordsOfProcessing): string {

@@ -339,6 +339,8 @@ describe('append-only', () => {
       ['edit a sealed entry', sql`update audit_entries set action = 'user.delete' where id = ${sealed?.id}`],
       ['re-seal a sealed entry', sql`update audit_entries set seq = seq + 100000 where id = ${sealed?.id}`],
       ['edit an unsealed entry', sql`update audit_entries set outcome = 'denied' where id = ${unsealed?.id}`],
+      ['hide a token', sql`update audit_entries set token_id = null where id = ${unsealed?.id}`],
+      ['narrow the categories', sql`update audit_entries set categories = '{}' where id = ${sealed?.id}`],
       ['half-seal an unsealed entry', sql`update audit_entries set seq = 999999 where id = ${unsealed?.id}`],
       ['delete an entry', sql`delete from audit_entries where id = ${sealed?.id}`],
       ['delete every entry', sql`delete from audit_entries`],
@@ -440,6 +442,24 @@ describe('tamper detection', () => {
       unsealed: 1,
       firstBroken: { id: String(pending.id), seq: null },
     });
+    expect(status.firstBroken?.reason).toMatch(/changed/);
+  });
+
+  it.each([
+    ['its categories changed', sql`categories = '{contact}'`],
+    ['a read passed off as a change', sql`access = 'change'`],
+    ['a token added', sql`token_id = gen_random_uuid()`],
+    [
+      'the entry passed off as the first format, without its new fields',
+      sql`format = 1, access = null, categories = '{}'`,
+    ],
+  ])('names an entry with %s, by its MAC', async (_what, change) => {
+    const target = at(4);
+    await asDatabaseAdministrator(f.database.db, [
+      sql`update audit_entries set ${change} where id = ${target.id}`,
+    ]);
+    const status = await verifyAuditChain(f.database.db, f.keys);
+    expect(status).toMatchObject({ intact: false, sealed: 3, firstBroken: { id: String(target.id) } });
     expect(status.firstBroken?.reason).toMatch(/changed/);
   });
 

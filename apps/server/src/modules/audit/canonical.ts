@@ -12,12 +12,19 @@ export interface AuditContent {
   purpose: string | null;
   requestId: string | null;
   outcome: string;
+  /** 1 for entries written before the fields below were recorded (they are then null or empty). */
+  format: number;
+  tokenId: string | null;
+  access: string | null;
+  categories: readonly string[];
 }
 
-/** One fixed encoding: a JSON array in a fixed order, so no two different entries encode alike. */
+/**
+ * One fixed encoding per format: a JSON array in a fixed order, so no two different entries encode alike.
+ * Format 1 is kept as it was so that entries written before format 2 still verify.
+ */
 export function canonicalContent(c: AuditContent): string {
-  return JSON.stringify([
-    'custodian-audit-v1',
+  const v1 = [
     c.occurredAt.toISOString(),
     c.actorType,
     c.actorId,
@@ -28,7 +35,9 @@ export function canonicalContent(c: AuditContent): string {
     c.purpose,
     c.requestId,
     c.outcome,
-  ]);
+  ];
+  if (c.format === 1) return JSON.stringify(['custodian-audit-v1', ...v1]);
+  return JSON.stringify(['custodian-audit-v2', ...v1, c.tokenId, c.access, [...c.categories]]);
 }
 
 /** Link of the sealed chain: SHA-256 over the entry's content, MAC, position and the previous hash. */

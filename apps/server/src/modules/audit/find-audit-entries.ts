@@ -23,6 +23,7 @@ export async function findAuditEntries(options: {
   const conditions: (SQL | undefined)[] = [
     after ? lt(auditEntries.id, after[0] as number) : undefined,
     f.actorId ? eq(auditEntries.actorId, f.actorId) : undefined,
+    f.tokenId ? eq(auditEntries.tokenId, f.tokenId.toLowerCase()) : undefined,
     f.action ? eq(auditEntries.action, f.action) : undefined,
     f.entityType ? eq(auditEntries.entityType, f.entityType) : undefined,
     f.entityId ? eq(auditEntries.entityId, f.entityId) : undefined,
@@ -58,6 +59,9 @@ export async function findAuditEntries(options: {
         purpose: r.purpose,
         requestId: r.requestId,
         outcome: r.outcome as AuditEntry['outcome'],
+        tokenId: r.tokenId,
+        access: r.access as AuditEntry['access'],
+        categories: r.categories as AuditEntry['categories'],
         hash: r.hash ? r.hash.toString('hex') : null,
       })),
       nextCursor: rows.length > f.limit && page.length > 0 ? encodeCursor([page[page.length - 1]!.id]) : null,

@@ -1,6 +1,8 @@
+import type { AuditAccess, DataCategory } from '@custodian/contracts';
 import type { RequestContext } from '../../platform/access.js';
 import type { KeyRing } from '../../platform/crypto/keys.js';
 import type { Executor } from '../../platform/db/database.js';
+import { scopeOf } from './audit-scope.js';
 import { canonicalContent } from './canonical.js';
 import { auditEntries } from './schema.js';
 
@@ -11,6 +13,10 @@ export interface AuditEvent {
   /** Random ids of the people whose data was read or changed. Never names or e-mails. */
   subjectIds?: readonly string[];
   outcome?: 'success' | 'denied' | 'failure';
+  /** Defaults from the action's verb (see `accessOf`). */
+  access?: AuditAccess;
+  /** Defaults from the entity's catalog fields, as the caller could see them (see `scopeOf`). */
+  categories?: readonly DataCategory[];
 }
 
 function actorColumns(ctx: RequestContext): { actorType: string; actorId: string | null } {
@@ -29,17 +35,21 @@ export async function recordAudit(
   ctx: RequestContext,
   event: AuditEvent,
 ): Promise<number> {
+  // uuids come back lower-cased from the database; the MAC must cover what is stored.
+  const subjectIds = [...new Set((event.subjectIds ?? []).map((id) => id.toLowerCase()))];
   const content = {
     occurredAt: new Date(),
     ...actorColumns(ctx),
     action: event.action,
     entityType: event.entityType,
     entityId: event.entityId ?? null,
-    // uuids come back lower-cased from the database; the MAC must cover what is stored.
-    subjectIds: [...new Set((event.subjectIds ?? []).map((id) => id.toLowerCase()))],
+    subjectIds,
     purpose: ctx.purpose,
     requestId: ctx.requestId,
     outcome: event.outcome ?? 'success',
+    format: 2,
+    tokenId: ctx.actor.kind === 'token' ? ctx.actor.tokenId.toLowerCase() : null,
+    ...scopeOf(ctx, event, subjectIds.length),
   };
   const [entry] = await ex
     .insert(auditEntries)

@@ -5,6 +5,7 @@ import {
   index,
   integer,
   pgTable,
+  smallint,
   text,
   timestamp,
   uniqueIndex,
@@ -32,6 +33,17 @@ export const auditEntries = pgTable(
     purpose: text('purpose'),
     requestId: text('request_id'),
     outcome: text('outcome').notNull(),
+    /**
+     * 1 for entries written before tokens, access and categories were recorded; 2 since. The MAC covers the
+     * encoding of the entry's own format, so a v2 entry cannot be passed off as v1 by emptying its new columns.
+     */
+    format: smallint('format').notNull().default(1),
+    /** The API token a call was made with (the actor is then its user); null for sessions and jobs. */
+    tokenId: uuid('token_id'),
+    /** Whether the people's data was read or changed; null when the entry names nobody. */
+    access: text('access'),
+    /** The catalog categories of their data the action revealed (reads) or could change (writes). */
+    categories: text('categories').array().notNull().default(sql`'{}'::text[]`),
     /** Which master key the MAC key was derived from. */
     keyId: text('key_id').notNull(),
     mac: bytea('mac').notNull(),
@@ -46,6 +58,9 @@ export const auditEntries = pgTable(
     index('audit_entries_subject_ids_idx').using('gin', t.subjectIds),
     index('audit_entries_occurred_at_idx').on(t.occurredAt, t.id),
     index('audit_entries_actor_idx').on(t.actorId, t.id),
+    // Impact assessments: what one account or one token touched in a time window.
+    index('audit_entries_actor_time_idx').on(t.actorId, t.occurredAt),
+    index('audit_entries_token_time_idx').on(t.tokenId, t.occurredAt).where(sql`${t.tokenId} is not null`),
     index('audit_entries_entity_idx').on(t.entityType, t.entityId),
   ],
 );

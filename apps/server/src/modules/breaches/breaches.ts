@@ -1,5 +1,5 @@
 import type { Breach, RecordBreachInput, UpdateBreachInput } from '@custodian/contracts';
-import { and, asc, eq, isNull, sql } from 'drizzle-orm';
+import { and, asc, count, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import { assertPermission, type RequestContext } from '../../platform/access.js';
 import type { KeyRing } from '../../platform/crypto/keys.js';
@@ -7,14 +7,22 @@ import { type Db, type Executor, transaction } from '../../platform/db/database.
 import { AppError, notFound } from '../../platform/http/errors.js';
 import { recordAudit } from '../audit/index.js';
 import { assertNoIdentifiers } from '../scanner/index.js';
-import { breaches } from './schema.js';
+import { breaches, breachNotices } from './schema.js';
 
 export type BreachRow = typeof breaches.$inferSelect;
 
 /** Art. 33(1): 72 hours after becoming aware, an absolute span (daylight saving changes nothing). */
 export const authorityWindowMs = 72 * 3_600_000;
 
-export function presentBreach(row: BreachRow, timeZone: string, now = new Date()): Breach {
+export type NoticeCounts = Breach['notices'];
+const noNotices: NoticeCounts = { queued: 0, sent: 0, noAddress: 0, erased: 0 };
+
+export function presentBreach(
+  row: BreachRow,
+  timeZone: string,
+  now = new Date(),
+  notices: NoticeCounts = noNotices,
+): Breach {
   const deadline = new Date(row.awareAt.getTime() + authorityWindowMs);
   const pending = row.authorityDecision === 'pending';
   const hoursLeft = pending ? Math.round(((deadline.getTime() - now.getTime()) / 3_600_000) * 10) / 10 : null;
@@ -38,6 +46,8 @@ export function presentBreach(row: BreachRow, timeZone: string, now = new Date()
     peopleDecision: row.peopleDecision as Breach['peopleDecision'],
     peopleException: row.peopleException as Breach['peopleException'],
     peopleNotifiedAt: row.peopleNotifiedAt?.toISOString() ?? null,
+    impact: (row.impact as Breach['impact']) ?? null,
+    notices,
     authorityDeadline: deadline.toISOString(),
     authorityDeadlineLocal: DateTime.fromJSDate(deadline, { zone: timeZone }).toFormat(
       `yyyy-MM-dd HH:mm '${timeZone}' (ZZ)`,
@@ -51,7 +61,34 @@ export function presentBreach(row: BreachRow, timeZone: string, now = new Date()
   };
 }
 
-type Values = Omit<BreachRow, 'id' | 'remindersSent' | 'createdBy' | 'createdAt' | 'updatedAt'>;
+type Values = Omit<
+  BreachRow,
+  | 'id'
+  | 'remindersSent'
+  | 'createdBy'
+  | 'createdAt'
+  | 'updatedAt'
+  | 'impact'
+  | 'peopleNoticeSubject'
+  | 'peopleNoticeText'
+>;
+
+/** Notices per breach, by status. */
+export async function noticeCounts(ex: Executor, ids?: string[]): Promise<Map<string, NoticeCounts>> {
+  const rows = await ex
+    .select({ breachId: breachNotices.breachId, status: breachNotices.status, n: count() })
+    .from(breachNotices)
+    .where(ids ? inArray(breachNotices.breachId, ids) : undefined)
+    .groupBy(breachNotices.breachId, breachNotices.status);
+  const counts = new Map<string, NoticeCounts>();
+  for (const r of rows) {
+    const c = counts.get(r.breachId) ?? { ...noNotices };
+    const key = r.status === 'no_address' ? 'noAddress' : (r.status as keyof NoticeCounts);
+    if (key in c) c[key] = Number(r.n);
+    counts.set(r.breachId, c);
+  }
+  return counts;
+}
 
 /** The record must hold together with Art. 33 and 34 before it is written. */
 function check(v: Values): void {
@@ -127,14 +164,16 @@ export async function findBreaches({ db, ctx, timeZone }: Deps): Promise<{ items
     .select()
     .from(breaches)
     .orderBy(sql`${breaches.closedAt} is not null`, asc(breaches.awareAt));
-  return { items: rows.map((r) => presentBreach(r, timeZone)) };
+  const notices = await noticeCounts(db);
+  const now = new Date();
+  return { items: rows.map((r) => presentBreach(r, timeZone, now, notices.get(r.id))) };
 }
 
 export async function getBreach({ db, ctx, timeZone, id }: Deps & { id: string }): Promise<Breach> {
   assertPermission(ctx.actor, 'breaches:manage');
   const [row] = await db.select().from(breaches).where(eq(breaches.id, id));
   if (!row) throw notFound('breach');
-  return presentBreach(row, timeZone);
+  return presentBreach(row, timeZone, new Date(), (await noticeCounts(db, [id])).get(id));
 }
 
 export async function recordBreach({ db, keys, ctx, timeZone, input }: Deps & { input: RecordBreachInput }) {
@@ -200,7 +239,7 @@ export async function updateBreach({
       .where(eq(breaches.id, id))
       .returning();
     await recordAudit(tx, keys, ctx, { action: 'breach.update', entityType: 'breach', entityId: id });
-    return presentBreach(updated!, timeZone);
+    return presentBreach(updated!, timeZone, new Date(), (await noticeCounts(tx, [id])).get(id));
   });
 }
 

@@ -18,6 +18,7 @@ export {
   type ContactTokens,
   deleteContactTags,
   findContactRow,
+  findContactRows,
   findContactsByEmailTokens,
   findContactTokens,
   insertContact,

@@ -166,6 +166,15 @@ export async function deleteContactRow(ex: Executor, id: string): Promise<void> 
 }
 
 /** Decrypts rows; a row whose key was shredded (erasure in flight) is left out. */
+/** Several contacts by id, in no particular order; ids that do not exist are left out. */
+export async function findContactRows(ex: Executor, ids: readonly string[]): Promise<ContactRow[]> {
+  if (ids.length === 0) return [];
+  return ex
+    .select(contactColumns)
+    .from(contacts)
+    .where(inArray(contacts.id, [...ids]));
+}
+
 export async function openContacts(
   ex: Executor,
   crypto: ContactCrypto,

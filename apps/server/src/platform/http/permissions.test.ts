@@ -115,5 +115,6 @@ describe('authorisation matrix', () => {
     expect(failures).toEqual([]);
     // The matrix covered every endpoint and every caller.
     expect(Object.keys(matrix)).toHaveLength(endpoints.length);
-  });
+    // Every endpoint times every caller: long on a loaded machine, so a generous bound.
+  }, 240_000);
 });
