@@ -44,6 +44,10 @@ export const complianceDashboardSchema = z.object({
     }),
   ),
   recipientsReviewDue: z.array(z.object({ id: z.uuid(), name: z.string(), dpaReviewAt: z.iso.date() })),
+  /** Signed-off impact assessments whose review date (Art. 35(11)) has come. */
+  dpiasReviewDue: z.array(z.object({ id: z.uuid(), title: z.string(), reviewAt: z.iso.date() })),
+  /** Notices to people about breaches (Art. 34) still waiting for the mail job. */
+  breachNoticesQueued: z.number().int(),
   audit: z.object({
     unsealed: z.number().int(),
     lastVerification: z.object({ at: isoDateTime, intact: z.boolean() }).nullable(),

@@ -24,7 +24,12 @@ const dashboard = () => call<ComplianceDashboard>('GET', '/api/v1/compliance/das
 describe('the compliance dashboard', () => {
   it('counts what needs the privacy officer, live from the records', async () => {
     const empty = await dashboard();
-    expect(empty).toMatchObject({ requests: { open: 0, overdue: 0 }, breaches: [], recipientsReviewDue: [] });
+    expect(empty).toMatchObject({
+      requests: { open: 0, overdue: 0 },
+      breaches: [],
+      recipientsReviewDue: [],
+      dpiasReviewDue: [],
+    });
     expect(empty.audit.lastVerification).toBeNull();
 
     await call('POST', '/api/v1/requests', dpo, { type: 'access', requester: { email: 'a@example.test' } });
@@ -72,6 +77,14 @@ describe('the compliance dashboard', () => {
       body: 'She mentioned her pregnancy',
       contactIds: [ann.id],
     });
+    const dpia = await call<{ id: string }>('POST', '/api/v1/dpias', dpo, {
+      title: 'Lead scoring',
+      purposes: ['profiling'],
+    });
+    // Signed off last year with a review date now passed.
+    await t.database.db.execute(
+      sql`update dpias set status = 'signed_off', signed_off_at = now(), review_at = '2026-01-15' where id = ${dpia.id}`,
+    );
     await call('GET', '/api/v1/audit/verify', dpo);
 
     const d = await dashboard();
@@ -90,6 +103,8 @@ describe('the compliance dashboard', () => {
     expect(d.recipientsReviewDue).toEqual([
       expect.objectContaining({ name: 'Old host', dpaReviewAt: '2021-01-01' }),
     ]);
+    expect(d.dpiasReviewDue).toEqual([{ id: dpia.id, title: 'Lead scoring', reviewAt: '2026-01-15' }]);
+    expect(d.breachNoticesQueued).toBe(0);
     expect(d.audit.lastVerification).toMatchObject({ intact: true });
     expect(d.scanner.openSpecialCategories).toBe(1);
     expect((await t.request({ url: '/api/v1/compliance/dashboard', as: sales })).statusCode).toBe(403);

@@ -101,6 +101,16 @@ export async function buildComplianceDashboard({
     sql`select id, name, dpa_review_at::text as dpa_review_at from recipients
         where dpa_review_at is not null and dpa_review_at <= current_date order by dpa_review_at`,
   );
+  const today = DateTime.fromJSDate(now, { zone: timeZone }).toISODate()!;
+  const dpiaReviews = await queryRows<{ id: string; title: string; review_at: string }>(
+    db,
+    sql`select id, title, review_at::text as review_at from dpias
+        where status = 'signed_off' and review_at <= ${today}::date order by review_at`,
+  );
+  const [notices] = await queryRows<{ n: number }>(
+    db,
+    sql`select count(*)::int as n from breach_notices where status = 'queued'`,
+  );
   const [audit] = await queryRows<{ unsealed: number }>(
     db,
     sql`select count(*)::int as unsealed from audit_entries where seq is null`,
@@ -130,6 +140,8 @@ export async function buildComplianceDashboard({
     },
     breaches,
     recipientsReviewDue: reviews.map((r) => ({ id: r.id, name: r.name, dpaReviewAt: r.dpa_review_at })),
+    dpiasReviewDue: dpiaReviews.map((r) => ({ id: r.id, title: r.title, reviewAt: r.review_at })),
+    breachNoticesQueued: int(notices?.n),
     audit: {
       unsealed: int(audit?.unsealed),
       lastVerification: verification

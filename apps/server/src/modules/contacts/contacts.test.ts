@@ -257,7 +257,7 @@ describe('field-level access and purposes', () => {
     expect(seen.addresses[0]).toMatchObject({ street: '[restricted]', city: '[restricted]' });
     expect(seen.restricted).toEqual(expect.arrayContaining(['emails', 'phones', 'addresses', 'dateOfBirth']));
     expect(JSON.stringify(seen)).not.toContain('Linden');
-    expect(JSON.stringify(seen)).not.toContain('1990');
+    expect(JSON.stringify(seen)).not.toMatch(/1990-\d\d-\d\d/);
   });
 
   it('masks the fields a purpose may not use, even for a role that could see them', async () => {
