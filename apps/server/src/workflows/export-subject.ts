@@ -85,6 +85,11 @@ const actorLabels: Record<string, string> = {
  * source, recipients, and who accessed the data (from the audit trail; staff by role, or by name where
  * ACCESS_LOG_STAFF=name). Free-text values that may hold others' data are flagged for review.
  */
+/** Audit actions of a mail sent to the person (consent confirmations and notices, request notices, package
+ * links, breach notices): each one disclosed their address to the mail service. */
+const mailDisclosures =
+  /^(consent\.confirmation-mailed|consent\.restriction-lifted-notified|request\.[a-z_-]+-notified|package\.link-mailed|breach\.notice\.sent)$/;
+
 export async function buildSubjectPackage(
   tx: Tx,
   deps: RequestDeps,
@@ -185,6 +190,17 @@ export async function buildSubjectPackage(
       role: 'recipient of pseudonymised data',
       what: `lifecycle stage, source, creation time, country, birth-year band and job title under a pseudonym, on ${entry.occurredAt.toISOString().slice(0, 10)}`,
     });
+
+  // Every mail to the person passed their address and the message to the mail service (a processor).
+  const mails = subjectEntries.filter((e) => mailDisclosures.test(e.action));
+  if (mails.length > 0) {
+    const host = deps.settings.smtp?.host;
+    recipients.push({
+      recipient: host ? `the mail server ${host}` : 'the mail service in use when the mails were sent',
+      role: 'processor delivering our e-mails',
+      what: `your e-mail address and ${mails.length} message(s) to you, from ${mails[0]!.occurredAt.toISOString().slice(0, 10)} to ${mails[mails.length - 1]!.occurredAt.toISOString().slice(0, 10)}`,
+    });
+  }
 
   const staff = new Map<string, string>();
   const byName = deps.settings.controller.accessLogStaff === 'name';

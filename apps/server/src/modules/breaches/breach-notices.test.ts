@@ -1,12 +1,15 @@
+import { randomUUID } from 'node:crypto';
 import type { Breach, BreachDrafts, Contact } from '@custodian/contracts';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { indexerFor } from '../../platform/crypto/blind-index.js';
-import { queryRows } from '../../platform/db/database.js';
+import { queryRows, transaction } from '../../platform/db/database.js';
 import { createMailer } from '../../platform/mail.js';
 import { type Caller, createTestContext, type TestContext, testAppConfig } from '../../test/context.js';
 import { expectFieldProblem } from '../../test/problem.js';
 import { startTestSmtpServer, type TestSmtpServer, textOf } from '../../test/smtp.js';
+import { buildSubjectPackage } from '../../workflows/export-subject.js';
+import { findContactRow } from '../contacts/index.js';
 import { subjectKeysFor } from '../subjects/index.js';
 import { sendBreachNotices } from './notices.js';
 
@@ -35,6 +38,13 @@ beforeAll(async () => {
 afterAll(async () => {
   await t.close();
   await smtp.close();
+});
+
+const crypto = () => ({
+  db: t.database.db,
+  keys: t.keys,
+  subjects: subjectKeysFor(t.keys),
+  indexer: indexerFor(t.keys),
 });
 
 async function call<T>(method: 'GET' | 'POST' | 'PATCH', url: string, body?: unknown): Promise<T> {
@@ -149,6 +159,22 @@ describe('telling the people about a breach (Art. 34)', () => {
       sql`select subject_ids from audit_entries where action = 'breach.notice.sent' and entity_id = ${breach.id}`,
     );
     expect(entries).toHaveLength(2);
+
+    // Her access package names the mail server among the recipients of her data (Art. 15(1)(c)).
+    const anaContact = read[0]!;
+    const pkg = await transaction(t.database.db, async (tx) =>
+      buildSubjectPackage(
+        tx,
+        { ...crypto(), settings: { ...testAppConfig, smtp: smtp.config } },
+        { id: randomUUID(), type: 'access', regime: 'gdpr', receivedAt: new Date() },
+        (await findContactRow(tx, anaContact.id))!,
+      ),
+    );
+    expect(pkg.content.recipients).toContainEqual({
+      recipient: `the mail server ${smtp.config.host}`,
+      role: 'processor delivering our e-mails',
+      what: expect.stringContaining('1 message(s)'),
+    });
 
     // Again: nothing new to queue, nothing sent twice.
     const again = await t.request({

@@ -10,5 +10,6 @@ export interface RequestDeps {
   keys: KeyRing;
   subjects: SubjectKeyStore;
   indexer: BlindIndexer;
-  settings: Pick<Config, 'timeZone' | 'publicUrl' | 'controller' | 'digitalConsentAges' | 'consentForms'>;
+  settings: Pick<Config, 'timeZone' | 'publicUrl' | 'controller' | 'digitalConsentAges' | 'consentForms'> &
+    Partial<Pick<Config, 'smtp'>>;
 }
