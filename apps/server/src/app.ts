@@ -40,6 +40,7 @@ import { recipientRoutes } from './modules/recipients/index.js';
 import { enqueueRequesterNotice, enqueueVerificationMail, requestRoutes } from './modules/requests/index.js';
 import { retentionRoutes } from './modules/retention/index.js';
 import { scannerRoutes } from './modules/scanner/index.js';
+import { segmentRoutes } from './modules/segments/index.js';
 import { setupRoutes } from './modules/setup/index.js';
 import { enqueuePackageLinkMail, subjectPackageRoutes } from './modules/subject-packages/index.js';
 import { subjectKeysFor } from './modules/subjects/index.js';
@@ -220,6 +221,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       largeScaleThreshold: config.dpiaLargeScalePeople ?? 5000,
       publicUrl: config.publicUrl,
     });
+    segmentRoutes(api, crmDeps);
     companyRoutes(api, crmDeps);
     dealRoutes(api, crmDeps);
     activityRoutes(api, crmDeps);

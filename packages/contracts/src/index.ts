@@ -29,6 +29,7 @@ export * from './records-of-processing.js';
 export * from './requests.js';
 export * from './retention.js';
 export * from './scanner.js';
+export * from './segments.js';
 export * from './subject-packages.js';
 export * from './suppressions.js';
 export * from './tasks.js';

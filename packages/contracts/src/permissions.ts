@@ -49,6 +49,7 @@ export const permissions = [
   'recipients:manage',
   'breaches:manage',
   'dpias:manage',
+  'segments:manage',
   'companies:read',
   'companies:write',
   'deals:read',

@@ -673,6 +673,25 @@ export const recipientEntity: EntityDeclaration = {
   },
 };
 
+export const segmentEntity: EntityDeclaration = {
+  entity: 'segment',
+  table: 'segments',
+  description:
+    'Saved filters over contacts (stage, source, owner, tags, deals, consent state…): conditions, never member lists or values.',
+  subjectColumn: null,
+  personal: {},
+  notPersonal: {
+    id: randomId,
+    name: 'a name, written by staff (refused when it holds an identifier)',
+    description: 'written by staff (refused when it holds an identifier)',
+    filter:
+      'the conditions: stages, sources, ids of owners, companies, tags and stages, dates, purposes, field keys',
+    created_by: 'a user id',
+    created_at: createdAt,
+    updated_at: updatedAt,
+  },
+};
+
 export const dpiaEntity: EntityDeclaration = {
   entity: 'dpia',
   table: 'dpias',
@@ -900,6 +919,7 @@ export const catalog: readonly EntityDeclaration[] = [
   breachEntity,
   breachNoticeEntity,
   dpiaEntity,
+  segmentEntity,
   userEntity,
   ...systemEntities,
 ];

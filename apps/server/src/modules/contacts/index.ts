@@ -25,6 +25,7 @@ export {
   insertContactsBatch,
   keepOnlyHeldFields,
   listContactRows,
+  listContactRowsByIds,
   openContacts,
   scanContactTokens,
   tagsOfContacts,
