@@ -18,6 +18,7 @@ import { analyticsRoutes } from './modules/analytics/index.js';
 import { auditRoutes } from './modules/audit/index.js';
 import { authRoutes, createAuthenticator } from './modules/auth/index.js';
 import { breachRoutes, enqueueBreachNotices } from './modules/breaches/index.js';
+import { campaignRoutes, enqueueCampaign } from './modules/campaigns/index.js';
 import { companyRoutes } from './modules/companies/index.js';
 import {
   consentRoutes,
@@ -222,6 +223,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       publicUrl: config.publicUrl,
     });
     segmentRoutes(api, crmDeps);
+    campaignRoutes(api, {
+      ...crmDeps,
+      enqueue: async (id, at) => {
+        if (deps.jobs) await enqueueCampaign(deps.jobs, id, at);
+      },
+    });
     companyRoutes(api, crmDeps);
     dealRoutes(api, crmDeps);
     activityRoutes(api, crmDeps);

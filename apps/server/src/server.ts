@@ -4,6 +4,7 @@ import { buildApp } from './app.js';
 import { startAuditSealer } from './modules/audit/index.js';
 import { deleteExpiredSessions } from './modules/auth/index.js';
 import { startBreachClock, startBreachNoticeWorker } from './modules/breaches/index.js';
+import { startCampaignWorker } from './modules/campaigns/index.js';
 import { startConsentWorkers } from './modules/consents/index.js';
 import { startRequestWorkers } from './modules/requests/index.js';
 import { isSetupRequired, setupToken } from './modules/setup/index.js';
@@ -68,6 +69,17 @@ export async function startServer(
   await startScanWorker(jobs, crm, logger);
   await startBreachClock(jobs, { ...crm, settings: config, mailer }, logger);
   await startBreachNoticeWorker(jobs, { ...crm, controller: config.controller, mailer }, logger);
+  await startCampaignWorker(
+    jobs,
+    {
+      ...crm,
+      mailer,
+      publicUrl: config.publicUrl,
+      controller: config.controller,
+      minIntervalMs: 1000 / (config.campaignRatePerSecond ?? 20),
+    },
+    logger,
+  );
   if (!mailer)
     logger.warn(
       'SMTP_HOST is not set: double opt-in confirmation mails, request notices and deadline reminders, and package links wait until a server with mail runs',

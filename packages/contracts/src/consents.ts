@@ -36,6 +36,7 @@ export const collectionMethods = [
   'portal',
   'global_privacy_control',
   'staff',
+  'unsubscribe_link',
 ] as const;
 export const collectionMethodSchema = z.enum(collectionMethods);
 export type CollectionMethod = z.infer<typeof collectionMethodSchema>;

@@ -3,6 +3,7 @@ export * from './analytics.js';
 export * from './audit.js';
 export * from './auth.js';
 export * from './breaches.js';
+export * from './campaigns.js';
 export * from './catalog.js';
 export * from './common.js';
 export * from './companies.js';

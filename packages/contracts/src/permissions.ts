@@ -50,6 +50,7 @@ export const permissions = [
   'breaches:manage',
   'dpias:manage',
   'segments:manage',
+  'campaigns:manage',
   'companies:read',
   'companies:write',
   'deals:read',

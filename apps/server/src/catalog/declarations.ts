@@ -692,6 +692,52 @@ export const segmentEntity: EntityDeclaration = {
   },
 };
 
+export const campaignEntities: readonly EntityDeclaration[] = [
+  {
+    entity: 'campaign',
+    table: 'campaigns',
+    description:
+      'E-mail campaigns: templates written by staff for everyone (identifiers are refused; merge fields are filled at send time from the encrypted contact), a segment and a purpose.',
+    subjectColumn: null,
+    personal: {},
+    notPersonal: {
+      id: randomId,
+      name: 'written by staff (refused when it holds an identifier)',
+      purpose: 'a purpose key',
+      segment_id: 'a segment id',
+      subject: 'the template of the subject, with merge fields, not values',
+      html: 'the HTML template, with merge fields, not values',
+      text: 'the text template, with merge fields, not values',
+      status: 'draft, queued, sending, sent or cancelled',
+      scheduled_at: 'when sending starts',
+      started_at: 'when sending started',
+      listed_at: 'when the recipients were listed',
+      finished_at: 'when sending ended',
+      created_by: 'a user id',
+      created_at: createdAt,
+      updated_at: updatedAt,
+    },
+  },
+  {
+    entity: 'campaignMessage',
+    table: 'campaign_messages',
+    description:
+      'One message per recipient and its fate: a link to the contact (removed when the contact is erased) and a status, never the address or the text.',
+    subjectColumn: null,
+    personal: {},
+    notPersonal: {
+      id: 'random identifier; the unsubscribe link carries it with a MAC',
+      campaign_id: 'a campaign id',
+      contact_id: 'a contact id (set to null when the contact is erased or deleted)',
+      status: 'pending, sending, sent, refused, failed or uncertain',
+      reason: 'the guard’s refusal reason, or no_address, erased, smtp',
+      attempts: 'how many times sending was tried',
+      sent_at: 'when the mail server accepted it',
+      unsubscribed_at: 'when the person used its unsubscribe link',
+    },
+  },
+];
+
 export const dpiaEntity: EntityDeclaration = {
   entity: 'dpia',
   table: 'dpias',
@@ -920,6 +966,7 @@ export const catalog: readonly EntityDeclaration[] = [
   breachNoticeEntity,
   dpiaEntity,
   segmentEntity,
+  ...campaignEntities,
   userEntity,
   ...systemEntities,
 ];

@@ -45,6 +45,7 @@ describe('loadConfig', () => {
       consentForms: { powDifficulty: 16, confirmationTtlHours: 72, ratePerMinute: 10 },
       timeZone: 'UTC',
       dpiaLargeScalePeople: 5000,
+      campaignRatePerSecond: 20,
       digitalConsentAges: {},
       retention: { schedule: '30 2 * * *', batchSize: 500 },
     });
@@ -82,6 +83,7 @@ describe('loadConfig', () => {
       DIGITAL_CONSENT_AGES: 'FR=15,DE=14',
       TIME_ZONE: 'Europe/Berlin',
       DPIA_LARGE_SCALE_PEOPLE: '20000',
+      CAMPAIGN_RATE_PER_SECOND: '5',
       RETENTION_SCHEDULE: '0 3 * * 1-5',
       RETENTION_BATCH_SIZE: '200',
     });
@@ -116,6 +118,7 @@ describe('loadConfig', () => {
       consentForms: { powDifficulty: 12, confirmationTtlHours: 24, ratePerMinute: 30 },
       timeZone: 'Europe/Berlin',
       dpiaLargeScalePeople: 20000,
+      campaignRatePerSecond: 5,
       digitalConsentAges: { FR: 15, DE: 14 },
       retention: { schedule: '0 3 * * 1-5', batchSize: 200 },
     });

@@ -37,6 +37,7 @@ const envSchema = z.object({
   DATA_LOCATION: z.string().min(2).max(100).default('EU'),
   ACCESS_LOG_STAFF: z.enum(['role', 'name']).default('role'),
   DPIA_LARGE_SCALE_PEOPLE: z.coerce.number().int().min(1).max(1_000_000_000).default(5000),
+  CAMPAIGN_RATE_PER_SECOND: z.coerce.number().min(0.01).max(10_000).default(20),
   TIME_ZONE: z
     .string()
     .refine((zone) => IANAZone.isValidZone(zone), 'must be an IANA time zone such as Europe/Berlin')
@@ -115,6 +116,8 @@ export interface Config {
   retention: RetentionConfig;
   /** From how many people a purpose counts as large-scale processing in the DPIA screening. */
   dpiaLargeScalePeople?: number;
+  /** Campaign mails per second at most (throttling towards the mail server). */
+  campaignRatePerSecond?: number;
 }
 
 /** The retention sweep: when it runs (cron, UTC; null when off) and how many records each transaction handles. */
@@ -180,6 +183,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     timeZone: e.TIME_ZONE,
     dpiaLargeScalePeople: e.DPIA_LARGE_SCALE_PEOPLE,
+    campaignRatePerSecond: e.CAMPAIGN_RATE_PER_SECOND,
     retention: {
       schedule: e.RETENTION_SCHEDULE === 'off' ? null : e.RETENTION_SCHEDULE,
       batchSize: e.RETENTION_BATCH_SIZE,

@@ -5,6 +5,7 @@ import { generate } from 'otplib';
 import pino from 'pino';
 import { buildApp } from '../app.js';
 import { startBreachNoticeWorker } from '../modules/breaches/index.js';
+import { startCampaignWorker } from '../modules/campaigns/index.js';
 import { startConsentWorkers } from '../modules/consents/index.js';
 import { startRequestWorkers } from '../modules/requests/index.js';
 import { startPackageWorkers } from '../modules/subject-packages/index.js';
@@ -131,6 +132,17 @@ export async function createTestContext(
     await startRetentionWorker(jobs, { ...crm, database }, { schedule: null, batchSize: 100 }, logger);
     await startScanWorker(jobs, crm, logger);
     await startBreachNoticeWorker(jobs, { ...crm, controller: testAppConfig.controller, mailer }, logger);
+    await startCampaignWorker(
+      jobs,
+      {
+        ...crm,
+        mailer,
+        publicUrl: testAppConfig.publicUrl,
+        controller: testAppConfig.controller,
+        minIntervalMs: 0,
+      },
+      logger,
+    );
   }
   options.extend?.(app, database);
   await app.ready();

@@ -19,6 +19,7 @@ export type KeyPurpose =
   | 'package-download'
   | 'package-download-token'
   | 'retention-item'
+  | 'campaign-unsubscribe'
   | `blind-index:${string}`
   | `pseudonym:${string}`;
 
