@@ -35,6 +35,7 @@ import { erasureRoutes } from './modules/erasure/index.js';
 import { healthRoutes } from './modules/health/index.js';
 import { importRoutes } from './modules/imports/index.js';
 import { noticeRoutes } from './modules/notices/index.js';
+import { preferenceRoutes } from './modules/preferences/index.js';
 import { pseudonymRoutes } from './modules/pseudonyms/index.js';
 import { purposeRoutes } from './modules/purposes/index.js';
 import { recipientRoutes } from './modules/recipients/index.js';
@@ -223,6 +224,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       publicUrl: config.publicUrl,
     });
     segmentRoutes(api, crmDeps);
+    preferenceRoutes(api, { ...crmDeps, publicUrl: config.publicUrl });
     campaignRoutes(api, {
       ...crmDeps,
       enqueue: async (id, at) => {

@@ -86,9 +86,9 @@ const actorLabels: Record<string, string> = {
  * ACCESS_LOG_STAFF=name). Free-text values that may hold others' data are flagged for review.
  */
 /** Audit actions of a mail sent to the person (consent confirmations and notices, request notices, package
- * links, breach notices): each one disclosed their address to the mail service. */
+ * links, breach notices, campaign mails): each one disclosed their address to the mail service. */
 const mailDisclosures =
-  /^(consent\.confirmation-mailed|consent\.restriction-lifted-notified|request\.[a-z_-]+-notified|package\.link-mailed|breach\.notice\.sent)$/;
+  /^(consent\.confirmation-mailed|consent\.restriction-lifted-notified|request\.[a-z_-]+-notified|package\.link-mailed|breach\.notice\.sent|campaign\.mail\.sent)$/;
 
 export async function buildSubjectPackage(
   tx: Tx,

@@ -1,13 +1,16 @@
+import { randomUUID } from 'node:crypto';
 import type { Campaign, Contact, Notice, Segment } from '@custodian/contracts';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { indexerFor } from '../../platform/crypto/blind-index.js';
-import { queryRows } from '../../platform/db/database.js';
+import { queryRows, transaction } from '../../platform/db/database.js';
 import { createMailer, type Mailer } from '../../platform/mail.js';
 import { giveConsent, publishTestNotice, recordEvent } from '../../test/consent.js';
 import { type Caller, createTestContext, type TestContext, testAppConfig } from '../../test/context.js';
 import { expectFieldProblem } from '../../test/problem.js';
 import { startTestSmtpServer, type TestSmtpServer, textOf } from '../../test/smtp.js';
+import { buildSubjectPackage } from '../../workflows/export-subject.js';
+import { findContactRow } from '../contacts/index.js';
 import { subjectKeysFor } from '../subjects/index.js';
 import { sendCampaignMessages } from './send.js';
 
@@ -174,6 +177,34 @@ describe('a campaign to a segment', () => {
     expect(textOf(toBen)).toContain('Hello Ben <b>,');
     expect(toBen.data).toContain('Ben &lt;b&gt;');
     expect(toBen.data).toMatch(/^List-Unsubscribe-Post: List-Unsubscribe=One-Click/im);
+    expect(textOf(toBen)).toContain(`${testAppConfig.publicUrl}/privacy/preferences?token=p1.`);
+    // Ben's access package names the mail server that received his address (Art. 15(1)(c)).
+    const benContact = await queryRows<{ id: string }>(
+      w.t.database.db,
+      sql`select contact_id as id from campaign_messages where campaign_id = ${campaign.id} and status = 'sent'`,
+    );
+    const packages = await Promise.all(
+      benContact.map(({ id }) =>
+        transaction(w.t.database.db, async (tx) =>
+          buildSubjectPackage(
+            tx,
+            {
+              db: w.t.database.db,
+              keys: w.t.keys,
+              subjects: subjectKeysFor(w.t.keys),
+              indexer: indexerFor(w.t.keys),
+              settings: { ...testAppConfig, smtp: smtp.config },
+            },
+            { id: randomUUID(), type: 'access', regime: 'gdpr', receivedAt: new Date() },
+            (await findContactRow(tx, id))!,
+          ),
+        ),
+      ),
+    );
+    for (const p of packages)
+      expect(p.content.recipients).toContainEqual(
+        expect.objectContaining({ recipient: `the mail server ${smtp.config.host}` }),
+      );
     const annUrl = unsubscribeUrlOf(mailsTo(ann)[0]!.data);
     const benUrl = unsubscribeUrlOf(toBen.data);
     const path = (url: string) => url.replace(testAppConfig.publicUrl, '');

@@ -12,6 +12,7 @@ import type { Mailer } from '../../platform/mail.js';
 import { recordAudit } from '../audit/index.js';
 import { answerProcessing } from '../consents/index.js';
 import { findContactRows, openContacts } from '../contacts/index.js';
+import { preferenceUrlOf } from '../preferences/index.js';
 import { findPurposeRecords } from '../purposes/index.js';
 import { segmentMemberIds, segments } from '../segments/index.js';
 import type { SubjectKeyStore } from '../subjects/index.js';
@@ -186,15 +187,16 @@ export async function sendCampaignMessages(
       };
       const url = `${deps.publicUrl}/api/v1/public/unsubscribe?token=${unsubscribeTokenOf(keys, message.id)}`;
       const why = `${deps.controller.name} sends you this for: ${purpose?.name ?? campaign.purpose}.`;
+      const preferences = preferenceUrlOf(keys, deps.publicUrl, contact.row.subjectId);
       try {
         lastSend = Date.now();
         await deps.mailer.send({
           to: address,
           subject: render(campaign.subject, values, 'header'),
-          text: `${render(campaign.text, values, 'text')}\n\n--\n${why}\nUnsubscribe with one click: ${url}\n`,
+          text: `${render(campaign.text, values, 'text')}\n\n--\n${why}\nUnsubscribe with one click: ${url}\nAll your subscriptions: ${preferences}\n`,
           ...(campaign.html
             ? {
-                html: `${render(campaign.html, values, 'html')}<hr><p style="font-size:12px;color:#555">${escapeHtml(why)} <a href="${escapeHtml(url)}">Unsubscribe</a></p>`,
+                html: `${render(campaign.html, values, 'html')}<hr><p style="font-size:12px;color:#555">${escapeHtml(why)} <a href="${escapeHtml(url)}">Unsubscribe</a> · <a href="${escapeHtml(preferences)}">All your subscriptions</a></p>`,
               }
             : {}),
           headers: { 'List-Unsubscribe': `<${url}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },

@@ -20,6 +20,7 @@ export type KeyPurpose =
   | 'package-download-token'
   | 'retention-item'
   | 'campaign-unsubscribe'
+  | 'preference-link'
   | `blind-index:${string}`
   | `pseudonym:${string}`;
 

@@ -1,0 +1,2 @@
+export { preferenceTokenOf, preferenceUrlOf } from './preferences.js';
+export { preferenceRoutes } from './routes.js';
