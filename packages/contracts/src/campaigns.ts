@@ -159,6 +159,7 @@ export const unsubscribe = defineEndpoint({
   tags: ['public'],
   access: publicAccess,
   querystring: unsubscribeQuery,
-  body: z.object({ 'List-Unsubscribe': z.literal('One-Click').optional() }).passthrough(),
+  // A mail client may post without a body; the token alone decides.
+  body: z.object({ 'List-Unsubscribe': z.literal('One-Click').optional() }).passthrough().nullish(),
   response: { 200: z.string() },
 });

@@ -221,12 +221,8 @@ describe('a campaign to a segment', () => {
     });
     expect(oneClick.statusCode, oneClick.body).toBe(200);
     expect(oneClick.body).toContain('You are unsubscribed');
-    const again = await w.t.request({
-      method: 'POST',
-      url: path(annUrl),
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      payload: 'List-Unsubscribe=One-Click',
-    });
+    // Again, and without a body as some clients post: the same answer, nothing recorded twice.
+    const again = await w.t.request({ method: 'POST', url: path(annUrl) });
     expect(again.statusCode).toBe(200);
     const forged = await w.t.request({
       method: 'POST',
