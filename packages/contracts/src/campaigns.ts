@@ -160,6 +160,9 @@ export const unsubscribe = defineEndpoint({
   access: publicAccess,
   querystring: unsubscribeQuery,
   // A mail client may post without a body; the token alone decides.
-  body: z.object({ 'List-Unsubscribe': z.literal('One-Click').optional() }).passthrough().nullish(),
+  body: z
+    .object({ 'List-Unsubscribe': z.literal('One-Click').optional() })
+    .passthrough()
+    .nullish(),
   response: { 200: z.string() },
 });
