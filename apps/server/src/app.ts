@@ -114,6 +114,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     { parseAs: 'string', bodyLimit: 16_384 },
     (_request, body, done) => done(null, Object.fromEntries(new URLSearchParams(String(body)))),
   );
+  // Bounces and complaints arrive as raw mail (POST /api/v1/mail-events).
+  app.addContentTypeParser(
+    'message/rfc822',
+    { parseAs: 'buffer', bodyLimit: 1_048_576 },
+    (_request, body, done) => done(null, body),
+  );
   app.decorate('authenticator', createAuthenticator({ db, keys }));
   app.decorateRequest('ctx', null as unknown as RequestContext);
 

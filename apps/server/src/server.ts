@@ -4,7 +4,11 @@ import { buildApp } from './app.js';
 import { startAuditSealer } from './modules/audit/index.js';
 import { deleteExpiredSessions } from './modules/auth/index.js';
 import { startBreachClock, startBreachNoticeWorker } from './modules/breaches/index.js';
-import { startCampaignWorker } from './modules/campaigns/index.js';
+import {
+  type MailEventReceiver,
+  startCampaignWorker,
+  startMailEventReceiver,
+} from './modules/campaigns/index.js';
 import { startConsentWorkers } from './modules/consents/index.js';
 import { startRequestWorkers } from './modules/requests/index.js';
 import { isSetupRequired, setupToken } from './modules/setup/index.js';
@@ -19,7 +23,7 @@ import { type Database, openPglite, openPostgres } from './platform/db/database.
 import { migrateDatabase } from './platform/db/migrate.js';
 import { startJobQueue } from './platform/jobs.js';
 import { createLogger } from './platform/log.js';
-import { createMailer } from './platform/mail.js';
+import { createMailer, domainOfAddress } from './platform/mail.js';
 import { loadOrCreateMasterKey, loadRetiredKeys } from './platform/master-key.js';
 import { startImportWorker } from './workflows/import-worker.js';
 import { startRetentionWorker } from './workflows/retention-worker.js';
@@ -77,9 +81,14 @@ export async function startServer(
       publicUrl: config.publicUrl,
       controller: config.controller,
       minIntervalMs: 1000 / (config.campaignRatePerSecond ?? 20),
+      bounceDomain:
+        config.mailEvents?.bounceDomain ?? (config.smtp ? domainOfAddress(config.smtp.from) : null),
     },
     logger,
   );
+  const mailEvents: MailEventReceiver | null = config.mailEvents?.smtp
+    ? await startMailEventReceiver(crm, config.mailEvents.smtp, logger)
+    : null;
   if (!mailer)
     logger.warn(
       'SMTP_HOST is not set: double opt-in confirmation mails, request notices and deadline reminders, and package links wait until a server with mail runs',
@@ -112,6 +121,7 @@ export async function startServer(
       stopping ??= (async () => {
         clearInterval(sweep);
         await app.close();
+        await mailEvents?.close();
         await jobs.stop({ graceful: true, wait: true, timeout: 10_000 });
         await stopSealer();
         mailer?.close();

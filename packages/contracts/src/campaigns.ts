@@ -5,7 +5,8 @@ import { purposeSchema } from './purposes.js';
 
 /**
  * E-mail campaigns: a template, a segment and a purpose. At send time every recipient passes the processing
- * guard for the purpose; every message carries one-click unsubscribe (RFC 8058). No open or click tracking.
+ * guard for the purpose; every message carries one-click unsubscribe (RFC 8058). Open and click tracking is off
+ * unless the campaign turns it on, and then only for people whose consent for `email_tracking` is given.
  */
 export const campaignStatuses = ['draft', 'queued', 'sending', 'sent', 'cancelled'] as const;
 
@@ -42,6 +43,11 @@ export const campaignSchema = z.object({
   html: z.string(),
   text: z.string(),
   status: z.enum(campaignStatuses),
+  tracking: z
+    .boolean()
+    .describe(
+      'Opens and clicks are recorded, only for recipients who consented to the email_tracking purpose',
+    ),
   scheduledAt: isoDateTime.nullable(),
   startedAt: isoDateTime.nullable(),
   finishedAt: isoDateTime.nullable(),
@@ -57,6 +63,14 @@ export const campaignSchema = z.object({
       .int()
       .describe('A crash came while they were handed to the mail server: never sent again, to be checked'),
     unsubscribed: z.number().int(),
+    bounced: z.number().int().describe('Permanent bounces: refused at once or reported later by a DSN'),
+    complaints: z.number().int().describe('Spam complaints (feedback reports)'),
+    tracked: z
+      .number()
+      .int()
+      .describe('Messages sent with tracking (the person consented to email_tracking)'),
+    opened: z.number().int().describe('Tracked messages opened (images loaded)'),
+    clicked: z.number().int().describe('Tracked messages with a link followed'),
   }),
   createdAt: isoDateTime,
   updatedAt: isoDateTime,
@@ -70,8 +84,13 @@ const fields = {
   subject: templateText(300).pipe(z.string().trim().min(1)),
   html: templateText(200_000),
   text: templateText(100_000).pipe(z.string().trim().min(1)),
+  tracking: z.boolean(),
 };
-export const createCampaignBody = z.object({ ...fields, html: fields.html.default('') });
+export const createCampaignBody = z.object({
+  ...fields,
+  html: fields.html.default(''),
+  tracking: fields.tracking.default(false),
+});
 export type CreateCampaignInput = z.infer<typeof createCampaignBody>;
 export const updateCampaignBody = z
   .object(fields)
@@ -165,4 +184,40 @@ export const unsubscribe = defineEndpoint({
     .passthrough()
     .nullish(),
   response: { 200: z.string() },
+});
+
+export const trackingQuery = z.object({
+  token: z.string().min(10).max(200),
+  u: z.string().max(2048).optional().describe('The link followed (click links only)'),
+});
+export const trackOpen = defineEndpoint({
+  method: 'GET',
+  path: '/api/v1/public/t/open',
+  summary:
+    'The 1×1 image of a tracked campaign mail: records the first open, only while the person’s consent to email_tracking stands',
+  tags: ['public'],
+  access: publicAccess,
+  querystring: trackingQuery,
+  response: { 200: z.string() },
+});
+export const trackClick = defineEndpoint({
+  method: 'GET',
+  path: '/api/v1/public/t/click',
+  summary:
+    'A tracked link of a campaign mail: records the first click (only while the person’s consent to email_tracking stands) and redirects (302) to the link, which the token’s MAC covers, so it is no open redirect',
+  tags: ['public'],
+  access: publicAccess,
+  querystring: trackingQuery,
+  response: { 200: z.string() },
+});
+
+export const mailEventOutcomes = ['bounce', 'soft_bounce', 'complaint', 'ignored'] as const;
+export const recordMailEvent = defineEndpoint({
+  method: 'POST',
+  path: '/api/v1/mail-events',
+  summary:
+    'Bounces and complaints for the mail service or MX to forward (Content-Type: message/rfc822, the raw mail, at most 1 MB): a delivery status notification (RFC 3464) or a feedback report (RFC 5965). It is matched to the campaign message by its VERP return path or its X-Custodian-Message header. A permanent bounce marks the address undeliverable; a complaint withdraws the consent (or objects) for the campaign’s purpose and marks the address; a temporary bounce or any other mail is `ignored`-like and changes nothing. The same reports can arrive by SMTP when MAIL_EVENTS_SMTP_PORT is set.',
+  tags: ['marketing'],
+  access: requires('campaigns:manage'),
+  response: { 202: z.object({ outcome: z.enum(mailEventOutcomes) }) },
 });

@@ -37,6 +37,7 @@ export const collectionMethods = [
   'global_privacy_control',
   'staff',
   'unsubscribe_link',
+  'spam_complaint',
 ] as const;
 export const collectionMethodSchema = z.enum(collectionMethods);
 export type CollectionMethod = z.infer<typeof collectionMethodSchema>;

@@ -98,7 +98,14 @@ export const contactSchema = z.object({
   id: z.uuid(),
   firstName: z.string().nullable(),
   lastName: z.string().nullable(),
-  emails: z.array(entryOut),
+  emails: z.array(
+    entryOut.extend({
+      undeliverableSince: z
+        .string()
+        .optional()
+        .describe('When mail to this address bounced for good or was reported as spam; campaigns skip it'),
+    }),
+  ),
   phones: z.array(entryOut),
   addresses: z.array(
     z.object({

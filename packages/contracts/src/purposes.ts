@@ -13,6 +13,7 @@ export const purposes = [
   'marketing_email',
   'newsletter',
   'analytics',
+  'email_tracking',
   'profiling',
   'contract_fulfilment',
   'legal_obligation',

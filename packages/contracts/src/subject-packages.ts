@@ -102,6 +102,22 @@ export const subjectPackageSchema = z.object({
     ),
     receipts: z.array(consentReceiptSchema),
   }),
+  campaignMail: z
+    .array(
+      z.object({
+        campaign: z.string(),
+        purpose: z.string(),
+        status: z.string(),
+        sentAt: isoDateTime.nullable(),
+        tracked: z.boolean(),
+        openedAt: isoDateTime.nullable(),
+        clickedAt: isoDateTime.nullable(),
+        unsubscribedAt: isoDateTime.nullable(),
+        bouncedAt: isoDateTime.nullable(),
+        complainedAt: isoDateTime.nullable(),
+      }),
+    )
+    .describe('the campaign e-mails meant for the person, and what was recorded about each'),
   purposes: z.array(
     z.object({
       key: z.string(),

@@ -46,6 +46,7 @@ describe('loadConfig', () => {
       timeZone: 'UTC',
       dpiaLargeScalePeople: 5000,
       campaignRatePerSecond: 20,
+      mailEvents: { smtp: null, bounceDomain: null },
       digitalConsentAges: {},
       retention: { schedule: '30 2 * * *', batchSize: 500 },
     });
@@ -84,6 +85,9 @@ describe('loadConfig', () => {
       TIME_ZONE: 'Europe/Berlin',
       DPIA_LARGE_SCALE_PEOPLE: '20000',
       CAMPAIGN_RATE_PER_SECOND: '5',
+      MAIL_EVENTS_SMTP_PORT: '2525',
+      MAIL_EVENTS_SMTP_HOST: '0.0.0.0',
+      MAIL_BOUNCE_DOMAIN: 'bounces.example.org',
       RETENTION_SCHEDULE: '0 3 * * 1-5',
       RETENTION_BATCH_SIZE: '200',
     });
@@ -119,6 +123,7 @@ describe('loadConfig', () => {
       timeZone: 'Europe/Berlin',
       dpiaLargeScalePeople: 20000,
       campaignRatePerSecond: 5,
+      mailEvents: { smtp: { host: '0.0.0.0', port: 2525 }, bounceDomain: 'bounces.example.org' },
       digitalConsentAges: { FR: 15, DE: 14 },
       retention: { schedule: '0 3 * * 1-5', batchSize: 200 },
     });

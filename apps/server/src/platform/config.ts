@@ -38,6 +38,12 @@ const envSchema = z.object({
   ACCESS_LOG_STAFF: z.enum(['role', 'name']).default('role'),
   DPIA_LARGE_SCALE_PEOPLE: z.coerce.number().int().min(1).max(1_000_000_000).default(5000),
   CAMPAIGN_RATE_PER_SECOND: z.coerce.number().min(0.01).max(10_000).default(20),
+  MAIL_EVENTS_SMTP_PORT: port.optional(),
+  MAIL_EVENTS_SMTP_HOST: z.string().min(1).default('127.0.0.1'),
+  MAIL_BOUNCE_DOMAIN: z
+    .string()
+    .regex(/^[A-Za-z0-9.-]+\.[A-Za-z]{2,}$|^localhost$/, 'must be a domain name such as bounces.example.org')
+    .optional(),
   TIME_ZONE: z
     .string()
     .refine((zone) => IANAZone.isValidZone(zone), 'must be an IANA time zone such as Europe/Berlin')
@@ -118,6 +124,15 @@ export interface Config {
   dpiaLargeScalePeople?: number;
   /** Campaign mails per second at most (throttling towards the mail server). */
   campaignRatePerSecond?: number;
+  /** Where bounces and complaints arrive by SMTP (DSN, ARF); null when only the HTTP endpoint takes them. */
+  mailEvents?: MailEventsConfig;
+}
+
+/** Bounces and complaints: the in-process SMTP receiver and the domain of the campaign return paths. */
+export interface MailEventsConfig {
+  smtp: { host: string; port: number } | null;
+  /** The domain of `bounces+…@` return paths; the domain of MAIL_FROM when not set. */
+  bounceDomain: string | null;
 }
 
 /** The retention sweep: when it runs (cron, UTC; null when off) and how many records each transaction handles. */
@@ -184,6 +199,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     timeZone: e.TIME_ZONE,
     dpiaLargeScalePeople: e.DPIA_LARGE_SCALE_PEOPLE,
     campaignRatePerSecond: e.CAMPAIGN_RATE_PER_SECOND,
+    mailEvents: {
+      smtp: e.MAIL_EVENTS_SMTP_PORT ? { host: e.MAIL_EVENTS_SMTP_HOST, port: e.MAIL_EVENTS_SMTP_PORT } : null,
+      bounceDomain: e.MAIL_BOUNCE_DOMAIN ?? null,
+    },
     retention: {
       schedule: e.RETENTION_SCHEDULE === 'off' ? null : e.RETENTION_SCHEDULE,
       batchSize: e.RETENTION_BATCH_SIZE,

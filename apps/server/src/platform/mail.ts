@@ -7,6 +7,27 @@ export interface OutgoingMail {
   text: string;
   html?: string;
   headers?: Record<string, string>;
+  /** The envelope sender (Return-Path), where bounces go; the From address when not set. */
+  envelopeFrom?: string;
+}
+
+/** The domain of a From address such as `Custodian <news@example.org>`; null when it has none. */
+export function domainOfAddress(from: string): string | null {
+  const match = /@([A-Za-z0-9.-]+)>?\s*$/.exec(from.trim());
+  return match ? match[1]!.toLowerCase() : null;
+}
+
+/** An SMTP refusal of the recipient itself (5xx to RCPT TO): the address does not take mail. */
+export function isPermanentRecipientRefusal(err: unknown): err is Error & { responseCode: number } {
+  const e = err as { code?: unknown; responseCode?: unknown } | null;
+  return (
+    e !== null &&
+    typeof e === 'object' &&
+    e.code === 'EENVELOPE' &&
+    typeof e.responseCode === 'number' &&
+    e.responseCode >= 500 &&
+    e.responseCode < 600
+  );
 }
 
 export interface Mailer {
@@ -33,7 +54,12 @@ export function createMailer(smtp: SmtpConfig | null): Mailer | null {
   });
   return {
     async send(mail) {
-      const info = await transport.sendMail({ from: smtp.from, ...mail });
+      const { envelopeFrom, ...message } = mail;
+      const info = await transport.sendMail({
+        from: smtp.from,
+        ...message,
+        ...(envelopeFrom ? { envelope: { from: envelopeFrom, to: mail.to } } : {}),
+      });
       return { messageId: info.messageId };
     },
     close: () => transport.close(),

@@ -5,7 +5,11 @@ import { generate } from 'otplib';
 import pino from 'pino';
 import { buildApp } from '../app.js';
 import { startBreachNoticeWorker } from '../modules/breaches/index.js';
-import { startCampaignWorker } from '../modules/campaigns/index.js';
+import {
+  type MailEventReceiver,
+  startCampaignWorker,
+  startMailEventReceiver,
+} from '../modules/campaigns/index.js';
 import { startConsentWorkers } from '../modules/consents/index.js';
 import { startRequestWorkers } from '../modules/requests/index.js';
 import { startPackageWorkers } from '../modules/subject-packages/index.js';
@@ -45,6 +49,8 @@ export interface TestContext {
   keys: KeyRing;
   app: FastifyInstance;
   logLines: string[];
+  /** The port of the SMTP receiver of bounces and complaints, when started (`mailEvents: true`). */
+  mailEventsPort: number | null;
   request(options: {
     method?: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
     url: string;
@@ -112,6 +118,8 @@ export async function createTestContext(
     jobs?: boolean;
     /** Mail through this SMTP server (the consent confirmation worker runs when `jobs` is set). */
     smtp?: SmtpConfig;
+    /** Receive bounces and complaints by SMTP on a free loopback port (`mailEventsPort`). */
+    mailEvents?: boolean;
   } = {},
 ): Promise<TestContext> {
   const database = await createTestDatabase();
@@ -140,10 +148,14 @@ export async function createTestContext(
         publicUrl: testAppConfig.publicUrl,
         controller: testAppConfig.controller,
         minIntervalMs: 0,
+        bounceDomain: 'bounces.custodian.test',
       },
       logger,
     );
   }
+  const mailEvents: MailEventReceiver | null = options.mailEvents
+    ? await startMailEventReceiver(crm, { host: '127.0.0.1', port: 0 }, logger)
+    : null;
   options.extend?.(app, database);
   await app.ready();
 
@@ -152,6 +164,7 @@ export async function createTestContext(
     keys,
     app,
     logLines,
+    mailEventsPort: mailEvents?.port ?? null,
     request: ({ method = 'GET', url, body, as, headers = {}, payload, remoteAddress }) => {
       const h: Record<string, string> = { ...headers };
       if (as?.cookie) h.cookie = as.cookie;
@@ -196,6 +209,7 @@ export async function createTestContext(
     },
     close: async () => {
       await app.close();
+      await mailEvents?.close();
       // Graceful: a job still running (a mail being sent) finishes before the database closes under it.
       await jobs?.stop({ graceful: true, wait: true, timeout: 15_000 });
       mailer?.close();

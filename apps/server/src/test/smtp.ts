@@ -13,6 +13,8 @@ export interface TestSmtpServer {
   received: ReceivedMail[];
   /** Refuses the next `count` messages with a temporary failure (451), as a busy server does. */
   refuseNext(count: number): void;
+  /** Refuses this recipient for good (550 to RCPT TO), as a server does for an address that does not exist. */
+  rejectRecipient(address: string): void;
   /** The first mail to this address, waiting for it to arrive (jobs send in the background). */
   mailTo(address: string, timeoutMs?: number): Promise<ReceivedMail>;
   close(): Promise<void>;
@@ -22,6 +24,7 @@ export interface TestSmtpServer {
 export async function startTestSmtpServer(): Promise<TestSmtpServer> {
   const received: ReceivedMail[] = [];
   let refusals = 0;
+  const rejected = new Set<string>();
   const server = new SMTPServer({
     disabledCommands: ['STARTTLS'],
     allowInsecureAuth: true,
@@ -30,6 +33,11 @@ export async function startTestSmtpServer(): Promise<TestSmtpServer> {
       if (auth.username === 'custodian' && auth.password === 'smtp-secret')
         callback(null, { user: 'custodian' });
       else callback(new Error('Invalid username or password'));
+    },
+    onRcptTo(address, _session, callback) {
+      if (rejected.has(address.address.toLowerCase()))
+        callback(Object.assign(new Error('5.1.1 No such user here'), { responseCode: 550 }));
+      else callback();
     },
     onData(stream, session, callback) {
       const chunks: Buffer[] = [];
@@ -61,6 +69,7 @@ export async function startTestSmtpServer(): Promise<TestSmtpServer> {
       from: 'Custodian <no-reply@custodian.test>',
     },
     received,
+    rejectRecipient: (address) => void rejected.add(address.toLowerCase()),
     refuseNext: (count) => {
       refusals = count;
     },

@@ -212,6 +212,7 @@ describe('access and portability packages', () => {
     expect(Object.keys(files).sort()).toEqual([
       'csv/access-log.csv',
       'csv/activities.csv',
+      'csv/campaign-mail.csv',
       'csv/consent-events.csv',
       'csv/deals.csv',
       'csv/personal-data.csv',

@@ -3,6 +3,7 @@ import { subjectPackageFormat } from '@custodian/contracts';
 import { contactEntity } from '../catalog/index.js';
 import { listActivityRows, openActivities } from '../modules/activities/index.js';
 import { auditEntriesOfSubject } from '../modules/audit/index.js';
+import { campaignMailOf } from '../modules/campaigns/index.js';
 import { answerProcessing, listEventRows, openEvents, receiptsOfSubject } from '../modules/consents/index.js';
 import {
   type ContactPersonal,
@@ -269,6 +270,7 @@ export async function buildSubjectPackage(
     })),
     tasks,
     consent: { events, receipts },
+    campaignMail: await campaignMailOf(tx, contact.id),
     purposes,
     retention: Object.entries(contactEntity.personal).map(([field, decl]) => ({
       field,

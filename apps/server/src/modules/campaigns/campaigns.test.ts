@@ -304,6 +304,7 @@ describe('sending survives crashes and mail server failures', () => {
         publicUrl: testAppConfig.publicUrl,
         controller: testAppConfig.controller,
         minIntervalMs: 0,
+        bounceDomain: null,
       };
       // The process "dies" while the mail server takes the second message: that call never returns.
       let calls = 0;

@@ -5,6 +5,7 @@ import type { KeyRing } from '../../platform/crypto/keys.js';
 import { type Db, type Executor, queryRows, transaction } from '../../platform/db/database.js';
 import { AppError, notFound } from '../../platform/http/errors.js';
 import { recordAudit } from '../audit/index.js';
+import { findPurposeRecords } from '../purposes/index.js';
 import { assertNoIdentifiers } from '../scanner/index.js';
 import { segments } from '../segments/index.js';
 import { campaigns } from './schema.js';
@@ -17,6 +18,21 @@ export interface CampaignDeps {
   /** Queues the sending job (at a time); without a queue the campaign waits for a server that has one. */
   enqueue: (campaignId: string, at: Date | null) => Promise<void>;
 }
+
+const noCounts = (): Campaign['counts'] => ({
+  recipients: 0,
+  sent: 0,
+  pending: 0,
+  refused: [],
+  failed: 0,
+  uncertain: 0,
+  unsubscribed: 0,
+  bounced: 0,
+  complaints: 0,
+  tracked: 0,
+  opened: 0,
+  clicked: 0,
+});
 
 /** The counts of a campaign's messages, by status (and refusal reason). */
 export async function countsOf(
@@ -31,27 +47,32 @@ export async function countsOf(
     reason: string | null;
     n: number;
     unsubscribed: number;
+    bounced: number;
+    complaints: number;
+    tracked: number;
+    opened: number;
+    clicked: number;
   }>(
     ex,
-    sql`select campaign_id, status, reason, count(*)::int as n, count(unsubscribed_at)::int as unsubscribed
+    sql`select campaign_id, status, reason, count(*)::int as n, count(unsubscribed_at)::int as unsubscribed,
+          count(bounced_at)::int as bounced, count(complained_at)::int as complaints,
+          count(*) filter (where tracked)::int as tracked, count(opened_at)::int as opened,
+          count(clicked_at)::int as clicked
         from campaign_messages where campaign_id = any(${`{${ids.join(',')}}`}::uuid[])
         group by 1, 2, 3`,
   );
-  for (const id of ids)
-    counts.set(id, {
-      recipients: 0,
-      sent: 0,
-      pending: 0,
-      refused: [],
-      failed: 0,
-      uncertain: 0,
-      unsubscribed: 0,
-    });
+  for (const id of ids) counts.set(id, noCounts());
   for (const r of rows) {
     const c = counts.get(r.campaign_id)!;
     c.recipients += r.n;
     c.unsubscribed += r.unsubscribed;
-    if (r.status === 'sent') c.sent += r.n;
+    c.bounced += r.bounced;
+    c.complaints += r.complaints;
+    c.tracked += r.tracked;
+    c.opened += r.opened;
+    c.clicked += r.clicked;
+    if (r.status === 'sent')
+      c.sent += r.n; // a later DSN keeps it sent, and counts it as bounced too
     else if (r.status === 'pending' || r.status === 'sending') c.pending += r.n;
     else if (r.status === 'failed') c.failed += r.n;
     else if (r.status === 'uncertain') c.uncertain += r.n;
@@ -75,15 +96,8 @@ export function presentCampaign(row: CampaignRow, counts: Campaign['counts'] | u
     scheduledAt: row.scheduledAt?.toISOString() ?? null,
     startedAt: row.startedAt?.toISOString() ?? null,
     finishedAt: row.finishedAt?.toISOString() ?? null,
-    counts: counts ?? {
-      recipients: 0,
-      sent: 0,
-      pending: 0,
-      refused: [],
-      failed: 0,
-      uncertain: 0,
-      unsubscribed: 0,
-    },
+    tracking: row.tracking,
+    counts: counts ?? noCounts(),
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   };
@@ -107,6 +121,18 @@ async function requireSegment(ex: Executor, id: string): Promise<void> {
   if (!row)
     throw new AppError('validation_failed', 'Unknown segment', {
       details: [{ field: 'body.segmentId', issue: 'is not a segment' }],
+    });
+}
+
+/**
+ * Tracking opens and clicks reads the person's device (ePrivacy Art. 5(3)): it needs consent, so the
+ * `email_tracking` purpose must be on consent; each recipient's own consent is checked at send time.
+ */
+async function assertTrackingLawful(ex: Executor, field: string): Promise<void> {
+  const purpose = (await findPurposeRecords(ex)).find((p) => p.key === 'email_tracking');
+  if (purpose?.lawfulBasis !== 'consent')
+    throw new AppError('validation_failed', 'Tracking needs consent', {
+      details: [{ field, issue: 'needs the email_tracking purpose to rest on consent' }],
     });
 }
 
@@ -136,6 +162,7 @@ export async function createCampaign(
   checkTexts(input);
   return transaction(db, async (tx) => {
     await requireSegment(tx, input.segmentId);
+    if (input.tracking) await assertTrackingLawful(tx, 'body.tracking');
     const [row] = await tx
       .insert(campaigns)
       .values({ ...input, createdBy: staff.userId })
@@ -185,6 +212,7 @@ export async function updateCampaign(
   const { campaign } = await changeCampaign(deps, deps.id, 'campaign.update', async (row, tx) => {
     notIn(row.status, ['draft'], 'changed');
     if (deps.input.segmentId) await requireSegment(tx, deps.input.segmentId);
+    if (deps.input.tracking) await assertTrackingLawful(tx, 'body.tracking');
     return deps.input;
   });
   return campaign;
@@ -195,8 +223,9 @@ export async function queueCampaign(
 ): Promise<Campaign> {
   assertPermission(deps.ctx.actor, 'campaigns:manage');
   const at = deps.at ? new Date(deps.at) : null;
-  const { row, campaign } = await changeCampaign(deps, deps.id, 'campaign.queue', async (row) => {
+  const { row, campaign } = await changeCampaign(deps, deps.id, 'campaign.queue', async (row, tx) => {
     notIn(row.status, ['draft'], 'sent again');
+    if (row.tracking) await assertTrackingLawful(tx, 'tracking');
     if (!row.segmentId)
       throw new AppError('conflict', 'The campaign’s segment was deleted: choose another one', {
         details: [{ field: 'segmentId', issue: 'is gone' }],

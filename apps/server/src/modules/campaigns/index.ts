@@ -1,3 +1,5 @@
+export { messageTokenOf, parseMailEvent, recordMailEvent, returnPathOf } from './mail-events.js';
+export { type MailEventReceiver, startMailEventReceiver } from './mail-receiver.js';
 export { campaignRoutes } from './routes.js';
 export { campaignMessages, campaigns } from './schema.js';
 export {
@@ -7,3 +9,4 @@ export {
   startCampaignWorker,
   unsubscribeTokenOf,
 } from './send.js';
+export { campaignMailOf } from './tracking.js';

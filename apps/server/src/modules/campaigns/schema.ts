@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { index, integer, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { boolean, index, integer, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { contacts } from '../contacts/schema.js';
 import { segments } from '../segments/schema.js';
 import { users } from '../users/schema.js';
@@ -16,6 +16,8 @@ export const campaigns = pgTable('campaigns', {
   html: text('html').notNull().default(''),
   text: text('text').notNull(),
   status: text('status').notNull().default('draft'),
+  /** Open and click tracking, for recipients who consented to `email_tracking` only. Off by default. */
+  tracking: boolean('tracking').notNull().default(false),
   scheduledAt: at('scheduled_at'),
   startedAt: at('started_at'),
   /** When every member of the segment was listed as a message: the recipients are fixed from then on. */
@@ -44,6 +46,16 @@ export const campaignMessages = pgTable(
     attempts: integer('attempts').notNull().default(0),
     sentAt: at('sent_at'),
     unsubscribedAt: at('unsubscribed_at'),
+    /** A permanent bounce: refused at once by the mail server (status `bounced`) or reported later by a DSN. */
+    bouncedAt: at('bounced_at'),
+    /** The enhanced status code (RFC 3463) or SMTP reply code of the bounce, such as 5.1.1. */
+    bounceStatus: text('bounce_status'),
+    /** A spam complaint came back for it (ARF feedback report). */
+    complainedAt: at('complained_at'),
+    /** Sent with an image and links that record opens and clicks: the guard allowed `email_tracking`. */
+    tracked: boolean('tracked').notNull().default(false),
+    openedAt: at('opened_at'),
+    clickedAt: at('clicked_at'),
   },
   (t) => [
     uniqueIndex('campaign_messages_campaign_contact_key').on(t.campaignId, t.contactId),

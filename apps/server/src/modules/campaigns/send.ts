@@ -8,15 +8,17 @@ import type { KeyRing } from '../../platform/crypto/keys.js';
 import { type Db, transaction } from '../../platform/db/database.js';
 import { escapeHtml } from '../../platform/http/html.js';
 import type { JobQueue } from '../../platform/jobs.js';
-import type { Mailer } from '../../platform/mail.js';
+import { isPermanentRecipientRefusal, type Mailer } from '../../platform/mail.js';
 import { recordAudit } from '../audit/index.js';
 import { answerProcessing } from '../consents/index.js';
-import { findContactRows, openContacts } from '../contacts/index.js';
+import { findContactRows, mailableEmail, openContacts } from '../contacts/index.js';
 import { preferenceUrlOf } from '../preferences/index.js';
 import { findPurposeRecords } from '../purposes/index.js';
 import { segmentMemberIds, segments } from '../segments/index.js';
 import type { SubjectKeyStore } from '../subjects/index.js';
+import { messageTokenOf, recordPermanentBounce, returnPathOf } from './mail-events.js';
 import { campaignMessages, campaigns } from './schema.js';
+import { trackHtml, trackingPurpose } from './tracking.js';
 
 export const campaignQueue = 'campaign-send';
 
@@ -32,6 +34,8 @@ export interface SendDeps {
   minIntervalMs: number;
   /** Retries of one message before it counts as failed. */
   maxAttempts?: number;
+  /** The domain of the VERP return paths (`bounces+<token>@domain`); null to keep the server's envelope sender. */
+  bounceDomain: string | null;
 }
 
 /** The unsubscribe token of a message: its id and a MAC, so no one can unsubscribe someone else. */
@@ -153,6 +157,15 @@ export async function sendCampaignMessages(
       return reason === null;
     });
     for (const [reason, ids] of byReason) await refuse(ids, reason);
+    // Tracking, when the campaign has it, only for those whose own consent to it is given now.
+    const tracked = new Set<string>();
+    if (campaign.tracking && campaign.html && allowed.length > 0) {
+      const tracking = await answerProcessing(db, trackingPurpose, {
+        contactIds: allowed.map((m) => m.contactId!),
+      });
+      if (tracking.purpose.lawfulBasis === 'consent')
+        for (const a of tracking.answers) if (a.allowed) tracked.add(a.contactId);
+    }
     const opened = new Map(
       (
         await openContacts(
@@ -168,14 +181,15 @@ export async function sendCampaignMessages(
     for (const message of allowed) {
       const contact = opened.get(message.contactId!);
       const emails = contact?.personal.emails ?? [];
-      const address = emails.find((e) => e.primary)?.value ?? emails[0]?.value;
+      const address = mailableEmail(emails)?.value;
       if (!contact || !address) {
-        await refuse([message.id], contact ? 'no_address' : 'erased');
+        await refuse([message.id], !contact ? 'erased' : emails.length > 0 ? 'undeliverable' : 'no_address');
         continue;
       }
+      const isTracked = tracked.has(contact.row.id);
       const claimed = await db
         .update(campaignMessages)
-        .set({ status: 'sending', attempts: sql`${campaignMessages.attempts} + 1` })
+        .set({ status: 'sending', attempts: sql`${campaignMessages.attempts} + 1`, tracked: isTracked })
         .where(and(eq(campaignMessages.id, message.id), eq(campaignMessages.status, 'pending')))
         .returning({ attempts: campaignMessages.attempts });
       if (claimed.length === 0) continue; // another worker has it
@@ -196,12 +210,30 @@ export async function sendCampaignMessages(
           text: `${render(campaign.text, values, 'text')}\n\n--\n${why}\nUnsubscribe with one click: ${url}\nAll your subscriptions: ${preferences}\n`,
           ...(campaign.html
             ? {
-                html: `${render(campaign.html, values, 'html')}<hr><p style="font-size:12px;color:#555">${escapeHtml(why)} <a href="${escapeHtml(url)}">Unsubscribe</a> · <a href="${escapeHtml(preferences)}">All your subscriptions</a></p>`,
+                html: `${isTracked ? trackHtml(keys, deps.publicUrl, message.id, render(campaign.html, values, 'html')) : render(campaign.html, values, 'html')}<hr><p style="font-size:12px;color:#555">${escapeHtml(why)} <a href="${escapeHtml(url)}">Unsubscribe</a> · <a href="${escapeHtml(preferences)}">All your subscriptions</a></p>`,
               }
             : {}),
-          headers: { 'List-Unsubscribe': `<${url}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
+          headers: {
+            'List-Unsubscribe': `<${url}>`,
+            'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+            // Feedback reports (ARF) return the original's headers: this finds the message again.
+            'X-Custodian-Message': messageTokenOf(keys, message.id),
+          },
+          ...(deps.bounceDomain ? { envelopeFrom: returnPathOf(keys, deps.bounceDomain, message.id) } : {}),
         });
       } catch (err) {
+        if (isPermanentRecipientRefusal(err)) {
+          // The server refused the address itself: a permanent bounce now, not a retry.
+          await transaction(db, (tx) =>
+            recordPermanentBounce(tx, deps, {
+              messageId: message.id,
+              status: String(err.responseCode),
+              address,
+              refusedAtOnce: true,
+            }),
+          );
+          continue;
+        }
         const failed = claimed[0]!.attempts >= maxAttempts;
         await db
           .update(campaignMessages)

@@ -71,7 +71,14 @@ export function applyPersonalInput(
   if (input.firstName !== undefined) next.firstName = input.firstName;
   if (input.lastName !== undefined) next.lastName = input.lastName;
   if (input.jobTitle !== undefined) next.jobTitle = input.jobTitle;
-  if (input.emails !== undefined) next.emails = entries('emails', input.emails, normaliseEmail, issues);
+  if (input.emails !== undefined) {
+    // An address that stays keeps its bounce mark; a new or corrected one starts deliverable.
+    const marks = new Map(current.emails.map((e) => [e.value, e.undeliverableSince] as const));
+    next.emails = entries('emails', input.emails, normaliseEmail, issues).map((e) => {
+      const since = marks.get(e.value);
+      return since ? { ...e, undeliverableSince: since } : e;
+    });
+  }
   if (input.phones !== undefined)
     next.phones = entries('phones', input.phones, (v) => normalisePhone(v), issues);
   if (input.addresses !== undefined) next.addresses = input.addresses.map(address);

@@ -26,6 +26,8 @@ export interface Entry {
   value: string;
   label: string | null;
   primary: boolean;
+  /** E-mails only: when mail to it bounced for good or was reported as spam (ISO time). */
+  undeliverableSince?: string;
 }
 export interface Address {
   label: string | null;

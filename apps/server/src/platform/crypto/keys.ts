@@ -20,6 +20,8 @@ export type KeyPurpose =
   | 'package-download-token'
   | 'retention-item'
   | 'campaign-unsubscribe'
+  | 'campaign-return-path'
+  | 'campaign-tracking'
   | 'preference-link'
   | `blind-index:${string}`
   | `pseudonym:${string}`;
