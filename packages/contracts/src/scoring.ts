@@ -201,6 +201,9 @@ export const listTopScores = defineEndpoint({
   response: {
     200: z.object({
       items: z.array(z.object({ contactId: z.uuid(), score: z.number().int(), computedAt: isoDateTime })),
+      /** `score` when the caller's role or purpose may not see scores: the list is then empty, since even
+       * the order would reveal them. */
+      restricted: z.array(z.string()),
     }),
   },
 });

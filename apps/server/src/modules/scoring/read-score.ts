@@ -3,7 +3,7 @@ import { leadScoreEntity, restrictedFields } from '../../catalog/index.js';
 import { assertPermission, type RequestContext } from '../../platform/access.js';
 import type { Tx } from '../../platform/db/database.js';
 import { transaction } from '../../platform/db/database.js';
-import { AppError, notFound } from '../../platform/http/errors.js';
+import { notFound } from '../../platform/http/errors.js';
 import { recordAudit } from '../audit/index.js';
 import { answerProcessing, type GuardAnswer } from '../consents/index.js';
 import { profilingPurpose, scoreContacts } from './compute-scores.js';
@@ -85,12 +85,13 @@ export async function scoreContactNow(deps: Deps & { id: string }): Promise<Lead
 
 /**
  * The highest scores of people the guard allows now; scores of people it refuses are deleted on the way.
- * Sorting by a score the caller may not see is refused, as for any masked field.
+ * A caller who may not see scores gets none.
  */
 export async function listTopScores(deps: Deps & { limit: number }) {
   assertPermission(deps.ctx.actor, 'contacts:read');
+  // Even the order would reveal masked scores: such a caller gets an empty list saying so.
   if (restrictedFields(leadScoreEntity, deps.ctx).has('explanation'))
-    throw new AppError('forbidden', 'Your role or purpose may not see lead scores');
+    return { items: [], restricted: ['score'] };
   return transaction(deps.db, async (tx) => {
     for (;;) {
       const rows = await topScoreRows(tx, deps.limit);
@@ -126,6 +127,7 @@ export async function listTopScores(deps: Deps & { limit: number }) {
           score: r.score,
           computedAt: r.computedAt.toISOString(),
         })),
+        restricted: [],
       };
     }
   });

@@ -9,10 +9,14 @@ import type {
 } from '@custodian/contracts';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { queryRows } from '../../platform/db/database.js';
+import { systemContext } from '../../platform/access.js';
+import { indexerFor } from '../../platform/crypto/blind-index.js';
+import { queryRows, transaction } from '../../platform/db/database.js';
 import { publishTestNotice, recordEvent } from '../../test/consent.js';
 import { type Caller, createTestContext, type TestContext, testAppConfig } from '../../test/context.js';
 import { expectFieldProblem } from '../../test/problem.js';
+import { eraseSubjectsIn } from '../../workflows/erase-subject.js';
+import { subjectKeysFor } from '../subjects/index.js';
 
 let t: TestContext;
 let admin: Caller;
@@ -305,7 +309,10 @@ describe('lead scoring', () => {
       explanation: '[restricted]',
       restricted: ['score', 'explanation'],
     });
-    expect((await t.request({ url: '/api/v1/scoring/scores', as: readonly })).statusCode).toBe(403);
+    expect(await call('GET', '/api/v1/scoring/scores', readonly)).toEqual({
+      items: [],
+      restricted: ['score'],
+    });
     // Marketing sees scores when working under the profiling purpose, not under marketing e-mail.
     expect((await scoreOf('ann', marketing)).json<LeadScore>().score).toBe('[restricted]');
     expect((await scoreOf('ann', marketing, { 'x-purpose': 'profiling' })).json<LeadScore>().score).toBe(71);
@@ -441,5 +448,26 @@ describe('lead scoring', () => {
     expect(erased.certificate.tables).toContainEqual({ table: 'lead_scores', action: 'deleted', rows: 1 });
     expect(await hasScore('ann')).toBe(false);
     expect((await scoreOf('ann')).statusCode).toBe(404);
+
+    // The retention sweep's batch path, with its verification that nothing is left.
+    for (const name of ['dan', 'gil'])
+      await call('POST', `/api/v1/contacts/${people[name]!.id}/score`, admin);
+    expect((await hasScore('dan')) && (await hasScore('gil'))).toBe(true);
+    const { keys } = t;
+    const deps = { db: t.database.db, keys, subjects: subjectKeysFor(keys), indexer: indexerFor(keys) };
+    const issued = await transaction(t.database.db, (tx) =>
+      eraseSubjectsIn(
+        tx,
+        deps,
+        systemContext('retention'),
+        ['dan', 'gil'].map((n) => ({
+          contactId: people[n]!.id,
+          reason: 'retention policy',
+          requestId: null,
+        })),
+      ),
+    );
+    expect(issued.map((i) => i.certificate.verification.hits)).toEqual([0, 0]);
+    expect(await storedScores()).toEqual([]);
   });
 });
