@@ -42,6 +42,7 @@ import { recipientRoutes } from './modules/recipients/index.js';
 import { enqueueRequesterNotice, enqueueVerificationMail, requestRoutes } from './modules/requests/index.js';
 import { retentionRoutes } from './modules/retention/index.js';
 import { scannerRoutes } from './modules/scanner/index.js';
+import { queueScoringRun, scoringRoutes } from './modules/scoring/index.js';
 import { segmentRoutes } from './modules/segments/index.js';
 import { setupRoutes } from './modules/setup/index.js';
 import { enqueuePackageLinkMail, subjectPackageRoutes } from './modules/subject-packages/index.js';
@@ -267,6 +268,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       },
     });
     suppressionRoutes(api, crmDeps);
+    scoringRoutes(api, {
+      ...crmDeps,
+      queueRun: async () => {
+        if (!jobs) throw new AppError('not_ready', 'This server runs no background jobs');
+        await queueScoringRun(jobs);
+      },
+    });
     erasureRoutes(api, { ...crmDeps, erase: eraseSubject });
     scannerRoutes(api, {
       ...crmDeps,

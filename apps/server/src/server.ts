@@ -11,6 +11,7 @@ import {
 } from './modules/campaigns/index.js';
 import { startConsentWorkers } from './modules/consents/index.js';
 import { startRequestWorkers } from './modules/requests/index.js';
+import { startScoringWorker } from './modules/scoring/index.js';
 import { isSetupRequired, setupToken } from './modules/setup/index.js';
 import { startPackageWorkers } from './modules/subject-packages/index.js';
 import { subjectKeysFor } from './modules/subjects/index.js';
@@ -71,6 +72,7 @@ export async function startServer(
   await startPackageWorkers(jobs, { ...crm, settings: config, mailer }, logger);
   await startRetentionWorker(jobs, { ...crm, database }, config.retention, logger);
   await startScanWorker(jobs, crm, logger);
+  await startScoringWorker(jobs, { ...crm, database }, logger);
   await startBreachClock(jobs, { ...crm, settings: config, mailer }, logger);
   await startBreachNoticeWorker(jobs, { ...crm, controller: config.controller, mailer }, logger);
   await startCampaignWorker(

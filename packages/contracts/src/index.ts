@@ -31,6 +31,7 @@ export * from './records-of-processing.js';
 export * from './requests.js';
 export * from './retention.js';
 export * from './scanner.js';
+export * from './scoring.js';
 export * from './segments.js';
 export * from './subject-packages.js';
 export * from './suppressions.js';

@@ -129,6 +129,40 @@ export const subjectPackageSchema = z.object({
     }),
   ),
   retention: z.array(z.object({ field: z.string(), retention: retentionClassSchema })),
+  profiling: z
+    .object({
+      purpose: z.object({
+        key: z.string(),
+        name: z.string(),
+        description: z.string(),
+        lawfulBasis: z.string(),
+        automatedDecisions: z.boolean(),
+      }),
+      allowedNow: z.boolean().describe('whether the processing guard allows profiling the person today'),
+      score: z
+        .object({
+          score: z.number().int(),
+          computedAt: isoDateTime,
+          explanation: z.array(
+            z.object({ rule: z.string(), points: z.number().int(), count: z.number().int() }),
+          ),
+        })
+        .nullable()
+        .describe('the person’s lead score and which rules gave which points; null when none is held'),
+      logic: z
+        .object({
+          summary: z.string(),
+          rules: z.array(z.object({ name: z.string(), points: z.number().int(), condition: z.string() })),
+          significance: z.string(),
+          consequences: z.string(),
+          rightToObject: z.string(),
+        })
+        .describe(
+          'meaningful information about the logic involved, its significance and envisaged consequences (GDPR Art. 15(1)(h))',
+        ),
+    })
+    .optional()
+    .describe('lead scoring (profiling); absent in packages built before it existed'),
   recipients: z
     .array(z.object({ recipient: z.string(), role: z.string(), what: z.string() }))
     .describe('processors and third parties that received the person’s data'),

@@ -945,6 +945,81 @@ export const pseudonymRecipientEntity: EntityDeclaration = {
   },
 };
 
+export const leadScoreEntity: EntityDeclaration = {
+  entity: 'leadScore',
+  table: 'lead_scores',
+  description:
+    'One lead score per person the processing guard allows for profiling: deleted at once when they object, withdraw or are restricted, and with the person.',
+  subjectColumn: 'subject_id',
+  personal: {
+    explanation: {
+      label: 'Lead score explanation',
+      description:
+        'Which scoring rules gave the person how many points, and how often each matched (the basis of the score)',
+      column: 'explanation',
+      codec: 'json',
+      category: 'behavioural',
+      protection: 'encrypted',
+      purposes: ['profiling', 'sales_follow_up', 'data_subject_rights'],
+      retention: 'relationship',
+    },
+  },
+  notPersonal: {
+    contact_id: 'a contact id',
+    subject_id: 'random identifier of the data subject whose key encrypts the explanation',
+    score: `the sum of the explanation's points, kept in clear for sorting and masked with the explanation; computed only from attributes stored in clear and the rules; ${pseudonymous}`,
+    rules_version: 'a hash of the rules the score was computed with',
+    computed_at: 'when the score was computed',
+  },
+};
+
+/** Lead scoring (profiling, GDPR Art. 4(4)): the rules, the runs and one score per person. */
+export const scoringEntities: readonly EntityDeclaration[] = [
+  {
+    entity: 'scoringRule',
+    table: 'scoring_rules',
+    description:
+      'Lead-scoring rules: a name written by staff (refused when it holds an identifier), points and a condition over attributes, never over values of personal fields.',
+    subjectColumn: null,
+    personal: {},
+    notPersonal: {
+      id: randomId,
+      name: 'written by staff (refused when it holds an identifier)',
+      points: 'points the rule gives',
+      active: 'whether runs apply it',
+      condition: 'activity types and days, stages, sources, ids of tags, pipelines and stages, field keys',
+      created_by: 'a user id',
+      created_at: createdAt,
+      updated_at: updatedAt,
+    },
+  },
+  leadScoreEntity,
+  {
+    entity: 'scoringRun',
+    table: 'scoring_runs',
+    description:
+      'Scoring runs: the rules applied, how far the run got (a creation time, never a contact id) and counts.',
+    subjectColumn: null,
+    personal: {},
+    notPersonal: {
+      id: randomId,
+      status: 'running or finished',
+      origin: 'what started it',
+      as_of: 'the time activity windows are counted from',
+      rules_version: 'a hash of the rules applied',
+      rules: 'a copy of the rules applied (names written by staff, points, conditions)',
+      cursor_at: 'the creation time of the last contact handled',
+      batches: 'a count',
+      scored: 'a count',
+      deleted: 'a count',
+      refused: 'counts per refusal reason',
+      started_by: 'a user id',
+      started_at: 'when it started',
+      finished_at: 'when it ended',
+    },
+  },
+];
+
 /** The whole catalog: every table Custodian creates appears here exactly once. */
 export const catalog: readonly EntityDeclaration[] = [
   contactEntity,
@@ -975,6 +1050,7 @@ export const catalog: readonly EntityDeclaration[] = [
   dpiaEntity,
   segmentEntity,
   ...campaignEntities,
+  ...scoringEntities,
   userEntity,
   ...systemEntities,
 ];

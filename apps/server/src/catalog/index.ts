@@ -4,7 +4,9 @@ export {
   catalog,
   companyEntity,
   contactEntity,
+  leadScoreEntity,
   recipientEntity,
+  scoringEntities,
   taskEntity,
   userEntity,
 } from './declarations.js';

@@ -12,6 +12,7 @@ import {
 } from '../modules/campaigns/index.js';
 import { startConsentWorkers } from '../modules/consents/index.js';
 import { startRequestWorkers } from '../modules/requests/index.js';
+import { startScoringWorker } from '../modules/scoring/index.js';
 import { startPackageWorkers } from '../modules/subject-packages/index.js';
 import { subjectKeysFor } from '../modules/subjects/index.js';
 import { createUser, findUserById } from '../modules/users/index.js';
@@ -139,6 +140,7 @@ export async function createTestContext(
     await startPackageWorkers(jobs, { ...crm, settings: testAppConfig, mailer }, logger);
     await startRetentionWorker(jobs, { ...crm, database }, { schedule: null, batchSize: 100 }, logger);
     await startScanWorker(jobs, crm, logger);
+    await startScoringWorker(jobs, { ...crm, database }, logger);
     await startBreachNoticeWorker(jobs, { ...crm, controller: testAppConfig.controller, mailer }, logger);
     await startCampaignWorker(
       jobs,

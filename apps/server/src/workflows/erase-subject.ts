@@ -28,6 +28,7 @@ import { deleteDealLinksOfContact } from '../modules/deals/index.js';
 import { activeHoldsOf, issueCertificate, scanForTraces } from '../modules/erasure/index.js';
 import { detachRequestsFrom } from '../modules/requests/index.js';
 import { assertNoIdentifiers, recordFindings } from '../modules/scanner/index.js';
+import { deleteScoresOf } from '../modules/scoring/index.js';
 import { deletePackagesOf } from '../modules/subject-packages/index.js';
 import { suppressContactTokens } from '../modules/suppressions/index.js';
 import { deleteTasksOfContact } from '../modules/tasks/index.js';
@@ -71,7 +72,7 @@ function redactorFor(p: ContactPersonal): (text: string | null) => string | null
  *  1. exemptions: the legal holds in force (Art. 17(3)) decide which fields are kept, and why;
  *  2. their records: activities about them alone are deleted and their keys shredded; activities shared
  *     with others keep the others' data, lose the link and have the person's name and addresses redacted;
- *     their tasks are deleted and shredded; deal and tag links and access packages go; their requests
+ *     their tasks are deleted and shredded; deal and tag links, access packages and the lead score go; their requests
  *     stay as proof of answer but lose every link to them;
  *  3. the suppression list gets keyed hashes of their addresses, so imports, forms and restored backups
  *     cannot bring them back without a new, explicit consent;
@@ -249,6 +250,8 @@ async function removePerson(
   touch('contact_tags', 'deleted', await deleteContactTags(tx, contact.id));
   touch('dsr_requests', 'unlinked', await detachRequestsFrom(tx, { contactId: contact.id, ...tokens }));
   touch('subject_packages', 'deleted', await deletePackagesOf(tx, contact.subjectId));
+  // The lead score and its explanation (profiling) go under a hold too: no hold keeps a profile.
+  touch('lead_scores', 'deleted', await deleteScoresOf(tx, [contact.id]));
 
   // 3. The suppression list.
   const suppressionEntries = await suppressContactTokens(tx, indexer, tokens, {

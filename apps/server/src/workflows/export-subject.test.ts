@@ -215,6 +215,8 @@ describe('access and portability packages', () => {
       'csv/campaign-mail.csv',
       'csv/consent-events.csv',
       'csv/deals.csv',
+      'csv/lead-score.csv',
+      'csv/lead-scoring-logic.csv',
       'csv/personal-data.csv',
       'csv/purposes.csv',
       'csv/recipients.csv',
@@ -225,6 +227,12 @@ describe('access and portability packages', () => {
     ]);
     const json = subjectPackageSchema.parse(JSON.parse(strFromU8(files['package.json']!)));
     expect(json.request.id).toBe(request.id);
+    // Profiling: no score is held, but the logic involved is explained (Art. 15(1)(h)).
+    expect(json.profiling).toMatchObject({
+      purpose: { key: 'profiling' },
+      score: null,
+      logic: { rules: [] },
+    });
     const html = strFromU8(files['index.html']!);
     expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
     expect(html).not.toContain('<script>');

@@ -18,6 +18,7 @@ import { findPurposeRecords } from '../modules/purposes/index.js';
 import { listRecipientRecords } from '../modules/recipients/index.js';
 import type { RequestDeps } from '../modules/requests/index.js';
 import { scanText } from '../modules/scanner/index.js';
+import { profilingSectionOf } from '../modules/scoring/index.js';
 import { listTaskRows, openTasks } from '../modules/tasks/index.js';
 import { findUserById } from '../modules/users/index.js';
 import { normalisePhone } from '../platform/crypto/blind-index.js';
@@ -276,6 +277,7 @@ export async function buildSubjectPackage(
       field,
       retention: decl.retention,
     })),
+    profiling: await profilingSectionOf(tx, subjects, contact),
     recipients,
     accessLog,
     review: { flagged: flags },

@@ -37,6 +37,7 @@ const counting: Record<string, { key: string; people: SQL | null; time: string; 
   subject_packages: { key: 'id', people: sql`count(distinct c.subject_id)`, time: 'prepared_at' },
   users: { key: 'id', people: sql`count(distinct c.id)`, time: 'created_at' },
   recipients: { key: 'id', people: sql`count(distinct c.id)`, time: 'created_at' },
+  lead_scores: { key: 'contact_id', people: sql`count(distinct c.contact_id)`, time: 'computed_at' },
 };
 
 /** Records of a request go with it. */

@@ -105,6 +105,22 @@ function tablesOf(p: SubjectPackage): Table[] {
       columns: ['field', 'retention'],
       rows: p.retention.map((r) => [r.field, r.retention]),
     },
+    ...(p.profiling
+      ? [
+          {
+            name: 'lead-score',
+            title: `Your lead score${p.profiling.score ? `: ${p.profiling.score.score} (computed ${p.profiling.score.computedAt})` : ' (none held)'}`,
+            columns: ['rule', 'points', 'count'],
+            rows: (p.profiling.score?.explanation ?? []).map((e) => [e.rule, e.points, e.count]),
+          },
+          {
+            name: 'lead-scoring-logic',
+            title: 'How lead scores are computed (the logic involved)',
+            columns: ['rule', 'points', 'condition'],
+            rows: p.profiling.logic.rules.map((r) => [r.name, r.points, r.condition]),
+          },
+        ]
+      : []),
     {
       name: 'recipients',
       title: 'Who received your data',
@@ -147,6 +163,11 @@ export function renderPackageHtml(p: SubjectPackage): string {
 <p>Answer to your ${escapeHtml(p.request.type)} request of ${escapeHtml(p.request.receivedAt)} (${escapeHtml(p.request.regime.toUpperCase())}), prepared ${escapeHtml(p.generatedAt)}.
 Controller: ${escapeHtml(p.controller.name)}, ${escapeHtml(p.controller.address)}${p.controller.email ? `, ${escapeHtml(p.controller.email)}` : ''}. Data stored in: ${escapeHtml(p.controller.dataLocation)}.</p>
 <p>Where your data came from: ${escapeHtml(source)}. Consent receipts (ISO/IEC TS 27560) are in package.json.</p>
+${
+  p.profiling
+    ? `<p>Profiling (${escapeHtml(p.profiling.purpose.name)}): ${escapeHtml(p.profiling.logic.summary)} ${escapeHtml(p.profiling.logic.significance)} ${escapeHtml(p.profiling.logic.consequences)} ${escapeHtml(p.profiling.logic.rightToObject)}</p>`
+    : ''
+}
 ${tablesOf(p).map(section).join('\n')}
 </body></html>
 `;
