@@ -12,6 +12,7 @@ import { startPackageWorkers } from './modules/subject-packages/index.js';
 import { subjectKeysFor } from './modules/subjects/index.js';
 import { rehashLegacySuppressions } from './modules/suppressions/index.js';
 import { sealLegacyUserFields } from './modules/users/index.js';
+import { startWebhookWorkers } from './modules/webhooks/index.js';
 import type { Config } from './platform/config.js';
 import { indexerFor } from './platform/crypto/blind-index.js';
 import { KeyRing } from './platform/crypto/keys.js';
@@ -80,6 +81,7 @@ export async function startServer(
     },
     logger,
   );
+  const stopWebhooks = await startWebhookWorkers(jobs, { ...crm, settings: config.webhooks }, logger);
   if (!mailer)
     logger.warn(
       'SMTP_HOST is not set: double opt-in confirmation mails, request notices and deadline reminders, and package links wait until a server with mail runs',
@@ -112,6 +114,7 @@ export async function startServer(
       stopping ??= (async () => {
         clearInterval(sweep);
         await app.close();
+        await stopWebhooks();
         await jobs.stop({ graceful: true, wait: true, timeout: 10_000 });
         await stopSealer();
         mailer?.close();

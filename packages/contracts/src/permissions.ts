@@ -51,6 +51,7 @@ export const permissions = [
   'dpias:manage',
   'segments:manage',
   'campaigns:manage',
+  'webhooks:manage',
   'companies:read',
   'companies:write',
   'deals:read',

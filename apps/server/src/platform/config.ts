@@ -52,6 +52,11 @@ const envSchema = z.object({
     )
     .default('30 2 * * *'),
   RETENTION_BATCH_SIZE: z.coerce.number().int().min(1).max(5000).default(500),
+  WEBHOOK_ALLOW_HTTP: bool.default(false),
+  WEBHOOK_ALLOW_PRIVATE: bool.default(false),
+  WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(8),
+  WEBHOOK_RETRY_BASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
+  WEBHOOK_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(60).default(10),
   PUBLIC_FORM_RATE_LIMIT: z.coerce.number().int().min(1).max(10_000).default(10),
   DIGITAL_CONSENT_AGES: z
     .string()
@@ -118,6 +123,21 @@ export interface Config {
   dpiaLargeScalePeople?: number;
   /** Campaign mails per second at most (throttling towards the mail server). */
   campaignRatePerSecond?: number;
+  webhooks: WebhookConfig;
+}
+
+/** Webhook delivery: which destinations are allowed, how hard to try, how long to wait. */
+export interface WebhookConfig {
+  /** Allow http:// destinations (https only otherwise). */
+  allowHttp: boolean;
+  /** Allow loopback and private-network destinations (refused otherwise, at creation and at connection). */
+  allowPrivate: boolean;
+  /** Attempts before a delivery is dead (the dead-letter list). */
+  maxAttempts: number;
+  /** The first retry waits this long; each next one twice as long (capped at six hours). */
+  retryBaseMs: number;
+  /** How long one attempt may take. */
+  timeoutMs: number;
 }
 
 /** The retention sweep: when it runs (cron, UTC; null when off) and how many records each transaction handles. */
@@ -187,6 +207,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     retention: {
       schedule: e.RETENTION_SCHEDULE === 'off' ? null : e.RETENTION_SCHEDULE,
       batchSize: e.RETENTION_BATCH_SIZE,
+    },
+    webhooks: {
+      allowHttp: e.WEBHOOK_ALLOW_HTTP,
+      allowPrivate: e.WEBHOOK_ALLOW_PRIVATE,
+      maxAttempts: e.WEBHOOK_MAX_ATTEMPTS,
+      retryBaseMs: e.WEBHOOK_RETRY_BASE_SECONDS * 1000,
+      timeoutMs: e.WEBHOOK_TIMEOUT_SECONDS * 1000,
     },
     consentForms: {
       powDifficulty: e.CONSENT_POW_DIFFICULTY,

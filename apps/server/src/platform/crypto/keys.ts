@@ -21,6 +21,7 @@ export type KeyPurpose =
   | 'retention-item'
   | 'campaign-unsubscribe'
   | 'preference-link'
+  | 'webhook-secret'
   | `blind-index:${string}`
   | `pseudonym:${string}`;
 
