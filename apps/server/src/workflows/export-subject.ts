@@ -1,4 +1,4 @@
-import type { PackageFlag, SubjectPackage } from '@custodian/contracts';
+import type { PackageFlag, Purpose, SubjectPackage } from '@custodian/contracts';
 import { subjectPackageFormat } from '@custodian/contracts';
 import { contactEntity } from '../catalog/index.js';
 import { listActivityRows, openActivities } from '../modules/activities/index.js';
@@ -200,7 +200,7 @@ export async function buildSubjectPackage(
   for (const [recipientId, entries] of byRecipient) {
     const categories = [...new Set(entries.flatMap((e) => e.categories ?? []))];
     const purposesUsed = [
-      ...new Set(entries.map((e) => purposes.find((p) => p.key === e.purpose)?.name ?? e.purpose)),
+      ...new Set(entries.map((e) => (e.purpose && purposeName.get(e.purpose as Purpose)) ?? e.purpose)),
     ];
     const day = (d: Date) => d.toISOString().slice(0, 10);
     recipients.push({
