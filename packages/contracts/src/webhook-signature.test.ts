@@ -22,9 +22,7 @@ describe('webhook signatures', () => {
     const at = new Date('2026-03-01T12:00:00Z');
     const header = signWebhookPayload(secret, body, at);
     const t = Math.floor(at.getTime() / 1000);
-    expect(header).toBe(
-      `t=${t},v1=${createHmac('sha256', secret).update(`${t}.${body}`).digest('hex')}`,
-    );
+    expect(header).toBe(`t=${t},v1=${createHmac('sha256', secret).update(`${t}.${body}`).digest('hex')}`);
     const check = (over: Partial<Parameters<typeof verifyWebhookSignature>[0]>) =>
       verifyWebhookSignature({ secret, header, body, now: at, ...over });
     expect(check({})).toEqual({ ok: true, timestamp: t });

@@ -1,10 +1,10 @@
 import type { WebhookDelivery } from '@custodian/contracts';
 import { eq } from 'drizzle-orm';
 import { assertPermission, type RequestContext } from '../../platform/access.js';
+import type { KeyRing } from '../../platform/crypto/keys.js';
 import { type Db, transaction } from '../../platform/db/database.js';
 import { AppError, notFound } from '../../platform/http/errors.js';
 import { recordAudit } from '../audit/index.js';
-import type { KeyRing } from '../../platform/crypto/keys.js';
 import { findDeliveryRow, findSubscriptionRow, listDeliveryRows, presentDelivery } from './repository.js';
 import { webhookDeliveries } from './schema.js';
 

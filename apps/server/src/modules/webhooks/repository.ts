@@ -76,10 +76,7 @@ export async function listDeliveryRows(
   options: { status?: string | undefined; limit: number },
 ): Promise<{ row: DeliveryRow; eventType: string }[]> {
   const where = options.status
-    ? and(
-        eq(webhookDeliveries.subscriptionId, subscriptionId),
-        eq(webhookDeliveries.status, options.status),
-      )
+    ? and(eq(webhookDeliveries.subscriptionId, subscriptionId), eq(webhookDeliveries.status, options.status))
     : eq(webhookDeliveries.subscriptionId, subscriptionId);
   return ex
     .select({ row: webhookDeliveries, eventType: domainEvents.type })

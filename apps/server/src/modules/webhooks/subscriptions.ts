@@ -1,10 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import type {
   CreateWebhookInput,
   UpdateWebhookInput,
   Webhook,
   WebhookWithSecret,
 } from '@custodian/contracts';
-import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { assertPermission, assertStaff, type RequestContext } from '../../platform/access.js';
 import type { KeyRing } from '../../platform/crypto/keys.js';

@@ -56,7 +56,10 @@ export async function startWebhookWorkers(
       }
       for (const id of ids) await enqueueWebhookDelivery(jobs, id);
     } catch (err) {
-      log.error({ errorName: (err as Error).name }, 'webhook dispatch pass failed; retrying on the next tick');
+      log.error(
+        { errorName: (err as Error).name },
+        'webhook dispatch pass failed; retrying on the next tick',
+      );
     } finally {
       current = null;
     }
