@@ -84,7 +84,8 @@ function redactorFor(p: ContactPersonal): (text: string | null) => string | null
  *     and the recipients subscribed to `contact.erased` are named as notified;
  *  6. verification: every column of every table that can hold an identifier or token is scanned for the
  *     person's former record ids and e-mail and phone tokens; any hit undoes the whole erasure;
- *  7. the `contact.erased` events, recorded after the scan: they alone keep the former ids, until delivered;
+ *  7. the `contact.erased` events when a recipient subscribes to them, recorded after the scan: they alone
+ *     keep the former ids, until delivered;
  *  8. the certificate (counts, what was kept and why, the scan) is stored and its hash recorded in the
  *     audit chain. The audit trail keeps its entries: they hold random ids only, and stay verifiable.
  */
@@ -127,10 +128,13 @@ export async function eraseSubjectsIn(
       })),
     });
 
-  // 7. The erasure notices to webhook recipients (dispatched after commit; removed once delivered).
+  // 7. The erasure notices, only when some recipient subscribes to them: dispatched after commit, removed
+  // once delivered. Without subscribers no table keeps the former ids.
   await recordDomainEvents(
     tx,
-    removed.map((r) => ({ type: 'contact.erased', contactId: r.contactId, subjectId: r.subjectId })),
+    removed
+      .filter((r) => r.certificate.recipientsNotified.length > 0)
+      .map((r) => ({ type: 'contact.erased', contactId: r.contactId, subjectId: r.subjectId })),
   );
 
   // 8. The certificates.
