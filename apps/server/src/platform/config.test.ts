@@ -48,7 +48,13 @@ describe('loadConfig', () => {
       campaignRatePerSecond: 20,
       digitalConsentAges: {},
       retention: { schedule: '30 2 * * *', batchSize: 500 },
-      webhooks: { allowHttp: false, allowPrivate: false, maxAttempts: 8, retryBaseMs: 30_000, timeoutMs: 10_000 },
+      webhooks: {
+        allowHttp: false,
+        allowPrivate: false,
+        maxAttempts: 8,
+        retryBaseMs: 30_000,
+        timeoutMs: 10_000,
+      },
     });
   });
 
@@ -140,7 +146,13 @@ describe('loadConfig', () => {
       campaignRatePerSecond: 5,
       digitalConsentAges: { FR: 15, DE: 14 },
       retention: { schedule: '0 3 * * 1-5', batchSize: 200 },
-      webhooks: { allowHttp: false, allowPrivate: false, maxAttempts: 8, retryBaseMs: 30_000, timeoutMs: 10_000 },
+      webhooks: {
+        allowHttp: false,
+        allowPrivate: false,
+        maxAttempts: 8,
+        retryBaseMs: 30_000,
+        timeoutMs: 10_000,
+      },
     });
   });
 
