@@ -83,7 +83,10 @@ export async function deliverWebhook(
       return { outcome: 'dead' };
     }
     const recipient = await findRecipientBasics(db, subscription.recipientId);
-    if (!recipient) return { outcome: 'none' };
+    if (!recipient) {
+      await finish({ status: 'dead', lastError: 'recipient_gone', nextAttemptAt: null });
+      return { outcome: 'dead' };
+    }
     const built = await buildPayload(db, deps, event, subscription, recipient);
     if (built.kind === 'skip') {
       await finish({ status: 'skipped', lastError: built.reason, nextAttemptAt: null });

@@ -434,9 +434,19 @@ describe('signed webhooks', () => {
       verifyWebhookSignature({ secret, header: got.headers['custodian-signature'] as string, body: got.raw });
     expect(check(rotated.secret).ok).toBe(true);
     expect(check(hook.secret)).toEqual({ ok: false, reason: 'bad_signature' });
-    // Paused subscriptions get no new deliveries.
+    // A paused subscription gets no new deliveries: a witness subscription shows the event was dispatched.
     const paused = await call<Webhook>('PATCH', `/api/v1/webhooks/${hook.id}`, { active: false }, dpo);
     expect(paused.active).toBe(false);
+    await subscribe({
+      url: `${base}/witness`,
+      events: ['contact.created'],
+      recipientId: sync.id,
+      purpose: 'sales_follow_up',
+    });
+    const later = await call<Contact>('POST', '/api/v1/contacts', { firstName: 'Dorothy' });
+    await waitFor('the witness', () => receivedAt('/witness', 'contact.created', later.id)[0]);
+    expect(receivedAt('/rotating', 'contact.created', later.id)).toEqual([]);
+    expect(await deliveriesOf(hook.id)).toHaveLength(1);
   });
 
   it('refuses bad subscriptions with 400 problem+json naming the field', async () => {
