@@ -51,6 +51,7 @@ import { suppressionRoutes } from './modules/suppressions/index.js';
 import { taskRoutes } from './modules/tasks/index.js';
 import { tokenRoutes } from './modules/tokens/index.js';
 import { userRoutes } from './modules/users/index.js';
+import { enqueueWebhookDelivery, webhookRoutes } from './modules/webhooks/index.js';
 import type { RequestContext } from './platform/access.js';
 import type { Config } from './platform/config.js';
 import { indexerFor } from './platform/crypto/blind-index.js';
@@ -80,6 +81,7 @@ export interface AppDeps {
     | 'digitalConsentAges'
     | 'consentForms'
     | 'timeZone'
+    | 'webhooks'
   > &
     Partial<Pick<Config, 'smtp' | 'retention' | 'dpiaLargeScalePeople'>>;
   database: Database;
@@ -236,6 +238,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       ...crmDeps,
       enqueue: async (id, at) => {
         if (deps.jobs) await enqueueCampaign(deps.jobs, id, at);
+      },
+    });
+    webhookRoutes(api, {
+      ...routeDeps,
+      policy: config.webhooks,
+      // Without a queue, the delivery waits for the housekeeping of a server that has one.
+      enqueue: async (id) => {
+        if (deps.jobs) await enqueueWebhookDelivery(deps.jobs, id);
       },
     });
     companyRoutes(api, crmDeps);

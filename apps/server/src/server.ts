@@ -17,6 +17,7 @@ import { startPackageWorkers } from './modules/subject-packages/index.js';
 import { subjectKeysFor } from './modules/subjects/index.js';
 import { rehashLegacySuppressions } from './modules/suppressions/index.js';
 import { sealLegacyUserFields } from './modules/users/index.js';
+import { startWebhookWorkers } from './modules/webhooks/index.js';
 import type { Config } from './platform/config.js';
 import { indexerFor } from './platform/crypto/blind-index.js';
 import { KeyRing } from './platform/crypto/keys.js';
@@ -91,6 +92,7 @@ export async function startServer(
   const mailEvents: MailEventReceiver | null = config.mailEvents?.smtp
     ? await startMailEventReceiver(crm, config.mailEvents.smtp, logger)
     : null;
+  const stopWebhooks = await startWebhookWorkers(jobs, { ...crm, settings: config.webhooks }, logger);
   if (!mailer)
     logger.warn(
       'SMTP_HOST is not set: double opt-in confirmation mails, request notices and deadline reminders, and package links wait until a server with mail runs',
@@ -124,6 +126,7 @@ export async function startServer(
         clearInterval(sweep);
         await app.close();
         await mailEvents?.close();
+        await stopWebhooks();
         await jobs.stop({ graceful: true, wait: true, timeout: 10_000 });
         await stopSealer();
         mailer?.close();

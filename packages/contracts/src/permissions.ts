@@ -52,6 +52,7 @@ export const permissions = [
   'segments:manage',
   'campaigns:manage',
   'scoring:manage',
+  'webhooks:manage',
   'companies:read',
   'companies:write',
   'deals:read',

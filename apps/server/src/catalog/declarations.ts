@@ -973,6 +973,69 @@ export const leadScoreEntity: EntityDeclaration = {
   },
 };
 
+export const webhookEntities: readonly EntityDeclaration[] = [
+  {
+    entity: 'domainEvent',
+    table: 'domain_events',
+    description:
+      'The outbox of domain events for webhooks: ids, purpose keys and statuses, never personal values. An erasure deletes the person’s events; its own notice keeps the former ids only until it is delivered.',
+    subjectColumn: null,
+    personal: {},
+    notPersonal: {
+      id: randomId,
+      seq: 'the order events were recorded in',
+      type: 'the event type, from a fixed list',
+      contact_id: 'a contact id',
+      subject_id: 'a data subject’s random id',
+      data: 'ids, a purpose key, an event kind and statuses (consent given or withdrawn, objected, restricted; a request’s type)',
+      occurred_at: 'when the change happened',
+      dispatched_at: 'when the event was turned into deliveries',
+    },
+  },
+  {
+    entity: 'webhookSubscription',
+    table: 'webhook_subscriptions',
+    description:
+      'Webhook subscriptions: a registered recipient’s URL, its events and purpose; the signing secret sealed under a key derived from the master key.',
+    subjectColumn: null,
+    personal: {},
+    notPersonal: {
+      id: randomId,
+      url: 'the recipient organisation’s endpoint, written by staff',
+      events: 'event types from a fixed list',
+      recipient_id: 'a recipient id',
+      purpose: 'a purpose key',
+      active: 'whether events are sent',
+      secret: 'the signing secret, AES-256-GCM under a key derived from the master key (not personal data)',
+      secret_key_id: 'which master key that key is derived from (its id, not the key)',
+      created_by: 'a user id',
+      created_at: createdAt,
+      updated_at: updatedAt,
+    },
+  },
+  {
+    entity: 'webhookDelivery',
+    table: 'webhook_deliveries',
+    description:
+      'One delivery per event and subscription and its fate; never the payload, which is built from the live record at each attempt.',
+    subjectColumn: null,
+    personal: {},
+    notPersonal: {
+      id: 'random identifier, sent as Custodian-Delivery-Id',
+      event_id: 'a domain event id',
+      subscription_id: 'a webhook subscription id',
+      status: 'pending, sending, delivered, skipped or dead',
+      attempts: 'how many times sending was tried',
+      next_attempt_at: 'when the next attempt is due',
+      last_attempt_at: 'when it was last tried',
+      last_status: 'the HTTP status of the last answer',
+      last_error: 'a failure class (timeout, network, http_status…) or why it was skipped',
+      delivered_at: 'when the receiver accepted it',
+      created_at: createdAt,
+    },
+  },
+];
+
 /** Lead scoring (profiling, GDPR Art. 4(4)): the rules, the runs and one score per person. */
 export const scoringEntities: readonly EntityDeclaration[] = [
   {
@@ -1051,6 +1114,7 @@ export const catalog: readonly EntityDeclaration[] = [
   segmentEntity,
   ...campaignEntities,
   ...scoringEntities,
+  ...webhookEntities,
   userEntity,
   ...systemEntities,
 ];

@@ -49,7 +49,32 @@ describe('loadConfig', () => {
       mailEvents: { smtp: null, bounceDomain: null },
       digitalConsentAges: {},
       retention: { schedule: '30 2 * * *', batchSize: 500 },
+      webhooks: {
+        allowHttp: false,
+        allowPrivate: false,
+        maxAttempts: 8,
+        retryBaseMs: 30_000,
+        timeoutMs: 10_000,
+      },
     });
+  });
+
+  it('reads the webhook settings', () => {
+    const config = loadConfig({
+      WEBHOOK_ALLOW_HTTP: 'true',
+      WEBHOOK_ALLOW_PRIVATE: '1',
+      WEBHOOK_MAX_ATTEMPTS: '3',
+      WEBHOOK_RETRY_BASE_SECONDS: '5',
+      WEBHOOK_TIMEOUT_SECONDS: '20',
+    });
+    expect(config.webhooks).toEqual({
+      allowHttp: true,
+      allowPrivate: true,
+      maxAttempts: 3,
+      retryBaseMs: 5000,
+      timeoutMs: 20_000,
+    });
+    expect(configErrorOf({ WEBHOOK_MAX_ATTEMPTS: '0' }).variable).toBe('WEBHOOK_MAX_ATTEMPTS');
   });
 
   it('reads every variable it knows', () => {
@@ -126,6 +151,13 @@ describe('loadConfig', () => {
       mailEvents: { smtp: { host: '0.0.0.0', port: 2525 }, bounceDomain: 'bounces.example.org' },
       digitalConsentAges: { FR: 15, DE: 14 },
       retention: { schedule: '0 3 * * 1-5', batchSize: 200 },
+      webhooks: {
+        allowHttp: false,
+        allowPrivate: false,
+        maxAttempts: 8,
+        retryBaseMs: 30_000,
+        timeoutMs: 10_000,
+      },
     });
   });
 

@@ -58,6 +58,11 @@ const envSchema = z.object({
     )
     .default('30 2 * * *'),
   RETENTION_BATCH_SIZE: z.coerce.number().int().min(1).max(5000).default(500),
+  WEBHOOK_ALLOW_HTTP: bool.default(false),
+  WEBHOOK_ALLOW_PRIVATE: bool.default(false),
+  WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(8),
+  WEBHOOK_RETRY_BASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
+  WEBHOOK_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(60).default(10),
   PUBLIC_FORM_RATE_LIMIT: z.coerce.number().int().min(1).max(10_000).default(10),
   DIGITAL_CONSENT_AGES: z
     .string()
@@ -126,6 +131,7 @@ export interface Config {
   campaignRatePerSecond?: number;
   /** Where bounces and complaints arrive by SMTP (DSN, ARF); null when only the HTTP endpoint takes them. */
   mailEvents?: MailEventsConfig;
+  webhooks: WebhookConfig;
 }
 
 /** Bounces and complaints: the in-process SMTP receiver and the domain of the campaign return paths. */
@@ -133,6 +139,20 @@ export interface MailEventsConfig {
   smtp: { host: string; port: number } | null;
   /** The domain of `bounces+…@` return paths; the domain of MAIL_FROM when not set. */
   bounceDomain: string | null;
+}
+
+/** Webhook delivery: which destinations are allowed, how hard to try, how long to wait. */
+export interface WebhookConfig {
+  /** Allow http:// destinations (https only otherwise). */
+  allowHttp: boolean;
+  /** Allow loopback and private-network destinations (refused otherwise, at creation and at connection). */
+  allowPrivate: boolean;
+  /** Attempts before a delivery is dead (the dead-letter list). */
+  maxAttempts: number;
+  /** The first retry waits this long; each next one twice as long (capped at six hours). */
+  retryBaseMs: number;
+  /** How long one attempt may take. */
+  timeoutMs: number;
 }
 
 /** The retention sweep: when it runs (cron, UTC; null when off) and how many records each transaction handles. */
@@ -206,6 +226,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     retention: {
       schedule: e.RETENTION_SCHEDULE === 'off' ? null : e.RETENTION_SCHEDULE,
       batchSize: e.RETENTION_BATCH_SIZE,
+    },
+    webhooks: {
+      allowHttp: e.WEBHOOK_ALLOW_HTTP,
+      allowPrivate: e.WEBHOOK_ALLOW_PRIVATE,
+      maxAttempts: e.WEBHOOK_MAX_ATTEMPTS,
+      retryBaseMs: e.WEBHOOK_RETRY_BASE_SECONDS * 1000,
+      timeoutMs: e.WEBHOOK_TIMEOUT_SECONDS * 1000,
     },
     consentForms: {
       powDifficulty: e.CONSENT_POW_DIFFICULTY,

@@ -16,6 +16,7 @@ import { startScoringWorker } from '../modules/scoring/index.js';
 import { startPackageWorkers } from '../modules/subject-packages/index.js';
 import { subjectKeysFor } from '../modules/subjects/index.js';
 import { createUser, findUserById } from '../modules/users/index.js';
+import { startWebhookWorkers } from '../modules/webhooks/index.js';
 import { systemContext } from '../platform/access.js';
 import type { SmtpConfig } from '../platform/config.js';
 import { indexerFor } from '../platform/crypto/blind-index.js';
@@ -92,6 +93,8 @@ export const testAppConfig = {
   timeZone: 'Europe/Berlin',
   // A light bot check keeps tests quick; the real default is 16 bits.
   consentForms: { powDifficulty: 8, confirmationTtlHours: 72, ratePerMinute: 5 },
+  // Receivers in tests listen on 127.0.0.1 over http; retries come quickly so tests do not wait.
+  webhooks: { allowHttp: true, allowPrivate: true, maxAttempts: 3, retryBaseMs: 200, timeoutMs: 5000 },
 };
 
 /** The API (no web app) on a given database and key ring, logging nowhere unless given a logger. */
@@ -133,6 +136,7 @@ export async function createTestContext(
   const crm = { db: database.db, keys, subjects: subjectKeysFor(keys), indexer: indexerFor(keys) };
   const mailer = createMailer(options.smtp ?? null);
   const app = await buildTestApp(database, keys, logger, jobs);
+  let stopWebhooks: (() => Promise<void>) | null = null;
   if (jobs) {
     await startImportWorker(jobs, crm, logger);
     await startConsentWorkers(jobs, { ...crm, privacy: testAppConfig, mailer }, logger);
@@ -154,6 +158,10 @@ export async function createTestContext(
       },
       logger,
     );
+    stopWebhooks = await startWebhookWorkers(jobs, { ...crm, settings: testAppConfig.webhooks }, logger, {
+      dispatchIntervalMs: 250,
+      pollingIntervalSeconds: 0.5,
+    });
   }
   const mailEvents: MailEventReceiver | null = options.mailEvents
     ? await startMailEventReceiver(crm, { host: '127.0.0.1', port: 0 }, logger)
@@ -212,6 +220,7 @@ export async function createTestContext(
     close: async () => {
       await app.close();
       await mailEvents?.close();
+      await stopWebhooks?.();
       // Graceful: a job still running (a mail being sent) finishes before the database closes under it.
       await jobs?.stop({ graceful: true, wait: true, timeout: 15_000 });
       mailer?.close();

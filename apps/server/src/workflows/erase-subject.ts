@@ -26,12 +26,14 @@ import {
 } from '../modules/contacts/index.js';
 import { deleteDealLinksOfContact } from '../modules/deals/index.js';
 import { activeHoldsOf, issueCertificate, scanForTraces } from '../modules/erasure/index.js';
+import { forgetEventsOf, recordDomainEvents } from '../modules/events/index.js';
 import { detachRequestsFrom } from '../modules/requests/index.js';
 import { assertNoIdentifiers, recordFindings } from '../modules/scanner/index.js';
 import { deleteScoresOf } from '../modules/scoring/index.js';
 import { deletePackagesOf } from '../modules/subject-packages/index.js';
 import { suppressContactTokens } from '../modules/suppressions/index.js';
 import { deleteTasksOfContact } from '../modules/tasks/index.js';
+import { erasureRecipientNames } from '../modules/webhooks/index.js';
 import { assertPermission, type RequestContext } from '../platform/access.js';
 import { type Tx, transaction } from '../platform/db/database.js';
 import { AppError, notFound } from '../platform/http/errors.js';
@@ -79,10 +81,13 @@ function redactorFor(p: ContactPersonal): (text: string | null) => string | null
  *  4. the person: without a hold, the consent ledger (including what merges brought in) and the contact row
  *     are deleted and every key shredded and forgotten; under a hold, only the held fields stay, without
  *     any blind index, and processing is restricted for every purpose;
- *  5. recipients: none receive personal data yet (no webhook destinations exist), so none are notified;
+ *  5. recipients (Art. 19): the person's pending webhook events are dropped (nothing more about them is sent),
+ *     and the recipients subscribed to `contact.erased` are named as notified;
  *  6. verification: every column of every table that can hold an identifier or token is scanned for the
  *     person's former record ids and e-mail and phone tokens; any hit undoes the whole erasure;
- *  7. the certificate (counts, what was kept and why, the scan) is stored and its hash recorded in the
+ *  7. the `contact.erased` events when a recipient subscribes to them, recorded after the scan: they alone
+ *     keep the former ids, until delivered;
+ *  8. the certificate (counts, what was kept and why, the scan) is stored and its hash recorded in the
  *     audit chain. The audit trail keeps its entries: they hold random ids only, and stay verifiable.
  */
 export async function eraseSubjectIn(
@@ -124,11 +129,28 @@ export async function eraseSubjectsIn(
       })),
     });
 
-  // 7. The certificates.
+  // 7. The erasure notices, only when some recipient subscribes to them: dispatched after commit, removed
+  // once delivered. Without subscribers no table keeps the former ids.
+  await recordDomainEvents(
+    tx,
+    removed
+      .filter((r) => r.certificate.recipientsNotified.length > 0)
+      .map((r) => ({ type: 'contact.erased', contactId: r.contactId, subjectId: r.subjectId })),
+  );
+
+  // 8. The certificates.
   const issued: IssuedCertificate[] = [];
   for (const r of removed) {
     const allowed = [
       { table: 'audit_entries', why: 'the audit trail keeps its entries: random ids only, no personal data' },
+      ...(r.certificate.recipientsNotified.length > 0
+        ? [
+            {
+              table: 'domain_events',
+              why: 'the erasure notice to webhook recipients (Art. 19) holds the former ids until it is delivered',
+            },
+          ]
+        : []),
       ...(r.heldCount > 0
         ? [
             {
@@ -161,6 +183,7 @@ export async function eraseSubjectsIn(
 }
 
 interface Removed {
+  contactId: string;
   subjectId: string;
   heldCount: number;
   traces: { ids: string[]; tokens: bigint[] };
@@ -312,14 +335,20 @@ async function removePerson(
   await subjects.forgetShredded(tx, [...new Set(shredded)]);
   touch('data_subjects', 'deleted', new Set(shredded).size);
 
-  // 5. Recipients (Art. 19): no destination receives personal data yet.
-  const recipientsNotified: ErasureCertificate['recipientsNotified'] = [];
+  // 5. Recipients (Art. 19): nothing pending about the person is sent any more; the subscribers to erasures
+  // are told by the `contact.erased` event recorded after the verification.
+  await forgetEventsOf(tx, { contactIds: [contact.id], subjectIds: [contact.subjectId, ...merged] });
+  const notifiedAt = new Date().toISOString();
+  const recipientsNotified: ErasureCertificate['recipientsNotified'] = (await erasureRecipientNames(tx)).map(
+    (recipient) => ({ recipient, at: notifiedAt }),
+  );
 
   const traces = {
     ids: [...new Set(goneIds)],
     tokens: [...new Set([...tokens.emailTokens, ...tokens.phoneTokens])],
   };
   return {
+    contactId: contact.id,
     subjectId: contact.subjectId,
     heldCount: held.size,
     traces,

@@ -1,4 +1,4 @@
-import type { PackageFlag, SubjectPackage } from '@custodian/contracts';
+import type { PackageFlag, Purpose, SubjectPackage } from '@custodian/contracts';
 import { subjectPackageFormat } from '@custodian/contracts';
 import { contactEntity } from '../catalog/index.js';
 import { listActivityRows, openActivities } from '../modules/activities/index.js';
@@ -171,7 +171,8 @@ export async function buildSubjectPackage(
   // pseudonymised exports that carried it (from the audit trail).
   const allowed = new Set(purposes.filter((p) => p.allowedNow).map((p) => p.key));
   const purposeName = new Map(purposes.map((p) => [p.key, p.name]));
-  const recipients = (await listRecipientRecords(tx, subjects))
+  const registered = await listRecipientRecords(tx, subjects);
+  const recipients = registered
     // A controller we process for is not a recipient of our data.
     .filter((r) => r.role !== 'controller' && r.purposes.some((p) => allowed.has(p)))
     .map((r) => ({
@@ -192,6 +193,24 @@ export async function buildSubjectPackage(
       role: 'recipient of pseudonymised data',
       what: `lifecycle stage, source, creation time, country, birth-year band and job title under a pseudonym, on ${entry.occurredAt.toISOString().slice(0, 10)}`,
     });
+
+  // Every webhook delivery about the person disclosed what it carried to the subscription's recipient.
+  const webhookNames = new Map(registered.map((r) => [r.id, r.name] as const));
+  const byRecipient = new Map<string, typeof subjectEntries>();
+  for (const entry of subjectEntries.filter((e) => e.action === 'webhook.delivered'))
+    byRecipient.set(entry.entityId ?? '', [...(byRecipient.get(entry.entityId ?? '') ?? []), entry]);
+  for (const [recipientId, entries] of byRecipient) {
+    const categories = [...new Set(entries.flatMap((e) => e.categories ?? []))];
+    const purposesUsed = [
+      ...new Set(entries.map((e) => (e.purpose && purposeName.get(e.purpose as Purpose)) ?? e.purpose)),
+    ];
+    const day = (d: Date) => d.toISOString().slice(0, 10);
+    recipients.push({
+      recipient: webhookNames.get(recipientId) ?? 'a former recipient',
+      role: 'recipient of our webhook events',
+      what: `${categories.length > 0 ? `${categories.join(', ')} data` : 'the identifier of your record and changes to it'}, for ${purposesUsed.join(', ')}: ${entries.length} event(s) from ${day(entries[0]!.occurredAt)} to ${day(entries[entries.length - 1]!.occurredAt)}`,
+    });
+  }
 
   // Every mail to the person passed their address and the message to the mail service (a processor).
   const mails = subjectEntries.filter((e) => mailDisclosures.test(e.action));

@@ -94,6 +94,7 @@ export async function auditEntriesOfSubject(ex: Executor, subjectId: string, lim
       actorId: auditEntries.actorId,
       entityId: auditEntries.entityId,
       purpose: auditEntries.purpose,
+      categories: auditEntries.categories,
     })
     .from(auditEntries)
     .where(arrayContains(auditEntries.subjectIds, [subjectId.toLowerCase()]))

@@ -2,6 +2,7 @@ import type { CollectionMethod, ConsentEventKind } from '@custodian/contracts';
 import { and, asc, desc, eq, inArray, isNotNull, isNull, lt, or } from 'drizzle-orm';
 import { consentEventEntity, openPersonalFields, sealPersonalFields } from '../../catalog/index.js';
 import type { Executor } from '../../platform/db/database.js';
+import { recordDomainEvent } from '../events/index.js';
 import type { SubjectKeyStore } from '../subjects/index.js';
 import {
   applyToChoices,
@@ -134,7 +135,11 @@ export async function findLedger(
  * Keeps the derived state in step with one appended event: applied on top when it is the latest, or
  * replayed from the ledger when it was made before something already recorded (a paper form entered late).
  */
-async function deriveState(ex: Executor, event: LedgerEvent, subjectId: string): Promise<void> {
+async function deriveState(
+  ex: Executor,
+  event: LedgerEvent,
+  subjectId: string,
+): Promise<PurposeState | SubjectChoiceState> {
   if (event.purpose !== null) {
     const purpose = event.purpose;
     const [row] = await ex
@@ -153,7 +158,7 @@ async function deriveState(ex: Executor, event: LedgerEvent, subjectId: string):
         target: [consentStates.subjectId, consentStates.purpose],
         set: stateColumns(next),
       });
-    return;
+    return next;
   }
   const [row] = await ex
     .select()
@@ -168,6 +173,29 @@ async function deriveState(ex: Executor, event: LedgerEvent, subjectId: string):
     .insert(subjectChoices)
     .values({ subjectId, ...choiceColumns(next) })
     .onConflictDoUpdate({ target: subjectChoices.subjectId, set: choiceColumns(next) });
+  return next;
+}
+
+/** What `consent.changed` says: the purpose, the kind of event and the state now; never the proof. */
+function changeOf(
+  kind: string,
+  purpose: string | null,
+  state: PurposeState | SubjectChoiceState,
+): Record<string, string | boolean | null> {
+  if ('consent' in state)
+    return {
+      purpose,
+      kind,
+      consent: state.consent,
+      objected: state.objected,
+      restricted: state.restricted,
+    };
+  return {
+    purpose: null,
+    kind,
+    optedOutOfSaleOrSharing: state.optedOutOfSaleOrSharing,
+    limitedSensitiveUse: state.limitedSensitiveUse,
+  };
 }
 
 /** Appends one event to the ledger, its proof sealed under the person's key, and updates the derived state. */
@@ -198,7 +226,12 @@ export async function appendLedgerEvent(
       ...sealed,
     })
     .returning();
-  await deriveState(ex, toLedger(row!), event.subjectId);
+  const state = await deriveState(ex, toLedger(row!), event.subjectId);
+  await recordDomainEvent(ex, {
+    type: 'consent.changed',
+    subjectId: event.subjectId,
+    data: changeOf(event.kind, event.purpose, state),
+  });
   return { row: row!, proof: event.proof };
 }
 

@@ -11,6 +11,7 @@ import type { BlindIndexer } from '../../platform/crypto/blind-index.js';
 import { type Executor, queryRows } from '../../platform/db/database.js';
 import { rethrowMissingLink } from '../../platform/db/errors.js';
 import { bigintArrayLiteral } from '../../platform/db/types.js';
+import { recordDomainEvent, recordDomainEvents } from '../events/index.js';
 import { recordContactFindings } from '../scanner/index.js';
 import type { SubjectKeyStore } from '../subjects/index.js';
 import { tags } from '../tags/index.js';
@@ -125,6 +126,8 @@ export async function insertContact(
       .values({ subjectId, ...attributes, ...sealedColumns(crypto, key, subjectId, personal) })
       .returning(contactColumns);
     await recordContactFindings(ex, row!.id, personal.customFields, { fresh: true });
+    // In the same transaction: webhooks announce exactly the changes that were made.
+    await recordDomainEvent(ex, { type: 'contact.created', contactId: row!.id, subjectId });
     return { row: row!, personal };
   } catch (err) {
     translate(err);
@@ -147,6 +150,7 @@ export async function updateContact(
       .where(eq(contacts.id, row.id))
       .returning(contactColumns);
     await recordContactFindings(ex, row.id, personal.customFields);
+    await recordDomainEvent(ex, { type: 'contact.updated', contactId: row.id, subjectId: row.subjectId });
     return { row: updated!, personal };
   } catch (err) {
     translate(err);
@@ -386,6 +390,11 @@ export async function insertContactsBatch(
   const ordered = subjectIds.map((id) => bySubject.get(id)!);
   for (const [i, row] of ordered.entries())
     await recordContactFindings(ex, row.id, items[i]!.personal.customFields, { fresh: true });
+  // One statement for the batch's events.
+  await recordDomainEvents(
+    ex,
+    ordered.map((r) => ({ type: 'contact.created', contactId: r.id, subjectId: r.subjectId })),
+  );
   return ordered;
 }
 

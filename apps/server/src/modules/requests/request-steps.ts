@@ -4,6 +4,7 @@ import { type Tx, transaction } from '../../platform/db/database.js';
 import { AppError, notFound } from '../../platform/http/errors.js';
 import { recordAudit } from '../audit/index.js';
 import { findContactRow } from '../contacts/index.js';
+import { recordDomainEvent } from '../events/index.js';
 import type { RequestDeps } from './deps.js';
 import { presentRequest } from './present-request.js';
 import {
@@ -62,6 +63,12 @@ export async function runStep(
       actor: { type: staff.kind, id: staff.userId },
       note,
     });
+    if (toStatus === 'fulfilled' && row.status !== 'fulfilled')
+      // Only the request's id and type: nothing of the requester or the person.
+      await recordDomainEvent(tx, {
+        type: 'request.fulfilled',
+        data: { id: updated.id, type: updated.type },
+      });
     const contact = updated.contactId ? await findContactRow(tx, updated.contactId) : null;
     await recordAudit(tx, keys, ctx, {
       action: `request.${step}`,

@@ -23,6 +23,7 @@ export type KeyPurpose =
   | 'campaign-return-path'
   | 'campaign-tracking'
   | 'preference-link'
+  | 'webhook-secret'
   | `blind-index:${string}`
   | `pseudonym:${string}`;
 
