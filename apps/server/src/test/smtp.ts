@@ -27,6 +27,8 @@ export async function startTestSmtpServer(): Promise<TestSmtpServer> {
   const rejected = new Set<string>();
   const server = new SMTPServer({
     disabledCommands: ['STARTTLS'],
+    // Mailers keep a pooled connection open: closing must not wait out the default 30 s for them.
+    closeTimeout: 200,
     allowInsecureAuth: true,
     logger: false,
     onAuth(auth, _session, callback) {

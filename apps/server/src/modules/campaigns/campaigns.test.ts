@@ -331,6 +331,7 @@ describe('sending survives crashes and mail server failures', () => {
       for (const a of addresses) expect(mailsTo(a), a).toHaveLength(1);
       const c = await w.call<Campaign>('GET', `/api/v1/campaigns/${campaign.id}`);
       expect(c).toMatchObject({ status: 'sent', counts: { sent: 3, uncertain: 1, pending: 0 } });
+      real.close();
     } finally {
       await w.t.close();
     }
