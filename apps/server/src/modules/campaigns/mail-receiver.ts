@@ -28,6 +28,7 @@ export async function startMailEventReceiver(
     size: maxReportBytes,
     logger: false,
     banner: 'Custodian mail events',
+    disableReverseLookup: true,
     onData(stream, session, callback) {
       const chunks: Buffer[] = [];
       let size = 0;
