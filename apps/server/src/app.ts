@@ -42,7 +42,7 @@ import { recipientRoutes } from './modules/recipients/index.js';
 import { enqueueRequesterNotice, enqueueVerificationMail, requestRoutes } from './modules/requests/index.js';
 import { retentionRoutes } from './modules/retention/index.js';
 import { scannerRoutes } from './modules/scanner/index.js';
-import { queueScoringRun, scoringRoutes } from './modules/scoring/index.js';
+import { forgetRefusedScores, queueScoringRun, scoringRoutes } from './modules/scoring/index.js';
 import { segmentRoutes } from './modules/segments/index.js';
 import { setupRoutes } from './modules/setup/index.js';
 import { enqueuePackageLinkMail, subjectPackageRoutes } from './modules/subject-packages/index.js';
@@ -209,7 +209,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     auditRoutes(api, routeDeps);
     catalogRoutes(api);
     customFieldRoutes(api, routeDeps);
-    purposeRoutes(api, routeDeps);
+    purposeRoutes(api, {
+      ...routeDeps,
+      // A change of basis (e.g. profiling moved to consent) takes effect on stored scores at once.
+      onChanged: async (tx, { key, ctx }) => {
+        await forgetRefusedScores(tx, { keys, ctx, purpose: key });
+      },
+    });
     noticeRoutes(api, routeDeps);
     contactRoutes(api, { ...crmDeps, guard: processingGuard });
     analyticsRoutes(api, { ...crmDeps, guard: processingGuard });

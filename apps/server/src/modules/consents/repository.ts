@@ -1,7 +1,7 @@
 import type { CollectionMethod, ConsentEventKind } from '@custodian/contracts';
-import { and, asc, desc, eq, inArray, isNotNull, isNull, lt, or } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNotNull, isNull, lt, or, sql } from 'drizzle-orm';
 import { consentEventEntity, openPersonalFields, sealPersonalFields } from '../../catalog/index.js';
-import type { Executor } from '../../platform/db/database.js';
+import { type Executor, execute } from '../../platform/db/database.js';
 import { recordDomainEvent } from '../events/index.js';
 import type { SubjectKeyStore } from '../subjects/index.js';
 import {
@@ -204,6 +204,10 @@ export async function appendLedgerEvent(
   subjects: SubjectKeyStore,
   event: NewLedgerEvent,
 ): Promise<OpenedEvent> {
+  // Conflicts with the share lock lead scoring holds while it asks the guard and writes scores: an event waits
+  // for a batch that may still write this person's score (so the ledger trigger then deletes it), and a batch
+  // leaves out a person whose event is in flight. Harmless on PGlite's one connection.
+  await execute(ex, sql`select id from data_subjects where id = ${event.subjectId} for no key update`);
   const key = await subjects.keyFor(ex, event.subjectId);
   const sealed = sealPersonalFields(consentEventEntity, key, event.subjectId, { ...event.proof });
   const [row] = await ex

@@ -3,6 +3,7 @@ export {
   findPurposeRecords,
   findPurposes,
   getPurpose,
+  type PurposeChanged,
   updatePurpose,
 } from './purposes.js';
 export { purposeRoutes } from './routes.js';

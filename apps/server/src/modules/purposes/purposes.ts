@@ -7,7 +7,7 @@ import {
 import { eq } from 'drizzle-orm';
 import { assertPermission, type RequestContext } from '../../platform/access.js';
 import type { KeyRing } from '../../platform/crypto/keys.js';
-import { type Db, type Executor, transaction } from '../../platform/db/database.js';
+import { type Db, type Executor, type Tx, transaction } from '../../platform/db/database.js';
 import { AppError, notFound } from '../../platform/http/errors.js';
 import { recordAudit } from '../audit/index.js';
 import { purposesTable } from './schema.js';
@@ -77,13 +77,17 @@ function check(next: PurposeRow): void {
     throw new AppError('validation_failed', 'The purpose does not hold together', { details });
 }
 
+/** What other modules do, in the same transaction, once a purpose changed (wired in app.ts). */
+export type PurposeChanged = (tx: Tx, change: { key: string; ctx: RequestContext }) => Promise<void>;
+
 export async function updatePurpose({
   db,
   keys,
   ctx,
   key,
   input,
-}: Deps & { key: string; input: UpdatePurposeInput }): Promise<PurposeRecord> {
+  onChanged,
+}: Deps & { key: string; input: UpdatePurposeInput; onChanged?: PurposeChanged }): Promise<PurposeRecord> {
   assertPermission(ctx.actor, 'purposes:manage');
   return transaction(db, async (tx) => {
     const [current] = await tx.select().from(purposesTable).where(eq(purposesTable.key, key)).for('update');
@@ -97,6 +101,8 @@ export async function updatePurpose({
     check(next);
     const [row] = await tx.update(purposesTable).set(next).where(eq(purposesTable.key, key)).returning();
     await recordAudit(tx, keys, ctx, { action: 'purpose.update', entityType: 'purpose', entityId: key });
+    // E.g. lead scores of people the guard refuses under the new basis go now, not at the next run.
+    await onChanged?.(tx, { key, ctx });
     return present(row!);
   });
 }

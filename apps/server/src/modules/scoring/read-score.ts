@@ -7,7 +7,7 @@ import { notFound } from '../../platform/http/errors.js';
 import { recordAudit } from '../audit/index.js';
 import { answerProcessing, type GuardAnswer } from '../consents/index.js';
 import { profilingPurpose, scoreContacts } from './compute-scores.js';
-import { deleteScoresOf, findScoreRow, openExplanation, topScoreRows } from './repository.js';
+import { deleteScoresOf, findScoreRow, lockForScoring, openExplanation, topScoreRows } from './repository.js';
 import { activeRules, rulesVersionOf } from './rules.js';
 import type { ScoringDeps } from './run-scoring.js';
 
@@ -69,6 +69,8 @@ export async function getContactScore(deps: Deps & { id: string }): Promise<Lead
 export async function scoreContactNow(deps: Deps & { id: string }): Promise<LeadScore> {
   assertPermission(deps.ctx.actor, 'scoring:manage');
   return transaction(deps.db, async (tx) => {
+    // Locked before the guard is asked, as a run's batch does; this waits for a ledger event in flight.
+    await lockForScoring(tx, [deps.id], { skipLocked: false });
     const answer = await guardOne(tx, deps, deps.id);
     if (answer.allowed) {
       const rules = await activeRules(tx);
@@ -83,8 +85,13 @@ export async function scoreContactNow(deps: Deps & { id: string }): Promise<Lead
   });
 }
 
+/** How many stored scores one read looks at per score it returns: refused people's scores are skipped. */
+const topScoreOverscan = 3;
+
 /**
- * The highest scores of people the guard allows now; scores of people it refuses are deleted on the way.
+ * The highest scores of people the guard allows now; scores of people it refuses are deleted on the way. One
+ * read looks at a bounded number of scores (`limit` × 3): if more of them belong to refused people than that
+ * leaves room for, the list is shorter this time, and the next read, their scores gone, is full again.
  * A caller who may not see scores gets none.
  */
 export async function listTopScores(deps: Deps & { limit: number }) {
@@ -93,42 +100,41 @@ export async function listTopScores(deps: Deps & { limit: number }) {
   if (restrictedFields(leadScoreEntity, deps.ctx).has('explanation'))
     return { items: [], restricted: ['score'] };
   return transaction(deps.db, async (tx) => {
-    for (;;) {
-      const rows = await topScoreRows(tx, deps.limit);
-      const { answers } = await answerProcessing(tx, profilingPurpose, {
-        contactIds: rows.map((r) => r.contactId),
+    const rows = await topScoreRows(tx, deps.limit * topScoreOverscan);
+    const { answers } = await answerProcessing(tx, profilingPurpose, {
+      contactIds: rows.map((r) => r.contactId),
+    });
+    const allowed = new Set(answers.filter((a) => a.allowed).map((a) => a.contactId));
+    const refused = answers.filter((a) => !a.allowed);
+    if (refused.length > 0) {
+      await deleteScoresOf(
+        tx,
+        refused.map((a) => a.contactId),
+      );
+      await recordAudit(tx, deps.keys, deps.ctx, {
+        action: 'scoring.score.delete',
+        entityType: 'leadScore',
+        subjectIds: refused.map((a) => a.subjectId),
+        access: 'change',
+        categories: ['behavioural'],
       });
-      const refused = answers.filter((a) => !a.allowed);
-      if (refused.length > 0) {
-        await deleteScoresOf(
-          tx,
-          refused.map((a) => a.contactId),
-        );
-        await recordAudit(tx, deps.keys, deps.ctx, {
-          action: 'scoring.score.delete',
-          entityType: 'leadScore',
-          subjectIds: refused.map((a) => a.subjectId),
-          access: 'change',
-          categories: ['behavioural'],
-        });
-        continue; // the next ones move up
-      }
-      if (rows.length > 0)
-        await recordAudit(tx, deps.keys, deps.ctx, {
-          action: 'scoring.score.list',
-          entityType: 'leadScore',
-          subjectIds: rows.map((r) => r.subjectId),
-          access: 'read',
-          categories: ['behavioural'],
-        });
-      return {
-        items: rows.map((r) => ({
-          contactId: r.contactId,
-          score: r.score,
-          computedAt: r.computedAt.toISOString(),
-        })),
-        restricted: [],
-      };
     }
+    const shown = rows.filter((r) => allowed.has(r.contactId)).slice(0, deps.limit);
+    if (shown.length > 0)
+      await recordAudit(tx, deps.keys, deps.ctx, {
+        action: 'scoring.score.list',
+        entityType: 'leadScore',
+        subjectIds: shown.map((r) => r.subjectId),
+        access: 'read',
+        categories: ['behavioural'],
+      });
+    return {
+      items: shown.map((r) => ({
+        contactId: r.contactId,
+        score: r.score,
+        computedAt: r.computedAt.toISOString(),
+      })),
+      restricted: [],
+    };
   });
 }

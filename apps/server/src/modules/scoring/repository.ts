@@ -1,7 +1,7 @@
 import type { ScoreExplanationItem } from '@custodian/contracts';
-import { desc, eq, inArray } from 'drizzle-orm';
+import { desc, eq, gt, inArray, sql } from 'drizzle-orm';
 import { leadScoreEntity, openPersonalFields, sealPersonalFields } from '../../catalog/index.js';
-import type { Executor } from '../../platform/db/database.js';
+import { type Executor, queryRows } from '../../platform/db/database.js';
 import type { SubjectKeyStore } from '../subjects/index.js';
 import { leadScores } from './schema.js';
 
@@ -16,7 +16,10 @@ export interface ComputedScore {
   computedAt: Date;
 }
 
-/** Stores scores, each explanation sealed under its person's key; a score already there is replaced. */
+/**
+ * Stores scores in one statement, each explanation sealed under its person's key; a score already there is
+ * replaced. Rows go in contact order, so two writers lock them in the same order.
+ */
 export async function upsertScores(
   ex: Executor,
   subjects: SubjectKeyStore,
@@ -27,22 +30,60 @@ export async function upsertScores(
     ex,
     scores.map((s) => s.subjectId),
   );
-  for (const s of scores) {
-    const key = keys.get(s.subjectId);
-    if (!key) continue; // erased meanwhile
-    const sealed = sealPersonalFields(leadScoreEntity, key, s.subjectId, { explanation: s.explanation });
-    const values = {
-      subjectId: s.subjectId,
-      score: s.score,
-      explanation: sealed.explanation ?? null,
-      rulesVersion: s.rulesVersion,
-      computedAt: s.computedAt,
-    };
-    await ex
-      .insert(leadScores)
-      .values({ contactId: s.contactId, ...values })
-      .onConflictDoUpdate({ target: leadScores.contactId, set: values });
-  }
+  const rows = [...scores]
+    .sort((a, b) => (a.contactId < b.contactId ? -1 : a.contactId > b.contactId ? 1 : 0))
+    .flatMap((s) => {
+      const key = keys.get(s.subjectId);
+      if (!key) return []; // erased meanwhile
+      const sealed = sealPersonalFields(leadScoreEntity, key, s.subjectId, { explanation: s.explanation });
+      return [
+        {
+          contactId: s.contactId,
+          subjectId: s.subjectId,
+          score: s.score,
+          explanation: sealed.explanation ?? null,
+          rulesVersion: s.rulesVersion,
+          computedAt: s.computedAt,
+        },
+      ];
+    });
+  if (rows.length === 0) return;
+  await ex
+    .insert(leadScores)
+    .values(rows)
+    .onConflictDoUpdate({
+      target: leadScores.contactId,
+      set: {
+        subjectId: sql.raw('excluded.subject_id'),
+        score: sql.raw('excluded.score'),
+        explanation: sql.raw('excluded.explanation'),
+        rulesVersion: sql.raw('excluded.rules_version'),
+        computedAt: sql.raw('excluded.computed_at'),
+      },
+    });
+}
+
+/**
+ * Locks these contacts and their people against a change of stance on profiling (appending to the consent
+ * ledger takes a conflicting lock on the person), in contact order; returns the contacts locked. With
+ * `skipLocked`, a contact or person another transaction holds is left out rather than waited for, so a batch
+ * never waits on a ledger writer or an erasure (and can never deadlock with one).
+ */
+export async function lockForScoring(
+  ex: Executor,
+  contactIds: readonly string[],
+  options: { skipLocked: boolean },
+): Promise<Set<string>> {
+  if (contactIds.length === 0) return new Set();
+  const wait = options.skipLocked ? sql` skip locked` : sql``;
+  const rows = await queryRows<{ id: string }>(
+    ex,
+    sql`select c.id from contacts c join data_subjects ds on ds.id = c.subject_id
+        where c.id = any(${`{${contactIds.join(',')}}`}::uuid[])
+        order by c.id
+        for key share of c${wait} for share of ds${wait}`,
+  );
+  return new Set(rows.map((r) => r.id));
 }
 
 /** Deletes the scores of these contacts; returns how many there were. */
@@ -58,6 +99,16 @@ export async function deleteScoresOf(ex: Executor, contactIds: readonly string[]
 export async function findScoreRow(ex: Executor, contactId: string): Promise<ScoreRow | null> {
   const [row] = await ex.select().from(leadScores).where(eq(leadScores.contactId, contactId));
   return row ?? null;
+}
+
+/** A page of stored scores in contact order, after a contact id. */
+export async function scoreRowsAfter(ex: Executor, after: string | null, limit: number) {
+  return ex
+    .select({ contactId: leadScores.contactId })
+    .from(leadScores)
+    .where(after ? gt(leadScores.contactId, after) : undefined)
+    .orderBy(leadScores.contactId)
+    .limit(limit);
 }
 
 /** The highest scores first. */

@@ -40,35 +40,37 @@ async function findRunningRun(ex: Executor): Promise<RunRow | null> {
   return row ?? null;
 }
 
-/**
- * The next batch of contacts after a creation time, in creation order. A batch ends after a whole creation
- * time (an import writes many contacts at one instant), so a cursor of times alone — never a contact id —
- * resumes exactly where a run stopped.
- */
-async function nextBatch(ex: Executor, after: Date | null, size: number) {
-  const from = after ?? new Date(0);
+/** Where a run got to: a creation time and, within it, a contact id. */
+interface Cursor {
+  at: Date;
+  id: string;
+}
+
+/** Sorts before every contact id: a cursor resuming at a creation time takes every contact created then. */
+const beforeAnyId = '00000000-0000-0000-0000-000000000000';
+
+/** At most `size` contacts after the cursor, in (creation time, id) order. */
+async function nextBatch(ex: Executor, after: Cursor | null, size: number) {
+  const where = after ? sql`(created_at, id) > (${after.at}::timestamptz, ${after.id}::uuid)` : sql`true`;
   return queryRows<{ id: string; created_at: Date | string }>(
     ex,
-    sql`with bound as (select created_at from contacts where created_at > ${from}
-                       order by created_at offset ${size - 1} limit 1)
-        select id, created_at from contacts
-        where created_at > ${from}
-          and (not exists (select 1 from bound) or created_at <= (select created_at from bound))
-        order by created_at, id`,
+    sql`select id, created_at from contacts where ${where} order by created_at, id limit ${size}`,
   );
 }
 
 /**
- * A scoring run over every contact, in batches of one short transaction each: the guard is asked for the
- * batch right before it is scored, refused people's scores are deleted, and the batch's counts and the cursor
- * commit with the scores. A run cut off by a crash stays `running` and the next one resumes it, with the same
- * rules and time; scoring is an upsert, so a batch done twice gives the same scores. One run at a time, across
- * processes: a second gets null.
+ * A scoring run over every contact, in batches of at most `batchSize` contacts, one short transaction each:
+ * the batch's people are locked against a change of stance on profiling, the guard is asked for them, refused
+ * people's scores are deleted, and the batch's counts and the cursor commit with the scores. Batches follow a
+ * (creation time, contact id) cursor; the run row keeps only the creation time (never a contact id, so an
+ * erasure's verification finds nothing here). A run cut off by a crash stays `running` and the next one resumes
+ * it, with the same rules and time, from the start of the last creation time it reached: scoring is an upsert,
+ * so contacts done twice get the same scores. One run at a time, across processes: a second gets null.
  */
 export async function runLeadScoring(
   deps: ScoringDeps & { database: Database; ctx: RequestContext },
   options: { origin: ScoringRun['origin']; batchSize?: number },
-): Promise<ScoringRun | null> {
+): Promise<(ScoringRun & { skipped: number }) | null> {
   const { db, keys, subjects, ctx } = deps;
   const size = options.batchSize ?? 200;
   const outcome = await withExclusiveLock(deps.database, scoringQueue, async () => {
@@ -90,11 +92,13 @@ export async function runLeadScoring(
       run = created!;
     }
     const current = run!;
-    let cursor = current.cursorAt;
+    let cursor: Cursor | null = current.cursorAt ? { at: current.cursorAt, id: beforeAnyId } : null;
+    let skipped = 0;
     for (;;) {
       const batch = await nextBatch(db, cursor, size);
       if (batch.length === 0) break;
-      const last = new Date(batch[batch.length - 1]!.created_at);
+      const lastRow = batch[batch.length - 1]!;
+      const last = { at: new Date(lastRow.created_at), id: lastRow.id };
       await transaction(db, async (tx) => {
         const done = await scoreContacts(tx, subjects, {
           contactIds: batch.map((b) => b.id),
@@ -112,7 +116,7 @@ export async function runLeadScoring(
         await tx
           .update(scoringRuns)
           .set({
-            cursorAt: last,
+            cursorAt: last.at,
             batches: sql`${scoringRuns.batches} + 1`,
             scored: sql`${scoringRuns.scored} + ${done.scored.length}`,
             deleted: sql`${scoringRuns.deleted} + ${done.deleted}`,
@@ -128,6 +132,7 @@ export async function runLeadScoring(
           access: 'change',
           categories: ['behavioural'],
         });
+        skipped += done.skipped.length;
       });
       cursor = last;
     }
@@ -136,7 +141,7 @@ export async function runLeadScoring(
       .set({ status: 'finished', finishedAt: new Date() })
       .where(eq(scoringRuns.id, current.id))
       .returning();
-    return present(finished!);
+    return { ...present(finished!), skipped };
   });
   return outcome.ran ? outcome.value : null;
 }
@@ -147,9 +152,21 @@ export async function listScoringRuns({ db, ctx, limit }: { db: Db; ctx: Request
   return { items: rows.map(present) };
 }
 
-/** Queues a run now; with one already queued, the queue's singleton policy keeps just one. */
+/**
+ * Queues a run now. The queue is `stately`: with a run already queued, another request adds nothing (that run
+ * starts later and covers it); with one running, one more may wait behind it.
+ */
 export async function queueScoringRun(jobs: JobQueue): Promise<void> {
   await jobs.send(scoringQueue, {});
+}
+
+/** A run that started after a job was queued already covers the request behind the job. */
+async function hasRunSince(ex: Executor, queuedAt: Date): Promise<boolean> {
+  const rows = await queryRows<{ id: string }>(
+    ex,
+    sql`select id from scoring_runs where started_at >= ${queuedAt}::timestamptz limit 1`,
+  );
+  return rows.length > 0;
 }
 
 /** Works the scoring queue; a run cut off by a crash or a restart is resumed at start-up. */
@@ -158,8 +175,15 @@ export async function startScoringWorker(
   deps: ScoringDeps & { database: Database },
   log: Logger,
 ): Promise<void> {
-  await jobs.createQueue(scoringQueue, { name: scoringQueue, policy: 'singleton' });
-  await jobs.work(scoringQueue, { pollingIntervalSeconds: 1 }, async () => {
+  await jobs.createQueue(scoringQueue, { name: scoringQueue, policy: 'stately' });
+  // A queue created earlier with the `singleton` policy (which let queued runs pile up) is moved over.
+  await jobs.updateQueue(scoringQueue, { name: scoringQueue, policy: 'stately' });
+  await jobs.work(scoringQueue, { pollingIntervalSeconds: 1, includeMetadata: true }, async ([job]) => {
+    // A job queued while the worker was taking the previous one: that run started later and covers it.
+    if (job && !(await findRunningRun(deps.db)) && (await hasRunSince(deps.db, new Date(job.createdOn)))) {
+      log.info('lead scoring skipped: a run started since it was queued');
+      return;
+    }
     const run = await runLeadScoring({ ...deps, ctx: systemContext('lead-scoring') }, { origin: 'api' });
     // Counts only: never a person, a score or a rule's name.
     if (run)
@@ -170,6 +194,7 @@ export async function startScoringWorker(
           scored: run.scored,
           deleted: run.deleted,
           refused: run.refused,
+          skipped: run.skipped,
         },
         'lead scoring finished',
       );

@@ -34,7 +34,7 @@ export const scoringRules = pgTable('scoring_rules', {
  * number itself is kept in clear, like the lifecycle stage, so scores can be sorted in the database: it is
  * computed only from attributes already stored in clear (activity types and times, stage, source, tags, deals,
  * which fields hold a value) and the rules, so it reveals nothing those do not; it is deleted with the record.
- * The row goes with the contact, and at once when the person objects (a trigger on the ledger, migration 0031).
+ * The row goes with the contact, and at once when the person objects (a trigger on the ledger, migration 0033).
  */
 export const leadScores = pgTable(
   'lead_scores',

@@ -11,12 +11,15 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemContext } from '../../platform/access.js';
 import { indexerFor } from '../../platform/crypto/blind-index.js';
-import { queryRows, transaction } from '../../platform/db/database.js';
+import { queryRows, type Tx, transaction } from '../../platform/db/database.js';
 import { publishTestNotice, recordEvent } from '../../test/consent.js';
 import { type Caller, createTestContext, type TestContext, testAppConfig } from '../../test/context.js';
+import { engine } from '../../test/database.js';
 import { expectFieldProblem } from '../../test/problem.js';
 import { eraseSubjectsIn } from '../../workflows/erase-subject.js';
+import { appendLedgerEvent, emptyProof, type NewLedgerEvent } from '../consents/index.js';
 import { subjectKeysFor } from '../subjects/index.js';
+import { runLeadScoring, scoreContacts, scoringQueue } from './index.js';
 
 let t: TestContext;
 let admin: Caller;
@@ -36,17 +39,43 @@ async function call<T>(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string,
 
 const daysAgo = (n: number) => new Date(Date.now() - n * 86_400_000).toISOString();
 
-/** Queues a run through the API and waits for the job to finish it. */
-async function runScoring(): Promise<ScoringRun> {
-  const before = (await call<{ items: ScoringRun[] }>('GET', '/api/v1/scoring/runs', admin)).items.length;
-  const res = await t.request({ method: 'POST', url: '/api/v1/scoring/runs', as: marketing });
-  expect(res.statusCode, res.body).toBe(202);
-  for (let i = 0; i < 300; i++) {
-    const { items } = await call<{ items: ScoringRun[] }>('GET', '/api/v1/scoring/runs', admin);
-    if (items.length > before && items[0]!.status === 'finished') return items[0]!;
+const runIds = async () =>
+  new Set(
+    (await queryRows<{ id: string }>(t.database.db, sql`select id from scoring_runs`)).map((r) => r.id),
+  );
+const pendingJobs = async () =>
+  (
+    await queryRows<{ n: number }>(
+      t.database.db,
+      sql`select count(*)::int as n from pgboss.job
+          where name = ${scoringQueue} and state in ('created', 'retry', 'active')`,
+    )
+  )[0]!.n;
+
+/** Polls until `done` gives a value, for up to a minute (the machine may be busy). */
+async function waitFor<T>(what: string, done: () => Promise<T | null>): Promise<T> {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    const value = await done();
+    if (value !== null) return value;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  throw new Error('the scoring run did not finish');
+  throw new Error(`${what} did not happen within a minute`);
+}
+
+/** The first run that is not in `before`, once it has finished. */
+const finishedRunAfter = (before: Set<string>) =>
+  waitFor('the scoring run', async () => {
+    const { items } = await call<{ items: ScoringRun[] }>('GET', '/api/v1/scoring/runs?limit=100', admin);
+    return items.find((r) => !before.has(r.id) && r.status === 'finished') ?? null;
+  });
+
+/** Queues a run through the API and waits for the job to finish that new run. */
+async function runScoring(): Promise<ScoringRun> {
+  const before = await runIds();
+  const res = await t.request({ method: 'POST', url: '/api/v1/scoring/runs', as: marketing });
+  expect(res.statusCode, res.body).toBe(202);
+  return finishedRunAfter(before);
 }
 
 const storedScores = () =>
@@ -301,6 +330,57 @@ describe('lead scoring', () => {
     expect(top.items.map((i) => i.score)).toEqual([71, 25, 5, 5, 0]);
   });
 
+  it('gives two requests in a row one run', async () => {
+    const before = await runIds();
+    for (let i = 0; i < 2; i++) {
+      const res = await t.request({ method: 'POST', url: '/api/v1/scoring/runs', as: marketing });
+      expect(res.statusCode, res.body).toBe(202);
+    }
+    await finishedRunAfter(before);
+    await waitFor('the queue to empty', async () => ((await pendingJobs()) === 0 ? true : null));
+    const after = await runIds();
+    expect(after.size - before.size).toBe(1);
+  });
+
+  it('keeps batches bounded when many contacts share a creation time, and resumes at that time', async () => {
+    const before = await storedScores();
+    const instant = new Date('2024-05-01T10:00:00.000Z');
+    // As a bulk import leaves them: every contact created at one instant.
+    await t.database.db.execute(sql`update contacts set created_at = ${instant}::timestamptz`);
+    const { keys } = t;
+    const deps = { db: t.database.db, database: t.database, keys, subjects: subjectKeysFor(keys) };
+    const ctx = systemContext('test');
+    const run = await runLeadScoring({ ...deps, ctx }, { origin: 'api', batchSize: 2 });
+    expect(run).toMatchObject({ status: 'finished', batches: 4, scored: 5, skipped: 0 });
+    expect(run!.refused).toEqual({ objection: 1, restriction: 1 });
+    expect(await storedScores()).toEqual(before);
+    // A run cut off after its first batch (its cursor at that instant) resumes with every contact created then.
+    await t.database.db.execute(
+      sql`insert into scoring_runs (status, origin, as_of, rules_version, rules, cursor_at)
+          select 'running', origin, as_of, rules_version, rules, ${instant}::timestamptz
+          from scoring_runs where id = ${run!.id}`,
+    );
+    const resumed = await runLeadScoring({ ...deps, ctx }, { origin: 'api', batchSize: 2 });
+    expect(resumed).toMatchObject({ status: 'finished', batches: 4, scored: 5 });
+    expect(await storedScores()).toEqual(before);
+  });
+
+  it('lists top scores in one bounded pass, deleting the scores of refused people it meets', async () => {
+    // Scores kept for people the guard refuses (as if written before the refusal): they rank first.
+    await t.database.db.execute(
+      sql`insert into lead_scores (contact_id, subject_id, score, rules_version)
+          select id, subject_id, 1000, 'stale' from contacts where id in (${people.bob!.id}, ${people.cat!.id})`,
+    );
+    const top = await call<{ items: { contactId: string; score: number }[] }>(
+      'GET',
+      '/api/v1/scoring/scores?limit=1',
+      admin,
+    );
+    expect(top.items).toEqual([expect.objectContaining({ contactId: people.ann!.id, score: 71 })]);
+    expect(await hasScore('bob')).toBe(false);
+    expect(await hasScore('cat')).toBe(false);
+  });
+
   it('masks scores for roles that may not see behavioural data, and audits every read', async () => {
     const masked = (await scoreOf('ann', readonly)).json<LeadScore>();
     expect(masked).toMatchObject({
@@ -421,6 +501,13 @@ describe('lead scoring', () => {
       body: { lawfulBasis: 'consent' },
     });
     expect(changed.statusCode, changed.body).toBe(200);
+    // Nobody has consented yet: every stored score went with the change, audited, without waiting for a run.
+    expect(await storedScores()).toEqual([]);
+    const [forgotten] = await queryRows<{ subject_ids: string[] }>(
+      t.database.db,
+      sql`select subject_ids from audit_entries where action = 'scoring.score.delete' order by id desc limit 1`,
+    );
+    expect(forgotten!.subject_ids).toHaveLength(3);
     const notice = await publishTestNotice(t, dpo, { key: 'scoring-notice', purposes: ['profiling'] });
     await recordEvent(t, admin, people.dan!.id, {
       kind: 'given',
@@ -430,8 +517,8 @@ describe('lead scoring', () => {
       method: 'paper',
     });
     const run = await runScoring();
-    // Only Dan consented: everyone else is refused for lack of consent, their scores deleted.
-    expect(run).toMatchObject({ scored: 1, deleted: 2 });
+    // Only Dan consented: everyone else is refused for lack of consent (their scores were already gone).
+    expect(run).toMatchObject({ scored: 1, deleted: 0 });
     expect(run.refused.no_consent).toBe(6);
     expect((await storedScores()).map((s) => s.contact_id)).toEqual([people.dan!.id]);
     await recordEvent(t, admin, people.dan!.id, { kind: 'withdrawn', purpose: 'profiling', method: 'paper' });
@@ -469,5 +556,90 @@ describe('lead scoring', () => {
     );
     expect(issued.map((i) => i.certificate.verification.hits)).toEqual([0, 0]);
     expect(await storedScores()).toEqual([]);
+  });
+
+  // Two transactions at once need two connections: PGlite has one, so this runs on PostgreSQL.
+  describe.runIf(engine === 'postgres')('an objection racing a scoring batch', () => {
+    const subjects = () => subjectKeysFor(t.keys);
+    const newPerson = async (name: string) => {
+      const contact = await call<Contact>('POST', '/api/v1/contacts', admin, { firstName: name });
+      const [row] = await queryRows<{ subject_id: string }>(
+        t.database.db,
+        sql`select subject_id from contacts where id = ${contact.id}`,
+      );
+      return { contactId: contact.id, subjectId: row!.subject_id };
+    };
+    const objectionOf = (subjectId: string): NewLedgerEvent => ({
+      subjectId,
+      kind: 'objected',
+      purpose: 'profiling',
+      noticeId: null,
+      language: null,
+      method: 'verbal',
+      occurredAt: new Date(),
+      actor: { type: 'system', id: null },
+      relatesTo: null,
+      conflictsWith: null,
+      mergedFrom: null,
+      proof: emptyProof,
+    });
+    const scoreBatch = (tx: Tx, contactId: string) =>
+      scoreContacts(tx, subjects(), {
+        contactIds: [contactId],
+        rules: [],
+        rulesVersion: 'race',
+        asOf: new Date(),
+      });
+    const scoreRow = async (contactId: string) =>
+      (await queryRows(t.database.db, sql`select 1 from lead_scores where contact_id = ${contactId}`)).length;
+    const opened = () => {
+      let open!: () => void;
+      const signal = new Promise<void>((resolve) => {
+        open = resolve;
+      });
+      return { signal, open };
+    };
+
+    it('the objection waits for a batch that has written the score, then deletes it', async () => {
+      const person = await newPerson('hal');
+      const written = opened();
+      const release = opened();
+      const batch = transaction(t.database.db, async (tx) => {
+        const done = await scoreBatch(tx, person.contactId);
+        written.open();
+        await release.signal;
+        return done;
+      });
+      await written.signal;
+      let objected = false;
+      const objection = transaction(t.database.db, (tx) =>
+        appendLedgerEvent(tx, subjects(), objectionOf(person.subjectId)),
+      ).then(() => {
+        objected = true;
+      });
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(objected).toBe(false);
+      release.open();
+      expect((await batch).scored).toHaveLength(1);
+      await objection;
+      expect(await scoreRow(person.contactId)).toBe(0);
+    });
+
+    it('a batch leaves out a person whose objection is being recorded', async () => {
+      const person = await newPerson('ivy');
+      const appended = opened();
+      const release = opened();
+      const objection = transaction(t.database.db, async (tx) => {
+        await appendLedgerEvent(tx, subjects(), objectionOf(person.subjectId));
+        appended.open();
+        await release.signal;
+      });
+      await appended.signal;
+      const done = await transaction(t.database.db, (tx) => scoreBatch(tx, person.contactId));
+      expect(done).toMatchObject({ scored: [], skipped: [person.contactId] });
+      release.open();
+      await objection;
+      expect(await scoreRow(person.contactId)).toBe(0);
+    });
   });
 });
