@@ -9,7 +9,8 @@ const historyDays = 30;
 /**
  * Turns new domain events into deliveries: one per event and matching active subscription (unique, so a
  * second dispatcher or a repeated pass adds nothing). A `consent.changed` goes only to subscriptions of its
- * purpose (or for subject-wide choices, to all). Events no subscription wants are removed at once. Events are
+ * purpose (or for subject-wide choices, to all); whether an id-only event may reach the recipient at all (was it
+ * ever sent the person?) is decided at delivery, with the rest of the payload. Events no subscription wants are removed at once. Events are
  * taken with SKIP LOCKED, so several servers share the work. Returns the new deliveries' ids.
  */
 export async function dispatchDomainEvents(db: Db, limit = 500): Promise<string[]> {
