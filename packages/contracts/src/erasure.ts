@@ -145,7 +145,18 @@ export const erasureCertificateSchema = z.object({
     }),
   ),
   suppressionEntries: z.number().int(),
-  recipientsNotified: z.array(z.object({ recipient: z.string(), at: isoDateTime })),
+  recipientsQueued: z
+    .array(z.object({ recipient: z.string(), at: isoDateTime }))
+    .default([])
+    .describe(
+      'recipients the erasure notice (`contact.erased`, Art. 19) was queued for, and when: the active subscribers to it that had received the person. It is sent after the erasure commits; each delivery is recorded in the audit trail as `webhook.delivered`',
+    ),
+  recipientsNotified: z
+    .array(z.object({ recipient: z.string(), at: isoDateTime }))
+    .optional()
+    .describe(
+      'deprecated: certificates issued before `recipientsQueued` named the same recipients here, though the notice was then only queued too; not written any more',
+    ),
   verification: z.object({
     tablesScanned: z.number().int(),
     columnsScanned: z.number().int(),

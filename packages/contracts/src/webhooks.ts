@@ -12,6 +12,8 @@ export const webhookEventTypes = [
   'contact.created',
   'contact.updated',
   'contact.erased',
+  'contact.deleted',
+  'contact.merged',
   'consent.changed',
   'request.fulfilled',
 ] as const;
@@ -21,7 +23,7 @@ export const webhookEventTypeSchema = z.enum(webhookEventTypes);
 /**
  * `pending` (waiting for its next attempt) → `sending` → `delivered`; `dead` after the last failed attempt
  * (the dead-letter list); `skipped` when nothing may be sent (the guard refuses the person for the purpose,
- * or the person is gone).
+ * the recipient never received the person an id-only event is about, or the person is gone).
  */
 export const webhookDeliveryStatuses = ['pending', 'sending', 'delivered', 'skipped', 'dead'] as const;
 export const webhookDeliveryStatusSchema = z.enum(webhookDeliveryStatuses);
@@ -92,7 +94,7 @@ export const webhookDeliverySchema = z.object({
     .string()
     .nullable()
     .describe(
-      'why the last attempt failed or was skipped: http_status, timeout, network, address_refused, not_allowed, gone…',
+      'why the last attempt failed or was skipped: http_status, timeout, network, address_refused, not_allowed, purpose_not_allowed, not_disclosed, gone…',
     ),
   deliveredAt: isoDateTime.nullable(),
   createdAt: isoDateTime,

@@ -124,6 +124,12 @@ export async function createTestContext(
     smtp?: SmtpConfig;
     /** Receive bounces and complaints by SMTP on a free loopback port (`mailEventsPort`). */
     mailEvents?: boolean;
+    /**
+     * Run the webhook dispatcher, housekeeping and delivery worker too (needs `jobs`). Off by default: they poll
+     * every 250 ms and would compete for PGlite's one connection in tests that send no webhooks. Events are
+     * recorded in the outbox either way; only their dispatch and delivery need this.
+     */
+    webhooks?: boolean;
   } = {},
 ): Promise<TestContext> {
   const database = await createTestDatabase();
@@ -158,11 +164,12 @@ export async function createTestContext(
       },
       logger,
     );
-    stopWebhooks = await startWebhookWorkers(jobs, { ...crm, settings: testAppConfig.webhooks }, logger, {
-      dispatchIntervalMs: 250,
-      pollingIntervalSeconds: 0.5,
-    });
-  }
+    if (options.webhooks)
+      stopWebhooks = await startWebhookWorkers(jobs, { ...crm, settings: testAppConfig.webhooks }, logger, {
+        dispatchIntervalMs: 250,
+        pollingIntervalSeconds: 0.5,
+      });
+  } else if (options.webhooks) throw new Error('`webhooks: true` needs `jobs: true`');
   const mailEvents: MailEventReceiver | null = options.mailEvents
     ? await startMailEventReceiver(crm, { host: '127.0.0.1', port: 0 }, logger)
     : null;

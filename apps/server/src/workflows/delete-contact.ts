@@ -1,6 +1,7 @@
 import { activitiesOfContact, deleteActivityRows } from '../modules/activities/index.js';
 import { deleteSubjectState } from '../modules/consents/index.js';
 import { type ContactDeps, deleteContactRecord, findContactRow } from '../modules/contacts/index.js';
+import { forgetEventsOf, recordDomainEvent } from '../modules/events/index.js';
 import { taskKeysOfContact } from '../modules/tasks/index.js';
 import { assertPermission, type RequestContext } from '../platform/access.js';
 import { transaction } from '../platform/db/database.js';
@@ -12,7 +13,9 @@ import { transaction } from '../platform/db/database.js';
  * - their tasks are deleted and the tasks' keys destroyed;
  * - deal and tag links go with the contact; the deals themselves stay;
  * - finally the contact row goes and the person's key is destroyed; the consent ledger stays, unreadable
- *   (its proof was under that key), and the state derived from it goes.
+ *   (its proof was under that key), and the state derived from it goes;
+ * - webhook recipients: the person's events not yet sent are dropped, and `contact.deleted` (the id alone)
+ *   tells the subscribers to it that were sent the person.
  */
 export async function deleteContact(
   options: ContactDeps & { ctx: RequestContext; id: string },
@@ -30,6 +33,9 @@ export async function deleteContact(
     // Shared activities lose the link by the foreign key's cascade when the contact row goes.
     const row = await findContactRow(tx, id);
     await deleteContactRecord(tx, options, ctx, id);
-    if (row) await deleteSubjectState(tx, row.subjectId);
+    if (!row) return;
+    await deleteSubjectState(tx, row.subjectId);
+    await forgetEventsOf(tx, { contactIds: [id], subjectIds: [row.subjectId] });
+    await recordDomainEvent(tx, { type: 'contact.deleted', contactId: id, subjectId: row.subjectId });
   });
 }

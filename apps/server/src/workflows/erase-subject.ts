@@ -82,10 +82,11 @@ function redactorFor(p: ContactPersonal): (text: string | null) => string | null
  *     are deleted and every key shredded and forgotten; under a hold, only the held fields stay, without
  *     any blind index, and processing is restricted for every purpose;
  *  5. recipients (Art. 19): the person's pending webhook events are dropped (nothing more about them is sent),
- *     and the recipients subscribed to `contact.erased` are named as notified;
+ *     and the recipients subscribed to `contact.erased` that were sent the person before are named as the ones
+ *     the notice is queued for (it is sent after commit; its delivery is recorded in the audit trail);
  *  6. verification: every column of every table that can hold an identifier or token is scanned for the
  *     person's former record ids and e-mail and phone tokens; any hit undoes the whole erasure;
- *  7. the `contact.erased` events when a recipient subscribes to them, recorded after the scan: they alone
+ *  7. the `contact.erased` events when a notice is queued for someone, recorded after the scan: they alone
  *     keep the former ids, until delivered;
  *  8. the certificate (counts, what was kept and why, the scan) is stored and its hash recorded in the
  *     audit chain. The audit trail keeps its entries: they hold random ids only, and stay verifiable.
@@ -134,7 +135,7 @@ export async function eraseSubjectsIn(
   await recordDomainEvents(
     tx,
     removed
-      .filter((r) => r.certificate.recipientsNotified.length > 0)
+      .filter((r) => r.certificate.recipientsQueued.length > 0)
       .map((r) => ({ type: 'contact.erased', contactId: r.contactId, subjectId: r.subjectId })),
   );
 
@@ -143,7 +144,7 @@ export async function eraseSubjectsIn(
   for (const r of removed) {
     const allowed = [
       { table: 'audit_entries', why: 'the audit trail keeps its entries: random ids only, no personal data' },
-      ...(r.certificate.recipientsNotified.length > 0
+      ...(r.certificate.recipientsQueued.length > 0
         ? [
             {
               table: 'domain_events',
@@ -336,12 +337,13 @@ async function removePerson(
   touch('data_subjects', 'deleted', new Set(shredded).size);
 
   // 5. Recipients (Art. 19): nothing pending about the person is sent any more; the subscribers to erasures
-  // are told by the `contact.erased` event recorded after the verification.
+  // that were sent the person are told by the `contact.erased` event recorded after the verification. Queued,
+  // not yet told: the certificate says so, and the deliveries are recorded in the audit trail when made.
   await forgetEventsOf(tx, { contactIds: [contact.id], subjectIds: [contact.subjectId, ...merged] });
-  const notifiedAt = new Date().toISOString();
-  const recipientsNotified: ErasureCertificate['recipientsNotified'] = (await erasureRecipientNames(tx)).map(
-    (recipient) => ({ recipient, at: notifiedAt }),
-  );
+  const queuedAt = new Date().toISOString();
+  const recipientsQueued: ErasureCertificate['recipientsQueued'] = (
+    await erasureRecipientNames(tx, [contact.subjectId])
+  ).map((recipient) => ({ recipient, at: queuedAt }));
 
   const traces = {
     ids: [...new Set(goneIds)],
@@ -362,7 +364,7 @@ async function removePerson(
       keysDestroyed,
       kept,
       suppressionEntries,
-      recipientsNotified,
+      recipientsQueued,
     },
   };
 }

@@ -117,6 +117,19 @@ describe('CSV import', () => {
         firstName: 'Person42',
         source: 'import',
       });
+      // Webhook events are recorded for created and updated people alike (one multi-row insert per batch each),
+      // also where no webhook worker runs.
+      const outbox = await queryRows<{ type: string; n: number }>(
+        t.database.db,
+        sql`select type, count(*)::int as n from domain_events
+            where contact_id = ${existing.json<Contact>().id}
+               or contact_id in (select id from contacts where import_id = ${queued.id})
+            group by type order by type`,
+      );
+      expect(outbox).toEqual([
+        { type: 'contact.created', n: done.created + 1 },
+        { type: 'contact.updated', n: 1 },
+      ]);
       const dupe = await t.request({ url: `/api/v1/contacts?q=${tag}-row98@example.test`, as: sales });
       expect(dupe.json<{ items: Contact[] }>().items).toHaveLength(1);
       expect(dupe.json<{ items: Contact[] }>().items[0]).toMatchObject({

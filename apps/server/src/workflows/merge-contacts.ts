@@ -17,6 +17,7 @@ import {
 } from '../modules/contacts/index.js';
 import { listCustomFieldRows } from '../modules/custom-fields/index.js';
 import { moveDealLinks } from '../modules/deals/index.js';
+import { forgetEventsOf, recordDomainEvent } from '../modules/events/index.js';
 import { moveTasks } from '../modules/tasks/index.js';
 import { assertPermission, type RequestContext } from '../platform/access.js';
 import { transaction } from '../platform/db/database.js';
@@ -53,7 +54,8 @@ function mergedPersonal(target: ContactPersonal, other: ContactPersonal, take: M
  * Merges `otherId` into `id` in one transaction: chosen fields, united lists, and every activity, deal,
  * task and tag of the other moved to the survivor, and the other's consent ledger copied onto the
  * survivor's (so every choice the person made still counts, with its proof); then the other is deleted
- * and its key destroyed.
+ * and its key destroyed. Webhook recipients: the other's events not yet sent are dropped, and `contact.merged`
+ * (the other's id and the survivor's) tells the subscribers to it that were sent the other.
  */
 export async function mergeContacts(
   options: ContactDeps & { ctx: RequestContext; id: string; input: MergeContactsInput },
@@ -105,6 +107,13 @@ export async function mergeContacts(
     });
     await deleteContactRecord(tx, options, ctx, other.row.id);
     await deleteSubjectState(tx, other.row.subjectId);
+    await forgetEventsOf(tx, { contactIds: [other.row.id], subjectIds: [other.row.subjectId] });
+    await recordDomainEvent(tx, {
+      type: 'contact.merged',
+      contactId: other.row.id,
+      subjectId: other.row.subjectId,
+      data: { survivorId: id },
+    });
     const fresh = await findContactRow(tx, id);
     const [record] = await openContacts(tx, options, [fresh ?? updated.row]);
     const tags = (await tagsOfContacts(tx, [id])).get(id) ?? [];

@@ -15,6 +15,7 @@ import {
   openContacts,
   updateContactFields,
 } from '../modules/contacts/index.js';
+import { recordDomainEvents } from '../modules/events/index.js';
 import {
   chunkContext,
   deleteChunks,
@@ -336,15 +337,31 @@ async function applyBatch(
     }));
     for (const [contactId, u] of updates) {
       const current = opened.get(contactId)!;
-      await updateContactFields(tx, options, current.row, u.personal, {
-        ownerId: current.row.ownerId,
-        companyId: current.row.companyId,
-        source: current.row.source,
-        lifecycleStage: u.input.lifecycleStage ?? current.row.lifecycleStage,
-      });
+      await updateContactFields(
+        tx,
+        options,
+        current.row,
+        u.personal,
+        {
+          ownerId: current.row.ownerId,
+          companyId: current.row.companyId,
+          source: current.row.source,
+          lifecycleStage: u.input.lifecycleStage ?? current.row.lifecycleStage,
+        },
+        { recordEvent: false },
+      );
       tagPairs.push({ contactId, names: u.input.tags ?? [] });
       subjectIds.push(current.row.subjectId);
     }
+    // The updates' events in one statement, as the inserts' are.
+    await recordDomainEvents(
+      tx,
+      [...updates.keys()].map((contactId) => ({
+        type: 'contact.updated',
+        contactId,
+        subjectId: opened.get(contactId)!.row.subjectId,
+      })),
+    );
     const tagIds = await ensureTags(
       tx,
       tagPairs.flatMap((p) => p.names),

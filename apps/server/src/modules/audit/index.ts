@@ -1,4 +1,5 @@
 export { auditEntriesOfSubject, findAuditEntries, findAuditEntryId } from './find-audit-entries.js';
+export { recipientsDisclosedTo } from './find-disclosures.js';
 export { affectedContactIds, assessImpact } from './impact-assessment.js';
 export { auditPruneFigures, latestCheckpoint, pruneAuditTrail } from './prune-audit-trail.js';
 export { type AuditEvent, recordAudit } from './record-audit.js';

@@ -231,11 +231,13 @@ export async function appendLedgerEvent(
     })
     .returning();
   const state = await deriveState(ex, toLedger(row!), event.subjectId);
-  await recordDomainEvent(ex, {
-    type: 'consent.changed',
-    subjectId: event.subjectId,
-    data: changeOf(event.kind, event.purpose, state),
-  });
+  // An unconfirmed (double opt-in) consent is nobody's news: anyone can type an address into a form.
+  if (event.kind !== 'pending')
+    await recordDomainEvent(ex, {
+      type: 'consent.changed',
+      subjectId: event.subjectId,
+      data: changeOf(event.kind, event.purpose, state),
+    });
   return { row: row!, proof: event.proof };
 }
 

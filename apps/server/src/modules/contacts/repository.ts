@@ -134,13 +134,17 @@ export async function insertContact(
   }
 }
 
-/** Re-encrypts every personal field (fresh nonces) and recomputes the indexes from the merged values. */
+/**
+ * Re-encrypts every personal field (fresh nonces) and recomputes the indexes from the merged values. Records
+ * its `contact.updated` event unless the caller records a batch's events in one statement (`recordEvent: false`).
+ */
 export async function updateContact(
   ex: Executor,
   crypto: ContactCrypto,
   row: ContactRow,
   personal: ContactPersonal,
   attributes: ContactAttributes,
+  options: { recordEvent?: boolean } = {},
 ): Promise<ContactRecord> {
   const key = await crypto.subjects.keyFor(ex, row.subjectId);
   try {
@@ -150,7 +154,8 @@ export async function updateContact(
       .where(eq(contacts.id, row.id))
       .returning(contactColumns);
     await recordContactFindings(ex, row.id, personal.customFields);
-    await recordDomainEvent(ex, { type: 'contact.updated', contactId: row.id, subjectId: row.subjectId });
+    if (options.recordEvent !== false)
+      await recordDomainEvent(ex, { type: 'contact.updated', contactId: row.id, subjectId: row.subjectId });
     return { row: updated!, personal };
   } catch (err) {
     translate(err);

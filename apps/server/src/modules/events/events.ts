@@ -1,5 +1,5 @@
 import type { WebhookEventType } from '@custodian/contracts';
-import { inArray, or } from 'drizzle-orm';
+import { inArray, or, sql } from 'drizzle-orm';
 import type { Executor } from '../../platform/db/database.js';
 import { domainEvents } from './schema.js';
 
@@ -27,15 +27,22 @@ export async function recordDomainEvents(ex: Executor, events: readonly NewDomai
 export const recordDomainEvent = (ex: Executor, event: NewDomainEvent) => recordDomainEvents(ex, [event]);
 
 /**
- * Removes every event about these people (and, by cascade, their deliveries not yet made): an erasure leaves
- * no id of the person behind, and nothing about them is sent after it but the erasure itself.
+ * Removes every event about these people (and, by cascade, their deliveries not yet made): an erasure, a
+ * deletion or a merge leaves no id of the person behind, and nothing about them is sent after it but the
+ * notice of it, recorded afterwards.
  */
 export async function forgetEventsOf(
   ex: Executor,
   people: { contactIds: readonly string[]; subjectIds: readonly string[] },
 ): Promise<number> {
   const conditions = [
-    ...(people.contactIds.length > 0 ? [inArray(domainEvents.contactId, [...people.contactIds])] : []),
+    ...(people.contactIds.length > 0
+      ? [
+          inArray(domainEvents.contactId, [...people.contactIds]),
+          // A merge notice names its survivor in its data.
+          inArray(sql`${domainEvents.data}->>'survivorId'`, [...people.contactIds]),
+        ]
+      : []),
     ...(people.subjectIds.length > 0 ? [inArray(domainEvents.subjectId, [...people.subjectIds])] : []),
   ];
   if (conditions.length === 0) return 0;

@@ -23,5 +23,11 @@ export const domainEvents = pgTable(
     index('domain_events_undispatched_idx').on(t.seq).where(sql`${t.dispatchedAt} is null`),
     index('domain_events_contact_idx').on(t.contactId),
     index('domain_events_subject_idx').on(t.subjectId),
+    // The webhook housekeeping's deletes: notices about people who are gone leave once delivered, the rest
+    // after 30 days; partial, so neither scans the outbox.
+    index('domain_events_gone_contact_idx')
+      .on(t.dispatchedAt)
+      .where(sql`${t.type} in ('contact.erased', 'contact.deleted') and ${t.dispatchedAt} is not null`),
+    index('domain_events_dispatched_idx').on(t.dispatchedAt).where(sql`${t.dispatchedAt} is not null`),
   ],
 );

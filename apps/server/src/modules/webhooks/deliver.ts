@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, isNull, lte, or, sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import { systemContext } from '../../platform/access.js';
 import type { WebhookConfig } from '../../platform/config.js';
@@ -31,11 +31,11 @@ const sign = (secret: string, body: string, at: Date) => {
 
 export type DeliveryResult =
   | { outcome: 'delivered' | 'skipped' | 'dead' | 'none' }
-  | { outcome: 'retry'; at: Date };
+  | { outcome: 'retry' | 'early'; at: Date };
 
 /**
- * One attempt at one delivery. It is claimed first (`pending` → `sending`, attempts + 1, committed), so two
- * workers never send it at once; a crash while sending leaves it `sending` until the housekeeping puts it back
+ * One attempt at one delivery. It is claimed first (`pending` → `sending`, attempts + 1, committed) once its
+ * `next_attempt_at` has come (`early` with that time before), so two workers never send it at once; a crash while sending leaves it `sending` until the housekeeping puts it back
  * (delivery is at least once: receivers remember delivery ids). The payload is built now, signed, and POSTed;
  * a 2xx answer marks it delivered and records the disclosure in the audit trail, in one transaction. Anything
  * else is retried with exponential backoff, and after the last attempt the delivery is dead.
@@ -46,12 +46,26 @@ export async function deliverWebhook(
   log?: Logger,
 ): Promise<DeliveryResult> {
   const { db, keys, settings } = deps;
+  // Only when due: a job that comes before the backoff (a duplicate, or the housekeeping's) must not cut it short.
   const [claimed] = await db
     .update(webhookDeliveries)
     .set({ status: 'sending', attempts: sql`${webhookDeliveries.attempts} + 1`, lastAttemptAt: new Date() })
-    .where(and(eq(webhookDeliveries.id, deliveryId), eq(webhookDeliveries.status, 'pending')))
+    .where(
+      and(
+        eq(webhookDeliveries.id, deliveryId),
+        eq(webhookDeliveries.status, 'pending'),
+        or(isNull(webhookDeliveries.nextAttemptAt), lte(webhookDeliveries.nextAttemptAt, sql`now()`)),
+      ),
+    )
     .returning();
-  if (!claimed) return { outcome: 'none' };
+  if (!claimed) {
+    const [early] = await db
+      .select({ at: webhookDeliveries.nextAttemptAt })
+      .from(webhookDeliveries)
+      .where(and(eq(webhookDeliveries.id, deliveryId), eq(webhookDeliveries.status, 'pending')));
+    // Still pending, so not yet due: the caller queues it again for its time.
+    return early?.at ? { outcome: 'early', at: early.at } : { outcome: 'none' };
+  }
   const finish = (values: Partial<typeof webhookDeliveries.$inferInsert>) =>
     db.update(webhookDeliveries).set(values).where(eq(webhookDeliveries.id, deliveryId));
   const fail = async (error: string, status: number | null = null): Promise<DeliveryResult> => {
@@ -126,7 +140,7 @@ export async function deliverWebhook(
           action: 'webhook.delivered',
           entityType: 'recipient',
           entityId: recipient.id,
-          subjectIds: built.subjectId ? [built.subjectId] : [],
+          subjectIds: built.subjectIds,
           access: 'read',
           categories: built.categories,
         },

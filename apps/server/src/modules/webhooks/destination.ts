@@ -26,10 +26,17 @@ for (const [net, prefix] of [
   ['224.0.0.0', 3],
 ] as const)
   internal.addSubnet(net, prefix, 'ipv4');
+// IPv6 ranges that embed an IPv4 address are refused whole, since the address inside may be internal and
+// a relay or translator may reach it: IPv4-compatible (::a.b.c.d, with :: and ::1), IPv4-translated, NAT64
+// (well-known and local-use prefixes), Teredo and 6to4. IPv4-mapped (::ffff:a.b.c.d) is checked as IPv4.
 for (const [net, prefix] of [
-  ['::', 127],
+  ['::', 96],
+  ['::ffff:0:0:0', 96],
   ['64:ff9b::', 96],
+  ['64:ff9b:1::', 48],
   ['100::', 64],
+  ['2001::', 32],
+  ['2002::', 16],
   ['2001:db8::', 32],
   ['fc00::', 7],
   ['fe80::', 10],

@@ -6,7 +6,7 @@ export type PostOutcome = { status: number } | { error: 'timeout' | 'network' | 
 
 /**
  * One POST, no redirects followed, no connection kept, the whole exchange bounded by `timeoutMs`. The answer's
- * body is never read beyond what the socket already holds: only its status matters.
+ * body is never read: only its status matters, and the socket is closed as soon as it is known.
  */
 export function postWebhook(options: {
   url: string;
@@ -41,9 +41,9 @@ export function postWebhook(options: {
       },
       (response) => {
         finish({ status: response.statusCode ?? 0 });
-        response.resume();
+        // The body is never read: a receiver streaming an endless answer must not hold the socket open.
         response.on('error', () => {});
-        response.on('end', () => request.destroy());
+        response.destroy();
       },
     );
     const timer = setTimeout(() => {

@@ -1,6 +1,7 @@
 import type { Webhook, WebhookDelivery } from '@custodian/contracts';
 import { and, arrayContains, desc, eq } from 'drizzle-orm';
 import type { Executor } from '../../platform/db/database.js';
+import { recipientsDisclosedTo } from '../audit/index.js';
 import { domainEvents } from '../events/index.js';
 import { recipients } from '../recipients/index.js';
 import { webhookDeliveries, webhookSubscriptions } from './schema.js';
@@ -101,10 +102,13 @@ export async function findDeliveryRow(
   return found ?? null;
 }
 
-/** Names of the recipients an erasure will be announced to (active subscriptions to `contact.erased`). */
-export async function erasureRecipientNames(ex: Executor): Promise<string[]> {
-  const rows = await ex
-    .selectDistinct({ name: recipients.name })
+/**
+ * The recipients an erasure is announced to, by name: those with an active subscription to `contact.erased`
+ * that were sent the person before (a `webhook.delivered` disclosure naming one of these subject ids).
+ */
+export async function erasureRecipientNames(ex: Executor, subjectIds: readonly string[]): Promise<string[]> {
+  const subscribed = await ex
+    .selectDistinct({ id: recipients.id, name: recipients.name })
     .from(webhookSubscriptions)
     .innerJoin(recipients, eq(recipients.id, webhookSubscriptions.recipientId))
     .where(
@@ -113,5 +117,10 @@ export async function erasureRecipientNames(ex: Executor): Promise<string[]> {
         arrayContains(webhookSubscriptions.events, ['contact.erased']),
       ),
     );
-  return rows.map((r) => r.name).sort();
+  const disclosed = await recipientsDisclosedTo(ex, {
+    action: 'webhook.delivered',
+    recipientIds: subscribed.map((r) => r.id),
+    subjectIds,
+  });
+  return [...new Set(subscribed.filter((r) => disclosed.has(r.id)).map((r) => r.name))].sort();
 }

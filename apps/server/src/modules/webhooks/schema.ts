@@ -55,5 +55,7 @@ export const webhookDeliveries = pgTable(
     uniqueIndex('webhook_deliveries_event_subscription_key').on(t.eventId, t.subscriptionId),
     index('webhook_deliveries_subscription_idx').on(t.subscriptionId, t.createdAt),
     index('webhook_deliveries_due_idx').on(t.nextAttemptAt).where(sql`${t.status} in ('pending', 'sending')`),
+    // The housekeeping's look for attempts a crash left `sending`.
+    index('webhook_deliveries_sending_idx').on(t.lastAttemptAt).where(sql`${t.status} = 'sending'`),
   ],
 );

@@ -22,6 +22,7 @@ import { expectFieldProblem } from '../../test/problem.js';
 import { buildSubjectPackage } from '../../workflows/export-subject.js';
 import { findContactRow } from '../contacts/index.js';
 import { subjectKeysFor } from '../subjects/index.js';
+import { deliverWebhook } from './deliver.js';
 import { destinationIssue } from './destination.js';
 import { keepDeliveriesMoving } from './dispatch.js';
 import { postWebhook } from './post.js';
@@ -61,7 +62,7 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
   base = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
-  t = await createTestContext({ jobs: true });
+  t = await createTestContext({ jobs: true, webhooks: true });
   admin = await t.login(await t.createUser('admin'));
   dpo = await t.login(await t.createUser('dpo'));
   marketingCaller = await t.login(await t.createUser('marketing'));
@@ -137,6 +138,14 @@ describe('signed webhooks', () => {
       recipientId: mailer.id,
       purpose: 'marketing_email',
     });
+    // Subscribed to the id-only events alone, so it is never sent a person: it must not learn their ids.
+    const archive = await recipient(`Archive ${randomUUID()}`, ['sales_follow_up'], ['identity']);
+    const c = await subscribe({
+      url: `${base}/c`,
+      events: ['contact.erased', 'consent.changed'],
+      recipientId: archive.id,
+      purpose: 'sales_follow_up',
+    });
     expect(a.secret).toMatch(/^whsec_[A-Za-z0-9_-]{43}$/);
     expect(a.secret).not.toBe(b.secret);
 
@@ -208,21 +217,14 @@ describe('signed webhooks', () => {
     );
     expect(skipped).toMatchObject({ status: 'skipped', lastError: 'not_allowed', lastStatus: null });
 
-    // Consent reaches the recipient of its purpose only, as ids and statuses.
+    // Consent changes go only to recipients of their purpose that were sent the person: the mailer never got
+    // Ada, so it does not learn her id from her consent either.
     await giveConsent(t, admin, ada.id, 'marketing_email', notice);
-    const [consent] = await waitFor('consent.changed at b', () => {
-      const found = receivedAt('/b', 'consent.changed', ada.id);
-      return found.length > 0 ? found : undefined;
-    });
-    expect(consent!.body.data).toEqual({
-      contact: { id: ada.id },
-      purpose: 'marketing_email',
-      kind: 'given',
-      consent: 'given',
-      objected: false,
-      restricted: false,
-    });
-    expect(consent!.raw).not.toContain(email);
+    const unsent = await waitFor('the consent not disclosed at b', async () =>
+      (await deliveriesOf(b.id, 'skipped')).find((d) => d.eventType === 'consent.changed'),
+    );
+    expect(unsent.lastError).toBe('not_disclosed');
+    expect(receivedAt('/b', 'consent.changed')).toEqual([]);
 
     // Now allowed: the mailer gets the reach fields of its purpose (no phones: not a marketing field).
     await call('PATCH', `/api/v1/contacts/${ada.id}`, { lastName: 'King' });
@@ -234,6 +236,22 @@ describe('signed webhooks', () => {
     expect(Object.keys(fieldsB).sort()).toEqual(['emails', 'firstName', 'lastName']);
     expect(fieldsB.lastName).toBe('King');
     await waitFor('contact.updated at a', () => receivedAt('/a', 'contact.updated', ada.id)[0]);
+
+    // Once sent the person, the mailer hears of their consent changes, as ids and statuses.
+    await recordEvent(t, admin, ada.id, { kind: 'objected', purpose: 'marketing_email', method: 'staff' });
+    const consent = await waitFor(
+      'consent.changed at b',
+      () => receivedAt('/b', 'consent.changed', ada.id)[0],
+    );
+    expect(consent.body.data).toEqual({
+      contact: { id: ada.id },
+      purpose: 'marketing_email',
+      kind: 'objected',
+      consent: 'given',
+      objected: true,
+      restricted: false,
+    });
+    expect(consent.raw).not.toContain(email);
 
     // A person who objected to sales follow-up: the objection is announced, their data is not.
     const bob = await call<Contact>('POST', '/api/v1/contacts', {
@@ -301,22 +319,38 @@ describe('signed webhooks', () => {
       /^identity, contact data, for Sales follow-up: \d+ event\(s\) from \d{4}-\d\d-\d\d to \d{4}-\d\d-\d\d$/,
     );
 
-    // Erasure: the subscribers to erasures are named in the certificate and told, with the id alone.
+    // Erasure: the subscribers to erasures that were sent Ada are named in the certificate as the ones the
+    // notice is queued for, and told, with the id alone.
     const certificate = await call<IssuedCertificate>(
       'POST',
       `/api/v1/contacts/${ada.id}/erasure`,
       { reason: 'ticket 42' },
       dpo,
     );
-    expect(certificate.certificate.recipientsNotified.map((r) => r.recipient)).toContain(sync.name);
-    expect(certificate.certificate.recipientsNotified.map((r) => r.recipient)).not.toContain(mailer.name);
+    const queued = certificate.certificate.recipientsQueued.map((r) => r.recipient);
+    expect(queued).toEqual([sync.name]);
+    expect(certificate.certificate.recipientsNotified).toBeUndefined();
     const erased = await waitFor('contact.erased at a', () => receivedAt('/a', 'contact.erased', ada.id)[0]);
     expect(erased.body.data).toEqual({ contact: { id: ada.id } });
     expect(receivedAt('/b', 'contact.erased')).toEqual([]);
-    // Once delivered, the notice goes too: no table keeps the former id but the audit trail.
-    await waitFor('the erasure notice delivered', async () =>
-      (await deliveriesOf(a.id, 'delivered')).find((d) => d.eventType === 'contact.erased'),
+    // Once delivered, the notice goes too: no table keeps the former id but the audit trail. The housekeeping
+    // may remove it (and its deliveries) at any moment once they are done, so wait for "done or gone".
+    await waitFor('the erasure notices done or gone', async () => {
+      const [open] = await queryRows<{ n: number }>(
+        t.database.db,
+        sql`select count(*)::int as n from webhook_deliveries d join domain_events e on e.id = d.event_id
+            where e.type = 'contact.erased' and e.contact_id = ${ada.id} and d.status in ('pending', 'sending')`,
+      );
+      return open!.n === 0 ? true : undefined;
+    });
+    // The archive was sent nobody: neither Bob's objection nor Ada's erasure reaches it.
+    const objectionAtC = await waitFor('bob’s objection settled at c', async () =>
+      (await deliveriesOf(c.id)).find((d) => d.eventType === 'consent.changed' && d.status !== 'pending'),
     );
+    expect(objectionAtC).toMatchObject({ status: 'skipped', lastError: 'not_disclosed' });
+    for (const d of (await deliveriesOf(c.id)).filter((d) => d.eventType === 'contact.erased'))
+      expect(d).toMatchObject({ status: 'skipped', lastError: 'not_disclosed' });
+    expect(received.filter((r) => r.path === '/c')).toEqual([]);
     await keepDeliveriesMoving(t.database.db, 60_000);
     const left = await queryRows<{ n: number }>(
       t.database.db,
@@ -337,6 +371,94 @@ describe('signed webhooks', () => {
       sql`select encode(secret, 'escape') as secret from webhook_subscriptions where id = ${a.id}`,
     );
     expect(stored[0]!.secret).not.toContain(a.secret.slice(6, 20));
+  });
+
+  it('tells recipients that were sent a person of their deletion or merge, with ids alone, and no one else', async () => {
+    const crm = await recipient(`Crm ${randomUUID()}`, ['sales_follow_up'], ['identity']);
+    const stranger = await recipient(`Stranger ${randomUUID()}`, ['sales_follow_up'], ['identity']);
+    const d = await subscribe({
+      url: `${base}/d`,
+      events: ['contact.created', 'contact.deleted', 'contact.merged'],
+      recipientId: crm.id,
+      purpose: 'sales_follow_up',
+    });
+    const e = await subscribe({
+      url: `${base}/e`,
+      events: ['contact.deleted', 'contact.merged'],
+      recipientId: stranger.id,
+      purpose: 'sales_follow_up',
+    });
+    const [gone, kept, twin] = await Promise.all(
+      ['Gone-XQV', 'Kept', 'Twin'].map((firstName) =>
+        call<Contact>('POST', '/api/v1/contacts', { firstName }),
+      ),
+    );
+    for (const person of [gone!, kept!, twin!])
+      await waitFor('created at d', () => receivedAt('/d', 'contact.created', person.id)[0]);
+
+    // A deletion: the person's pending events go in its transaction; only `contact.deleted` is left to send.
+    await call('PATCH', `/api/v1/contacts/${gone!.id}`, { lastName: 'Pending-XQV' });
+    const res = await t.request({ method: 'DELETE', url: `/api/v1/contacts/${gone!.id}`, as: admin });
+    expect(res.statusCode, res.body).toBe(204);
+    const left = await queryRows<{ type: string }>(
+      t.database.db,
+      sql`select type from domain_events where contact_id = ${gone!.id}`,
+    );
+    expect(left.every((r) => r.type === 'contact.deleted')).toBe(true);
+    const deleted = await waitFor(
+      'contact.deleted at d',
+      () => receivedAt('/d', 'contact.deleted', gone!.id)[0],
+    );
+    expect(deleted.body.data).toEqual({ contact: { id: gone!.id } });
+    expect(received.filter((r) => r.raw.includes('Pending-XQV'))).toEqual([]);
+
+    // A merge: the other's id and the survivor's.
+    await call('POST', `/api/v1/contacts/${kept!.id}/merge`, { otherId: twin!.id });
+    const merged = await waitFor(
+      'contact.merged at d',
+      () => receivedAt('/d', 'contact.merged', twin!.id)[0],
+    );
+    expect(merged.body.data).toEqual({ contact: { id: twin!.id }, survivorId: kept!.id });
+
+    // The stranger was never sent these people: it learns nothing of them.
+    await waitFor('both skipped at e', async () => {
+      const done = (await deliveriesOf(e.id)).filter((x) => x.status !== 'pending' && x.status !== 'sending');
+      return done.length >= 2 ? done : undefined;
+    });
+    for (const x of await deliveriesOf(e.id))
+      expect(x).toMatchObject({ status: 'skipped', lastError: 'not_disclosed' });
+    expect(received.filter((r) => r.path === '/e')).toEqual([]);
+    expect(await deliveriesOf(d.id, 'dead')).toEqual([]);
+  });
+
+  it('does not attempt a delivery before its backoff is over', async () => {
+    const sync = await recipient(`Patient ${randomUUID()}`, ['sales_follow_up'], ['identity']);
+    const hook = await subscribe({
+      url: `${base}/patient`,
+      events: ['request.fulfilled'],
+      recipientId: sync.id,
+      purpose: 'sales_follow_up',
+    });
+    const later = new Date(Date.now() + 3_600_000);
+    const [row] = await queryRows<{ id: string }>(
+      t.database.db,
+      sql`with e as (insert into domain_events (type, data, dispatched_at)
+                     values ('request.fulfilled', '{}'::jsonb, now()) returning id)
+          insert into webhook_deliveries (event_id, subscription_id, status, attempts, next_attempt_at)
+          select e.id, ${hook.id}, 'pending', 1, ${later.toISOString()}::timestamptz from e returning id`,
+    );
+    const deps = {
+      db: t.database.db,
+      keys: t.keys,
+      settings: testAppConfig.webhooks,
+      subjects: subjectKeysFor(t.keys),
+      indexer: indexerFor(t.keys),
+    };
+    const result = await deliverWebhook(deps, row!.id);
+    expect(result).toEqual({ outcome: 'early', at: later });
+    const [after] = await deliveriesOf(hook.id);
+    expect(after).toMatchObject({ status: 'pending', attempts: 1 });
+    expect(received.filter((r) => r.path === '/patient')).toEqual([]);
   });
 
   it('retries a failing receiver with backoff, then dead-letters it; a redelivery goes through', async () => {

@@ -33,7 +33,8 @@ export async function startWebhookWorkers(
       await Promise.all(
         batch.map(async (job) => {
           const result = await deliverWebhook(deps, job.data.deliveryId, log);
-          if (result.outcome === 'retry') await enqueueWebhookDelivery(jobs, job.data.deliveryId, result.at);
+          if (result.outcome === 'retry' || result.outcome === 'early')
+            await enqueueWebhookDelivery(jobs, job.data.deliveryId, result.at);
         }),
       );
     },

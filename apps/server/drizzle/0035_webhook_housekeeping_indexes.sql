@@ -1,0 +1,3 @@
+CREATE INDEX "domain_events_gone_contact_idx" ON "domain_events" USING btree ("dispatched_at") WHERE "domain_events"."type" in ('contact.erased', 'contact.deleted') and "domain_events"."dispatched_at" is not null;--> statement-breakpoint
+CREATE INDEX "domain_events_dispatched_idx" ON "domain_events" USING btree ("dispatched_at") WHERE "domain_events"."dispatched_at" is not null;--> statement-breakpoint
+CREATE INDEX "webhook_deliveries_sending_idx" ON "webhook_deliveries" USING btree ("last_attempt_at") WHERE "webhook_deliveries"."status" = 'sending';
