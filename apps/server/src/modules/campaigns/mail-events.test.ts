@@ -265,6 +265,35 @@ describe('bounces and complaints', () => {
   });
 });
 
+describe('the suppression list', () => {
+  it('keeps an address on it from any campaign, whatever the consent on the record says', async () => {
+    const notice = await publishTestNotice(t, admin);
+    const tag = 'suppressed';
+    const people = [];
+    for (const name of ['kept', 'listed']) {
+      const email = unique(name);
+      const contact = await call<Contact>(
+        'POST',
+        '/api/v1/contacts',
+        { firstName: name, tags: [tag], emails: [{ value: email }] },
+        admin,
+      );
+      await giveConsent(t, admin, contact.id, 'newsletter', notice);
+      people.push({ contact, email });
+    }
+    await call(
+      'POST',
+      '/api/v1/suppressions',
+      { emails: [people[1]!.email], reason: 'do_not_contact' },
+      admin,
+    );
+    const campaign = await sendCampaign(tag);
+    expect(campaign.counts.sent).toBe(1);
+    expect(campaign.counts.refused).toEqual([{ reason: 'suppressed', count: 1 }]);
+    expect(smtp.received.some((m) => m.to.includes(people[1]!.email))).toBe(false);
+  });
+});
+
 describe('open and click tracking', () => {
   it('is off by default, and when on covers only people who consented to it, while their consent stands', async () => {
     const notice = await publishTestNotice(t, admin);

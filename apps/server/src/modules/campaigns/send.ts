@@ -1,6 +1,7 @@
 import { mergeFields } from '@custodian/contracts';
 import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
+import { contactEntity, indexOf } from '../../catalog/index.js';
 import { systemContext } from '../../platform/access.js';
 import type { ControllerConfig } from '../../platform/config.js';
 import type { BlindIndexer } from '../../platform/crypto/blind-index.js';
@@ -16,6 +17,7 @@ import { preferenceUrlOf } from '../preferences/index.js';
 import { findPurposeRecords } from '../purposes/index.js';
 import { segmentMemberIds, segments } from '../segments/index.js';
 import type { SubjectKeyStore } from '../subjects/index.js';
+import { findSuppressedEmailTokens } from '../suppressions/index.js';
 import { messageTokenOf, recordPermanentBounce, returnPathOf } from './mail-events.js';
 import { campaignMessages, campaigns } from './schema.js';
 import { trackHtml, trackingPurpose } from './tracking.js';
@@ -178,12 +180,22 @@ export async function sendCampaignMessages(
         )
       ).map((c) => [c.row.id, c] as const),
     );
+    // An address on the suppression list (someone erased, or who asked never to be contacted, and whose
+    // address came back on another record) is never mailed, whatever that record's consent says.
+    const emailIndex = indexOf(contactEntity, 'emails').name;
+    const tokenOf = (address: string) => deps.indexer.exactEmail(emailIndex, address).toString();
+    const addresses = [...opened.values()].flatMap((c) => mailableEmail(c.personal.emails)?.value ?? []);
+    const suppressed = await findSuppressedEmailTokens(db, deps.indexer, addresses.map(tokenOf));
     for (const message of allowed) {
       const contact = opened.get(message.contactId!);
       const emails = contact?.personal.emails ?? [];
       const address = mailableEmail(emails)?.value;
       if (!contact || !address) {
         await refuse([message.id], !contact ? 'erased' : emails.length > 0 ? 'undeliverable' : 'no_address');
+        continue;
+      }
+      if (suppressed.has(tokenOf(address))) {
+        await refuse([message.id], 'suppressed');
         continue;
       }
       const isTracked = tracked.has(contact.row.id);
