@@ -130,12 +130,19 @@ export async function recordPermanentBounce(
       ...(options.refusedAtOnce ? { status: 'bounced', reason: 'bounced' } : {}),
     })
     .where(eq(campaignMessages.id, message.id));
-  if (!message.contactId) return true;
-  const contact = await markEmailUndeliverable(tx, deps, {
-    contactId: message.contactId,
-    address: options.address,
-    at: now,
-  });
+  if (message.contactId) await markUndeliverable(tx, deps, message.contactId, options.address, now);
+  return true;
+}
+
+/** Marks the contact's address undeliverable and audits the change, when there was something to mark. */
+async function markUndeliverable(
+  tx: Executor,
+  deps: Omit<MailEventDeps, 'db'>,
+  contactId: string,
+  address: string | null,
+  at: Date,
+): Promise<void> {
+  const contact = await markEmailUndeliverable(tx, deps, { contactId, address, at });
   if (contact)
     await recordAudit(tx, deps.keys, systemContext('mail-events'), {
       action: 'contact.email.undeliverable',
@@ -145,7 +152,6 @@ export async function recordPermanentBounce(
       access: 'change',
       categories: ['contact'],
     });
-  return true;
 }
 
 export type MailEventOutcome = 'bounce' | 'soft_bounce' | 'complaint' | 'ignored';
@@ -176,22 +182,7 @@ export async function recordMailEvent(
       }
       await stopMailingFor(tx, deps, messageId, 'spam_complaint');
       const [message] = await tx.select().from(campaignMessages).where(eq(campaignMessages.id, messageId));
-      const contact = message?.contactId
-        ? await markEmailUndeliverable(tx, deps, {
-            contactId: message.contactId,
-            address: null,
-            at: new Date(),
-          })
-        : null;
-      if (contact)
-        await recordAudit(tx, deps.keys, systemContext('mail-events'), {
-          action: 'contact.email.undeliverable',
-          entityType: 'contact',
-          entityId: contact.id,
-          subjectIds: [contact.subjectId],
-          access: 'change',
-          categories: ['contact'],
-        });
+      if (message?.contactId) await markUndeliverable(tx, deps, message.contactId, null, new Date());
     }
   });
   return report.kind;
