@@ -269,7 +269,7 @@ describe('the suppression list', () => {
   it('keeps an address on it from any campaign, whatever the consent on the record says', async () => {
     const notice = await publishTestNotice(t, admin);
     const tag = 'suppressed';
-    const people = [];
+    const people: { contact: Contact; email: string }[] = [];
     for (const name of ['kept', 'listed']) {
       const email = unique(name);
       const contact = await call<Contact>(
