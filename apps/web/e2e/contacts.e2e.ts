@@ -222,7 +222,7 @@ it('creates a contact, finds it by search (never in the address), opens it with 
   await page.getByRole('link', { name: 'Grace Hopper' }).waitFor();
   expect(await overflowsSideways(page)).toBe(false);
   expect(await seriousA11yViolations(page)).toEqual([]);
-  await screenshot(page, 'contacts-list-phone');
+  await screenshot(page, 'contacts-list-phone', { fullPage: false });
   await page.getByRole('link', { name: 'Grace Hopper' }).click();
   await page
     .getByRole('region', { name: 'Consent and choices' })
@@ -230,7 +230,9 @@ it('creates a contact, finds it by search (never in the address), opens it with 
     .getByText('Given', { exact: true })
     .waitFor();
   expect(await overflowsSideways(page)).toBe(false);
-  await screenshot(page, 'contact-phone');
+  await screenshot(page, 'contact-phone', { fullPage: false });
+  await page.getByRole('region', { name: 'Consent and choices' }).scrollIntoViewIfNeeded();
+  await screenshot(page, 'contact-phone-consent', { fullPage: false });
 
   // No personal data in any address the tab showed, nor in browser storage.
   expect(addresses.length).toBeGreaterThan(5);

@@ -85,7 +85,7 @@ export function ConsentPanel({ contactId }: { contactId: string }) {
                       {state?.objected && <span className="badge warn">objected</span>}
                       {state?.restricted && <span className="badge warn">processing restricted</span>}
                     </td>
-                    <td>
+                    <td className={!state || state.consent === 'none' ? 'no-proof' : undefined}>
                       {!state || state.consent === 'none' ? (
                         '—'
                       ) : proof ? (

@@ -1,5 +1,6 @@
 import type { Contact } from '@custodian/contracts';
 import { useQuery } from '@tanstack/react-query';
+import type { ReactNode } from 'react';
 import { ApiError, api } from '../api.js';
 import { Link } from '../router.js';
 import { LoadError, Loading } from '../ui/errors.js';
@@ -40,8 +41,22 @@ export function ContactPage({ id }: { id: string }) {
   );
 }
 
+const fieldLabels: Record<string, string> = {
+  firstName: 'First name',
+  lastName: 'Last name',
+  emails: 'E-mail',
+  phones: 'Phone',
+  addresses: 'Address',
+  jobTitle: 'Job title',
+  dateOfBirth: 'Date of birth',
+};
+const labelOf = (field: string) =>
+  fieldLabels[field] ?? humanize(field.replace(/^customFields\./, '')).replace(/^./, (x) => x.toUpperCase());
+
 function ContactDetails({ contact: c }: { contact: Contact }) {
-  const fields = c.restricted.length;
+  // A field the caller may not see is marked as such even when it is empty: "—" would claim it is.
+  const hidden = new Set(c.restricted);
+  const show = (field: string, node: ReactNode) => (hidden.has(field) ? <Restricted /> : node);
   return (
     <>
       {/* The document title says "Contact", never the name: titles are kept in the browser's history. */}
@@ -50,55 +65,30 @@ function ContactDetails({ contact: c }: { contact: Contact }) {
         <span className="badge">{humanize(c.lifecycleStage)}</span> Added {formatDate(c.createdAt)} ·{' '}
         {humanize(c.source)}
       </p>
-      {fields > 0 && (
+      {hidden.size > 0 && (
         <p className="notice">
-          {fields === 1 ? 'One field is' : `${fields} fields are`} restricted for your role or purpose.
+          Restricted for your role or purpose: {c.restricted.map((f) => labelOf(f).toLowerCase()).join(', ')}.
         </p>
       )}
       <div className="contact-grid">
-        <section aria-labelledby="details-title" className="panel">
+        <section aria-labelledby="details-title" className="panel details-panel">
           <h2 id="details-title">Details</h2>
           <dl className="details">
             <dt>First name</dt>
-            <dd>
-              <Value value={c.firstName} />
-            </dd>
+            <dd>{show('firstName', <Value value={c.firstName} />)}</dd>
             <dt>Last name</dt>
-            <dd>
-              <Value value={c.lastName} />
-            </dd>
+            <dd>{show('lastName', <Value value={c.lastName} />)}</dd>
             <dt>E-mail</dt>
-            <dd>
-              <EntryList entries={c.emails} />
-            </dd>
+            <dd>{show('emails', <EntryList entries={c.emails} />)}</dd>
             <dt>Phone</dt>
-            <dd>
-              <EntryList entries={c.phones} />
-            </dd>
+            <dd>{show('phones', <EntryList entries={c.phones} />)}</dd>
             <dt>Address</dt>
-            <dd>
-              {c.addresses.length === 0
-                ? '—'
-                : c.addresses.map((a, i) => (
-                    <div key={i}>
-                      {a.label && <span className="label">{a.label}: </span>}
-                      {[a.street, a.postalCode, a.city, a.region, a.country].some(isRestricted) ? (
-                        <Restricted />
-                      ) : (
-                        [a.street, [a.postalCode, a.city].filter(Boolean).join(' '), a.region, a.country]
-                          .filter(Boolean)
-                          .join(', ')
-                      )}
-                    </div>
-                  ))}
-            </dd>
+            <dd>{show('addresses', <Addresses addresses={c.addresses} />)}</dd>
             <dt>Job title</dt>
-            <dd>
-              <Value value={c.jobTitle} />
-            </dd>
+            <dd>{show('jobTitle', <Value value={c.jobTitle} />)}</dd>
             <dt>Date of birth</dt>
             <dd>
-              <Value value={c.dateOfBirth} />
+              {show('dateOfBirth', <Value value={c.dateOfBirth} />)}
               {c.isChild && <span className="badge warn"> under the age of digital consent</span>}
             </dd>
             <dt>Lifecycle stage</dt>
@@ -114,7 +104,7 @@ function ContactDetails({ contact: c }: { contact: Contact }) {
                   ))}
             </dd>
             {Object.entries(c.customFields).map(([key, value]) => (
-              <FieldRow key={key} label={humanize(key)} value={value} />
+              <FieldRow key={key} label={labelOf(`customFields.${key}`)} value={value} />
             ))}
             <dt>Last activity</dt>
             <dd>{formatDateTime(c.lastActivityAt)}</dd>
@@ -127,6 +117,26 @@ function ContactDetails({ contact: c }: { contact: Contact }) {
         <ContactDeals contactId={c.id} />
         <ContactTasks contactId={c.id} />
       </div>
+    </>
+  );
+}
+
+function Addresses({ addresses }: { addresses: Contact['addresses'] }) {
+  if (addresses.length === 0) return <>—</>;
+  return (
+    <>
+      {addresses.map((a, i) => (
+        <div key={i}>
+          {a.label && <span className="label">{a.label}: </span>}
+          {[a.street, a.postalCode, a.city, a.region, a.country].some(isRestricted) ? (
+            <Restricted />
+          ) : (
+            [a.street, [a.postalCode, a.city].filter(Boolean).join(' '), a.region, a.country]
+              .filter(Boolean)
+              .join(', ')
+          )}
+        </div>
+      ))}
     </>
   );
 }

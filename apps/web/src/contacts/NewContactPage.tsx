@@ -1,6 +1,6 @@
 import { type Contact, type CreateContactInput, lifecycleStages } from '@custodian/contracts';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { type FormEvent, useState } from 'react';
+import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { api } from '../api.js';
 import { Link, navigate } from '../router.js';
 import { FormError } from '../ui/errors.js';
@@ -35,6 +35,11 @@ export function NewContactPage() {
       navigate(`/contacts/${contact.id}`);
     },
   });
+  const formRef = useRef<HTMLFormElement>(null);
+  // After a refusal, focus goes to the first field the server named, so its message is read out.
+  useEffect(() => {
+    if (create.error) formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
+  }, [create.error]);
   const submit = (e: FormEvent) => {
     e.preventDefault();
     create.mutate();
@@ -46,7 +51,7 @@ export function NewContactPage() {
         <Link to="/contacts">Contacts</Link>
       </p>
       <PageHeading title="New contact" />
-      <form onSubmit={submit} noValidate aria-label="New contact">
+      <form ref={formRef} onSubmit={submit} noValidate aria-label="New contact">
         <Field label="First name" field="body.firstName" error={create.error}>
           <input
             type="text"
