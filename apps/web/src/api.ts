@@ -30,3 +30,13 @@ export async function api<T>(method: string, path: string, body?: unknown): Prom
 }
 
 export const getMe = () => api<Me>('GET', '/api/v1/auth/me');
+
+/** `path?name=value…` with the empty and undefined values left out. */
+export function withQuery(path: string, params: Record<string, string | number | undefined | null>): string {
+  const query = new URLSearchParams();
+  for (const [name, value] of Object.entries(params)) {
+    if (value !== undefined && value !== null && value !== '') query.set(name, String(value));
+  }
+  const text = query.toString();
+  return text ? `${path}?${text}` : path;
+}

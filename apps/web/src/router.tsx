@@ -1,0 +1,56 @@
+import { type AnchorHTMLAttributes, type MouseEvent, useSyncExternalStore } from 'react';
+
+// A minimal history router: the app has a handful of screens whose paths carry ids only, so a
+// pathname and a matcher are enough. Search text and filters never go into the address.
+const listeners = new Set<() => void>();
+const notify = () => {
+  for (const listener of listeners) listener();
+};
+window.addEventListener('popstate', notify);
+
+function subscribe(listener: () => void): () => void {
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}
+
+export function usePathname(): string {
+  return useSyncExternalStore(subscribe, () => window.location.pathname);
+}
+
+export function navigate(to: string, options: { replace?: boolean } = {}): void {
+  if (options.replace) window.history.replaceState(null, '', to);
+  else window.history.pushState(null, '', to);
+  notify();
+}
+
+type LinkProps = AnchorHTMLAttributes<HTMLAnchorElement> & { to: string };
+
+/** An ordinary link (open in a new tab works) that navigates in place on a plain click. */
+export function Link({ to, onClick, ...rest }: LinkProps) {
+  const click = (e: MouseEvent<HTMLAnchorElement>) => {
+    onClick?.(e);
+    if (e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
+    e.preventDefault();
+    navigate(to);
+  };
+  return <a href={to} onClick={click} {...rest} />;
+}
+
+export type Route =
+  | { name: 'contacts' }
+  | { name: 'new-contact' }
+  | { name: 'contact'; id: string }
+  | { name: 'home' }
+  | { name: 'not-found' };
+
+const uuid = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
+
+export function matchRoute(pathname: string): Route {
+  const path = pathname.replace(/\/+$/, '') || '/';
+  if (path === '/' || path === '/setup') return { name: 'home' };
+  if (path === '/contacts') return { name: 'contacts' };
+  if (path === '/contacts/new') return { name: 'new-contact' };
+  const contact = new RegExp(`^/contacts/(${uuid})$`, 'i').exec(path);
+  if (contact) return { name: 'contact', id: contact[1]!.toLowerCase() };
+  return { name: 'not-found' };
+}

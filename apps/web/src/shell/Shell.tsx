@@ -1,0 +1,76 @@
+import type { Me } from '@custodian/contracts';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useEffect, useState } from 'react';
+import { api } from '../api.js';
+import { ContactPage } from '../contacts/ContactPage.js';
+import { ContactsPage, type ContactsView, initialContactsView } from '../contacts/ContactsPage.js';
+import { NewContactPage } from '../contacts/NewContactPage.js';
+import { Link, matchRoute, navigate, usePathname } from '../router.js';
+import { errorText } from '../ui/errors.js';
+import { PageHeading } from '../ui/page-heading.js';
+
+/** The signed-in app: header with the user and sign-out, navigation, and the screen of the current path. */
+export function Shell({ me }: { me: Me }) {
+  const queryClient = useQueryClient();
+  const route = matchRoute(usePathname());
+  // The list's search and filters live here, in memory only, so they survive opening a contact and
+  // coming back — and never reach the address bar or browser storage.
+  const [contactsView, setContactsView] = useState<ContactsView>(initialContactsView);
+  const signOut = useMutation({
+    mutationFn: () => api<void>('POST', '/api/v1/auth/logout'),
+    onSuccess: () => {
+      queryClient.setQueryData(['me'], null);
+      // Drop every cached answer (personal data) with the session; keep only who is signed in (nobody)
+      // and whether setup is needed, which the sign-in screen still watches.
+      queryClient.removeQueries({ predicate: (q) => q.queryKey[0] !== 'me' && q.queryKey[0] !== 'setup' });
+    },
+  });
+  useEffect(() => {
+    if (route.name === 'home') navigate('/contacts', { replace: true });
+  }, [route.name]);
+
+  const inContacts = route.name === 'contacts' || route.name === 'new-contact' || route.name === 'contact';
+  return (
+    <>
+      <a className="skip-link" href="#content">
+        Skip to content
+      </a>
+      <header className="app-header">
+        <span className="brand">Custodian</span>
+        <nav aria-label="Main">
+          <Link to="/contacts" aria-current={inContacts ? 'page' : undefined}>
+            Contacts
+          </Link>
+        </nav>
+        <div className="account">
+          <span>
+            Signed in as {me.user.name} ({me.user.role})
+          </span>
+          <button type="button" className="secondary" onClick={() => signOut.mutate()}>
+            Sign out
+          </button>
+          {signOut.isError && (
+            <span role="alert" className="form-error">
+              {errorText(signOut.error)}
+            </span>
+          )}
+        </div>
+      </header>
+      <main id="content" className="app-main">
+        {route.name === 'contacts' && (
+          <ContactsPage me={me} view={contactsView} onViewChange={setContactsView} />
+        )}
+        {route.name === 'new-contact' && <NewContactPage />}
+        {route.name === 'contact' && <ContactPage id={route.id} />}
+        {route.name === 'not-found' && (
+          <section>
+            <PageHeading title="Page not found" />
+            <p>
+              There is no page at this address. Go to <Link to="/contacts">the contacts</Link>.
+            </p>
+          </section>
+        )}
+      </main>
+    </>
+  );
+}
