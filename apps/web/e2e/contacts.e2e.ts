@@ -190,13 +190,20 @@ it('creates a contact, finds it by search (never in the address), opens it with 
   const newsletter = consent.getByRole('row', { name: /^Newsletter/ });
   await newsletter.getByText('Given', { exact: true }).waitFor();
   await newsletter.getByRole('link', { name: /receipt/ }).waitFor();
+  // Purposes show their name and lawful basis; consent is "not asked" only where the purpose rests on it.
   await consent
-    .getByRole('row', { name: /^Profiling/ })
+    .getByRole('row', { name: /^Lead scoring legitimate interests/ })
     .getByText('objected')
     .waitFor();
   expect(
     await consent
-      .getByRole('row', { name: /^Analytics/ })
+      .getByRole('row', { name: /^Analytics legitimate interests/ })
+      .getByText('Not needed')
+      .count(),
+  ).toBe(1);
+  expect(
+    await consent
+      .getByRole('row', { name: /^Marketing e-mail consent/ })
       .getByText('Not asked')
       .count(),
   ).toBe(1);

@@ -2,7 +2,9 @@ import {
   type ConsentEvent,
   type ConsentOverview,
   consentKinds,
+  type LawfulBasis,
   type Purpose,
+  type PurposeRecord,
   purposes,
 } from '@custodian/contracts';
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
@@ -21,6 +23,15 @@ const consentLabel: Record<PurposeState['consent'], string> = {
   withdrawn: 'Withdrawn',
   refused: 'Refused',
   expired: 'Expired',
+};
+
+const basisLabel: Record<LawfulBasis, string> = {
+  consent: 'consent',
+  contract: 'contract',
+  legal_obligation: 'legal obligation',
+  vital_interests: 'vital interests',
+  public_task: 'public task',
+  legitimate_interests: 'legitimate interests',
 };
 
 const hasReceipt = (e: ConsentEvent) =>
@@ -45,6 +56,13 @@ export function ConsentPanel({ contactId }: { contactId: string }) {
     initialPageParam: undefined as number | undefined,
     getNextPageParam: (last) => last.nextBefore ?? undefined,
   });
+  // Consent is asked only for purposes that rest on it; the others say their basis instead of "not asked".
+  const purposeRecords = useQuery({
+    queryKey: ['purposes'],
+    queryFn: () => api<{ items: PurposeRecord[] }>('GET', '/api/v1/purposes'),
+    staleTime: 300_000,
+  });
+  const records = new Map((purposeRecords.data?.items ?? []).map((p) => [p.key, p] as const));
   const ledger = events.data?.pages.flatMap((p) => p.items) ?? [];
   const byId = new Map(ledger.map((e) => [e.id, e]));
   const states = new Map<Purpose, PurposeState>((overview.data?.purposes ?? []).map((s) => [s.purpose, s]));
@@ -71,12 +89,18 @@ export function ConsentPanel({ contactId }: { contactId: string }) {
               {purposes.map((purpose) => {
                 const state = states.get(purpose);
                 const proof = state?.consentEventId ? byId.get(state.consentEventId) : undefined;
+                const record = records.get(purpose);
+                const notOnConsent =
+                  record && record.lawfulBasis !== 'consent' && (state?.consent ?? 'none') === 'none';
                 return (
                   <tr key={purpose}>
-                    <th scope="row">{humanize(purpose)}</th>
+                    <th scope="row">
+                      {record?.name ?? humanize(purpose)}
+                      {record && <span className="basis">{basisLabel[record.lawfulBasis]}</span>}
+                    </th>
                     <td>
                       <span className={`status-${state?.consent ?? 'none'}`}>
-                        {consentLabel[state?.consent ?? 'none']}
+                        {notOnConsent ? 'Not needed' : consentLabel[state?.consent ?? 'none']}
                       </span>
                       {state?.stale && <span className="badge warn">notice changed: ask again</span>}
                       {state?.parentalConsentMissing && (
@@ -122,7 +146,8 @@ export function ConsentPanel({ contactId }: { contactId: string }) {
               <li key={e.id}>
                 <span className="when">{formatDateTime(e.occurredAt)}</span>{' '}
                 <strong>{humanize(e.kind)}</strong>
-                {e.purpose && <> for {humanize(e.purpose)}</>} · {humanize(e.method)}
+                {e.purpose && <> for {records.get(e.purpose as Purpose)?.name ?? humanize(e.purpose)}</>} ·{' '}
+                {humanize(e.method)}
                 {e.source && (
                   <>
                     {' '}
