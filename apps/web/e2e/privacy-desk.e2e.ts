@@ -183,16 +183,40 @@ it('a privacy officer reads the dashboard, works the request queue, extends a re
   const history = page.getByRole('region', { name: 'History' });
   await history.getByText('Fulfil', { exact: true }).waitFor();
   expect(await history.getByRole('listitem').count()).toBe(4); // received, verify, extend, fulfil
+  await history.getByText(/Extend → extended · by Dora Dpo/).waitFor();
   await page.getByRole('button', { name: 'Close the request' }).waitFor();
   expect(await seriousA11yViolations(page)).toEqual([]);
   await screenshot(page, 'privacy-request-erased');
 
-  // The dashboard counts it no more.
+  // An access request: verified, its package prepared, reviewed and released; the link is shown once.
+  await page
+    .getByRole('navigation', { name: 'Privacy desk' })
+    .getByRole('link', { name: 'Requests' })
+    .click();
+  await page.getByRole('link', { name: 'Access' }).click();
+  await page.getByRole('heading', { name: 'Access request', level: 1 }).waitFor();
+  await page.getByRole('button', { name: 'Record verification' }).click();
+  await page.getByRole('button', { name: 'Prepare the package' }).click();
+  const pkg = page.getByRole('region', { name: 'Access package' });
+  await pkg.getByText('Review', { exact: true }).waitFor();
+  await pkg.getByRole('button', { name: 'Show what the package holds' }).click();
+  await pkg.getByText(/^\d+ personal fields$/).waitFor();
+  const release = pkg.getByRole('button', { name: 'Release and fulfil' });
+  expect(await release.isDisabled()).toBe(true);
+  await pkg.getByRole('checkbox', { name: /I reviewed the package/ }).check();
+  await release.click();
+  const link = pkg.getByRole('textbox', { name: 'Download link for the requester' });
+  expect(await link.inputValue()).toMatch(/\/api\/v1\/public\/packages\/[\w-]{20,}$/);
+  await page.locator('.subtitle').getByText('Fulfilled', { exact: true }).waitFor();
+  expect(await seriousA11yViolations(page)).toEqual([]);
+  await screenshot(page, 'privacy-request-package');
+
+  // The dashboard counts them no more.
   await page
     .getByRole('navigation', { name: 'Privacy desk' })
     .getByRole('link', { name: 'Dashboard' })
     .click();
-  await tile(page, 'Open requests').getByText('2').waitFor();
+  await tile(page, 'Open requests').getByText('1').waitFor();
 
   // A phone: the three pages fit the width.
   await page.setViewportSize({ width: 390, height: 844 });

@@ -86,9 +86,9 @@ export function RequestActions({ request: r }: { request: DsrRequest }) {
     <section aria-labelledby="actions-title" className="panel actions-panel">
       <h2 id="actions-title">Next steps</h2>
       {(r.status === 'received' || r.status === 'verifying') && <VerifyForm request={r} />}
-      {(r.status === 'in_progress' || r.status === 'extended') && <FulfilStep request={r} />}
-      {extendable && <ExtendForm request={r} />}
       {open && r.acknowledgeBy && !r.acknowledgedAt && <AcknowledgeForm request={r} />}
+      {extendable && <ExtendForm request={r} />}
+      {(r.status === 'in_progress' || r.status === 'extended') && <FulfilStep request={r} />}
       {open && <RejectForm request={r} />}
       {(r.status === 'fulfilled' || r.status === 'rejected') && <CloseForm request={r} />}
     </section>
