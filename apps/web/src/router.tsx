@@ -40,6 +40,9 @@ export type Route =
   | { name: 'contacts' }
   | { name: 'new-contact' }
   | { name: 'contact'; id: string }
+  | { name: 'privacy-dashboard' }
+  | { name: 'privacy-requests' }
+  | { name: 'privacy-request'; id: string }
   | { name: 'home' }
   | { name: 'not-found' };
 
@@ -52,5 +55,10 @@ export function matchRoute(pathname: string): Route {
   if (path === '/contacts/new') return { name: 'new-contact' };
   const contact = new RegExp(`^/contacts/(${uuid})$`, 'i').exec(path);
   if (contact) return { name: 'contact', id: contact[1]!.toLowerCase() };
+  // The privacy officer's desk. Not under /privacy: receipts and mails send data subjects there (their portal).
+  if (path === '/privacy-desk') return { name: 'privacy-dashboard' };
+  if (path === '/privacy-desk/requests') return { name: 'privacy-requests' };
+  const request = new RegExp(`^/privacy-desk/requests/(${uuid})$`, 'i').exec(path);
+  if (request) return { name: 'privacy-request', id: request[1]!.toLowerCase() };
   return { name: 'not-found' };
 }

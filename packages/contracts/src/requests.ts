@@ -103,6 +103,7 @@ export const requestEventSchema = z.object({
   actor: z.object({ type: z.string(), id: z.uuid().nullable() }),
   note: z.string().nullable(),
 });
+export type RequestEvent = z.infer<typeof requestEventSchema>;
 
 export const createRequestBody = z
   .object({

@@ -5,6 +5,7 @@ import { api } from '../api.js';
 import { ContactPage } from '../contacts/ContactPage.js';
 import { ContactsPage, type ContactsView, initialContactsView } from '../contacts/ContactsPage.js';
 import { NewContactPage } from '../contacts/NewContactPage.js';
+import { isPrivacyRoute, mayUsePrivacyDesk, PrivacyDesk } from '../privacy/PrivacyDesk.js';
 import { Link, matchRoute, navigate, usePathname } from '../router.js';
 import { errorText } from '../ui/errors.js';
 import { PageHeading } from '../ui/page-heading.js';
@@ -41,6 +42,11 @@ export function Shell({ me }: { me: Me }) {
           <Link to="/contacts" aria-current={inContacts ? 'page' : undefined}>
             Contacts
           </Link>
+          {mayUsePrivacyDesk(me) && (
+            <Link to="/privacy-desk" aria-current={isPrivacyRoute(route) ? 'page' : undefined}>
+              Privacy
+            </Link>
+          )}
         </nav>
         <div className="account">
           <span>
@@ -62,6 +68,7 @@ export function Shell({ me }: { me: Me }) {
         )}
         {route.name === 'new-contact' && <NewContactPage />}
         {route.name === 'contact' && <ContactPage id={route.id} />}
+        {isPrivacyRoute(route) && <PrivacyDesk me={me} route={route} />}
         {route.name === 'not-found' && (
           <section>
             <PageHeading title="Page not found" />
