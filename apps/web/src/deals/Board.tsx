@@ -1,9 +1,13 @@
 import type { Deal, Pipeline } from '@custodian/contracts';
 import { type DragEvent, useState } from 'react';
+import { ApiError } from '../api.js';
 import { errorText, LoadError, Loading } from '../ui/errors.js';
 import { formatMoney, totalsByCurrency } from '../ui/money.js';
 import { DealCard, dealDragType } from './DealCard.js';
 import { useBoardDeals, useMoveDeal } from './use-board.js';
+
+/** The server's detail as a sentence, ending with a full stop. */
+const sentence = (text: string) => (/[.!?]$/.test(text) ? text : `${text}.`);
 
 /** The pipeline's stages side by side, each with its deals, their count and their totals per currency. */
 export function Board({ pipeline, canMove }: { pipeline: Pipeline; canMove: boolean }) {
@@ -45,24 +49,31 @@ export function Board({ pipeline, canMove }: { pipeline: Pipeline; canMove: bool
   const items = deals.data.items;
   return (
     <>
-      <p className="status" aria-live="polite">
-        {move.isError ? '' : announcement}
-      </p>
       {move.isError && (
         <p role="alert" className="form-error">
-          Could not move {move.variables.deal.title}: {errorText(move.error)} It is back in{' '}
-          {stageName(move.variables.deal.stageId)}.
+          {move.error instanceof ApiError && move.error.problem.status === 404
+            ? `Could not move ${move.variables.deal.title}: it no longer exists, or you may not see it.`
+            : `Could not move ${move.variables.deal.title}: ${sentence(errorText(move.error))} It is back in ${stageName(move.variables.deal.stageId)}.`}
         </p>
       )}
       {!deals.data.complete && (
         <p className="notice">The board shows the first {items.length} deals of this pipeline.</p>
       )}
-      {items.length === 0 && <p className="empty">No deals in this pipeline yet.</p>}
-      {canMove && items.length > 0 && (
-        <p className="hint" id="board-keys">
-          Drag a card to another stage, or choose the stage under “Move to” and press Move.
+      {/* One line for the how-to and the announcement of each move, so the board never jumps. */}
+      <div className="board-notes">
+        {items.length === 0 ? (
+          <p className="empty">No deals in this pipeline yet.</p>
+        ) : (
+          canMove && (
+            <p className="hint">
+              Drag a card to another stage, or choose the stage under “Move to” and press Move.
+            </p>
+          )
+        )}
+        <p className="status" aria-live="polite">
+          {move.isError ? '' : announcement}
         </p>
-      )}
+      </div>
       {/* The board scrolls sideways inside itself; focusable so the keyboard can scroll it too. */}
       {/* biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must be reachable by keyboard */}
       <section className="board" aria-label={`${pipeline.name} board`} tabIndex={0}>
@@ -96,9 +107,7 @@ export function Board({ pipeline, canMove }: { pipeline: Pipeline; canMove: bool
                   {stage.kind === 'open' && <span className="label">{stage.probability} %</span>}
                 </p>
               </header>
-              {inStage.length === 0 ? (
-                <p className="empty stage-empty">No deals</p>
-              ) : (
+              {inStage.length > 0 && (
                 <ol className="cards">
                   {inStage.map((deal) => (
                     <DealCard

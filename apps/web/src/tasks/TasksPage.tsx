@@ -134,7 +134,8 @@ function TaskRow({
     <li className="task">
       <div className="task-text">
         <strong id={titleId}>{task.title}</strong>
-        <span className={overdue ? 'overdue' : 'when'}> · due {formatDateTime(task.dueAt)}</span>
+        <span className="when"> · </span>
+        <span className={overdue ? 'overdue' : 'when'}>due {formatDateTime(task.dueAt)}</span>
         {(task.contactId || task.companyId) && (
           <span className="label">
             {' '}
