@@ -42,9 +42,14 @@ export async function apiSession(env: TestServer, email: string): Promise<ApiCal
   return async <T>(method: string, url: string, body?: unknown): Promise<T> => {
     const res = await fetch(`${env.server.url}${url}`, {
       method,
-      headers: { cookie, 'x-csrf-token': csrfToken, 'content-type': 'application/json' },
+      headers: {
+        cookie,
+        'x-csrf-token': csrfToken,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
+    if (res.status === 204) return undefined as T;
     const data = await res.json();
     if (!res.ok) throw new Error(`${method} ${url}: ${res.status} ${JSON.stringify(data)}`);
     return data as T;

@@ -40,6 +40,10 @@ export type Route =
   | { name: 'contacts' }
   | { name: 'new-contact' }
   | { name: 'contact'; id: string }
+  | { name: 'deals'; pipelineId?: string }
+  | { name: 'companies' }
+  | { name: 'company'; id: string }
+  | { name: 'tasks' }
   | { name: 'privacy-dashboard' }
   | { name: 'privacy-requests' }
   | { name: 'privacy-request'; id: string }
@@ -55,6 +59,13 @@ export function matchRoute(pathname: string): Route {
   if (path === '/contacts/new') return { name: 'new-contact' };
   const contact = new RegExp(`^/contacts/(${uuid})$`, 'i').exec(path);
   if (contact) return { name: 'contact', id: contact[1]!.toLowerCase() };
+  if (path === '/deals') return { name: 'deals' };
+  const pipeline = new RegExp(`^/pipelines/(${uuid})$`, 'i').exec(path);
+  if (pipeline) return { name: 'deals', pipelineId: pipeline[1]!.toLowerCase() };
+  if (path === '/companies') return { name: 'companies' };
+  const company = new RegExp(`^/companies/(${uuid})$`, 'i').exec(path);
+  if (company) return { name: 'company', id: company[1]!.toLowerCase() };
+  if (path === '/tasks') return { name: 'tasks' };
   // The privacy officer's desk. Not under /privacy: receipts and mails send data subjects there (their portal).
   if (path === '/privacy-desk') return { name: 'privacy-dashboard' };
   if (path === '/privacy-desk/requests') return { name: 'privacy-requests' };

@@ -2,11 +2,15 @@ import type { Me } from '@custodian/contracts';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { api } from '../api.js';
+import { CompaniesPage } from '../companies/CompaniesPage.js';
+import { CompanyPage } from '../companies/CompanyPage.js';
 import { ContactPage } from '../contacts/ContactPage.js';
 import { ContactsPage, type ContactsView, initialContactsView } from '../contacts/ContactsPage.js';
 import { NewContactPage } from '../contacts/NewContactPage.js';
+import { DealsPage } from '../deals/DealsPage.js';
 import { isPrivacyRoute, mayUsePrivacyDesk, PrivacyDesk } from '../privacy/PrivacyDesk.js';
 import { Link, matchRoute, navigate, usePathname } from '../router.js';
+import { TasksPage } from '../tasks/TasksPage.js';
 import { errorText } from '../ui/errors.js';
 import { PageHeading } from '../ui/page-heading.js';
 
@@ -42,6 +46,18 @@ export function Shell({ me }: { me: Me }) {
           <Link to="/contacts" aria-current={inContacts ? 'page' : undefined}>
             Contacts
           </Link>
+          <Link
+            to="/companies"
+            aria-current={route.name === 'companies' || route.name === 'company' ? 'page' : undefined}
+          >
+            Companies
+          </Link>
+          <Link to="/deals" aria-current={route.name === 'deals' ? 'page' : undefined}>
+            Deals
+          </Link>
+          <Link to="/tasks" aria-current={route.name === 'tasks' ? 'page' : undefined}>
+            Tasks
+          </Link>
           {mayUsePrivacyDesk(me) && (
             <Link to="/privacy-desk" aria-current={isPrivacyRoute(route) ? 'page' : undefined}>
               Privacy
@@ -68,6 +84,10 @@ export function Shell({ me }: { me: Me }) {
         )}
         {route.name === 'new-contact' && <NewContactPage />}
         {route.name === 'contact' && <ContactPage id={route.id} />}
+        {route.name === 'companies' && <CompaniesPage />}
+        {route.name === 'company' && <CompanyPage id={route.id} />}
+        {route.name === 'deals' && <DealsPage me={me} pipelineId={route.pipelineId} />}
+        {route.name === 'tasks' && <TasksPage />}
         {isPrivacyRoute(route) && <PrivacyDesk me={me} route={route} />}
         {route.name === 'not-found' && (
           <section>
