@@ -12,16 +12,18 @@ function csrfToken(): string | null {
   return match ? decodeURIComponent(match[1] ?? '') : null;
 }
 
+/** A JSON call; a FormData body goes as multipart/form-data (the browser sets its boundary). */
 export async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
   const headers: Record<string, string> = {};
-  if (body !== undefined) headers['content-type'] = 'application/json';
+  const form = body instanceof FormData;
+  if (body !== undefined && !form) headers['content-type'] = 'application/json';
   const csrf = csrfToken();
   if (csrf && method !== 'GET') headers['x-csrf-token'] = csrf;
   const res = await fetch(path, {
     method,
     headers,
     credentials: 'same-origin',
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    ...(body !== undefined ? { body: form ? body : JSON.stringify(body) } : {}),
   });
   if (res.status === 204) return undefined as T;
   const data = await res.json();

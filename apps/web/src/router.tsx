@@ -44,6 +44,7 @@ export type Route =
   | { name: 'companies' }
   | { name: 'company'; id: string }
   | { name: 'tasks' }
+  | { name: 'imports' }
   | { name: 'privacy-dashboard' }
   | { name: 'privacy-requests' }
   | { name: 'privacy-request'; id: string }
@@ -66,6 +67,7 @@ export function matchRoute(pathname: string): Route {
   const company = new RegExp(`^/companies/(${uuid})$`, 'i').exec(path);
   if (company) return { name: 'company', id: company[1]!.toLowerCase() };
   if (path === '/tasks') return { name: 'tasks' };
+  if (path === '/imports') return { name: 'imports' };
   // The privacy officer's desk. Not under /privacy: receipts and mails send data subjects there (their portal).
   if (path === '/privacy-desk') return { name: 'privacy-dashboard' };
   if (path === '/privacy-desk/requests') return { name: 'privacy-requests' };

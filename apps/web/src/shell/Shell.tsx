@@ -8,6 +8,7 @@ import { ContactPage } from '../contacts/ContactPage.js';
 import { ContactsPage, type ContactsView, initialContactsView } from '../contacts/ContactsPage.js';
 import { NewContactPage } from '../contacts/NewContactPage.js';
 import { DealsPage } from '../deals/DealsPage.js';
+import { ImportPage, mayImport } from '../imports/ImportPage.js';
 import { isPrivacyRoute, mayUsePrivacyDesk, PrivacyDesk } from '../privacy/PrivacyDesk.js';
 import { Link, matchRoute, navigate, usePathname } from '../router.js';
 import { TasksPage } from '../tasks/TasksPage.js';
@@ -58,6 +59,11 @@ export function Shell({ me }: { me: Me }) {
           <Link to="/tasks" aria-current={route.name === 'tasks' ? 'page' : undefined}>
             Tasks
           </Link>
+          {mayImport(me) && (
+            <Link to="/imports" aria-current={route.name === 'imports' ? 'page' : undefined}>
+              Import
+            </Link>
+          )}
           {mayUsePrivacyDesk(me) && (
             <Link to="/privacy-desk" aria-current={isPrivacyRoute(route) ? 'page' : undefined}>
               Privacy
@@ -88,6 +94,7 @@ export function Shell({ me }: { me: Me }) {
         {route.name === 'company' && <CompanyPage id={route.id} />}
         {route.name === 'deals' && <DealsPage me={me} pipelineId={route.pipelineId} />}
         {route.name === 'tasks' && <TasksPage />}
+        {route.name === 'imports' && <ImportPage me={me} />}
         {isPrivacyRoute(route) && <PrivacyDesk me={me} route={route} />}
         {route.name === 'not-found' && (
           <section>
