@@ -47,6 +47,7 @@ export type Route =
   | { name: 'privacy-dashboard' }
   | { name: 'privacy-requests' }
   | { name: 'privacy-request'; id: string }
+  | { name: 'account' }
   | { name: 'home' }
   | { name: 'not-found' };
 
@@ -66,6 +67,7 @@ export function matchRoute(pathname: string): Route {
   const company = new RegExp(`^/companies/(${uuid})$`, 'i').exec(path);
   if (company) return { name: 'company', id: company[1]!.toLowerCase() };
   if (path === '/tasks') return { name: 'tasks' };
+  if (path === '/account') return { name: 'account' };
   // The privacy officer's desk. Not under /privacy: receipts and mails send data subjects there (their portal).
   if (path === '/privacy-desk') return { name: 'privacy-dashboard' };
   if (path === '/privacy-desk/requests') return { name: 'privacy-requests' };
