@@ -63,6 +63,8 @@ it('enrols MFA on the account page, then signs in with the code (a wrong one is 
   await page.getByRole('button', { name: 'Sign in' }).click();
   const signInCode = page.getByLabel('Code from your authenticator app');
   await signInCode.waitFor();
+  // The field that appeared has the focus.
+  await expect.poll(() => signInCode.evaluate((el) => el === document.activeElement)).toBe(true);
   await screenshot(page, 'sign-in-mfa');
 
   // The code confirmed at enrolment cannot be replayed; the next time step's code is accepted.
