@@ -48,6 +48,7 @@ export type Route =
   | { name: 'privacy-dashboard' }
   | { name: 'privacy-requests' }
   | { name: 'privacy-request'; id: string }
+  | { name: 'account' }
   | { name: 'home' }
   | { name: 'not-found' };
 
@@ -68,6 +69,7 @@ export function matchRoute(pathname: string): Route {
   if (company) return { name: 'company', id: company[1]!.toLowerCase() };
   if (path === '/tasks') return { name: 'tasks' };
   if (path === '/imports') return { name: 'imports' };
+  if (path === '/account') return { name: 'account' };
   // The privacy officer's desk. Not under /privacy: receipts and mails send data subjects there (their portal).
   if (path === '/privacy-desk') return { name: 'privacy-dashboard' };
   if (path === '/privacy-desk/requests') return { name: 'privacy-requests' };

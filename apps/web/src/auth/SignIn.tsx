@@ -1,6 +1,6 @@
 import type { Me } from '@custodian/contracts';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { type FormEvent, useState } from 'react';
+import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { ApiError, api } from '../api.js';
 import { FormError } from '../ui/errors.js';
 
@@ -8,6 +8,11 @@ export function SignIn() {
   const queryClient = useQueryClient();
   const [form, setForm] = useState({ email: '', password: '', mfaCode: '' });
   const [needsCode, setNeedsCode] = useState(false);
+  const codeRef = useRef<HTMLInputElement>(null);
+  // The code field appears only once the server asks for it: take the user (and focus) straight to it.
+  useEffect(() => {
+    if (needsCode) codeRef.current?.focus();
+  }, [needsCode]);
   const signIn = useMutation({
     mutationFn: () =>
       api<Me>('POST', '/api/v1/auth/login', {
@@ -51,7 +56,9 @@ export function SignIn() {
       {needsCode && (
         <label>
           Code from your authenticator app
+          <span className="hint">Two-factor sign-in is on for this account: enter the six-digit code.</span>
           <input
+            ref={codeRef}
             inputMode="numeric"
             autoComplete="one-time-code"
             pattern="[0-9]{6}"

@@ -1,6 +1,7 @@
 import type { Me } from '@custodian/contracts';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
+import { AccountPage } from '../account/AccountPage.js';
 import { api } from '../api.js';
 import { CompaniesPage } from '../companies/CompaniesPage.js';
 import { CompanyPage } from '../companies/CompanyPage.js';
@@ -71,9 +72,9 @@ export function Shell({ me }: { me: Me }) {
           )}
         </nav>
         <div className="account">
-          <span>
+          <Link to="/account" aria-current={route.name === 'account' ? 'page' : undefined}>
             Signed in as {me.user.name} ({me.user.role})
-          </span>
+          </Link>
           <button type="button" className="secondary" onClick={() => signOut.mutate()}>
             Sign out
           </button>
@@ -95,6 +96,7 @@ export function Shell({ me }: { me: Me }) {
         {route.name === 'deals' && <DealsPage me={me} pipelineId={route.pipelineId} />}
         {route.name === 'tasks' && <TasksPage />}
         {route.name === 'imports' && <ImportPage me={me} />}
+        {route.name === 'account' && <AccountPage me={me} />}
         {isPrivacyRoute(route) && <PrivacyDesk me={me} route={route} />}
         {route.name === 'not-found' && (
           <section>
