@@ -1,15 +1,10 @@
-import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { setupToken } from '../../server/src/modules/setup/index.js';
-import { loadConfig } from '../../server/src/platform/config.js';
-import { KeyRing } from '../../server/src/platform/crypto/keys.js';
-import { loadExistingMasterKey } from '../../server/src/platform/master-key.js';
 import { launchChromium, screenshot, seriousA11yViolations, startTestServer } from './browser.js';
+import { apiSession, createFirstAdmin, overflowsSideways, password, signIn } from './session.js';
 
 let env: Awaited<ReturnType<typeof startTestServer>>;
 let browser: Browser;
-const password = 'a long enough passphrase';
 
 beforeAll(async () => {
   env = await startTestServer();
@@ -19,44 +14,6 @@ afterAll(async () => {
   await browser?.close();
   await env?.close();
 });
-
-/** A signed-in API session from Node, to seed data through the real endpoints (never a stub). */
-async function apiSession(email: string) {
-  const login = await fetch(`${env.server.url}/api/v1/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email, password }),
-  });
-  expect(login.status).toBe(200);
-  const { csrfToken } = (await login.json()) as { csrfToken: string };
-  const cookie = login.headers
-    .getSetCookie()
-    .map((c) => c.split(';')[0])
-    .join('; ');
-  return async <T>(method: string, url: string, body?: unknown): Promise<T> => {
-    const res = await fetch(`${env.server.url}${url}`, {
-      method,
-      headers: { cookie, 'x-csrf-token': csrfToken, 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const data = await res.json();
-    if (!res.ok) throw new Error(`${method} ${url}: ${res.status} ${JSON.stringify(data)}`);
-    return data as T;
-  };
-}
-
-async function signIn(page: Page, email: string) {
-  await page.goto(`${env.server.url}/`);
-  await page.getByRole('heading', { name: 'Sign in to Custodian' }).waitFor();
-  await page.getByLabel('E-mail').fill(email);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('heading', { name: 'Contacts', level: 1 }).waitFor();
-}
-
-/** The page body is not wider than the window (no sideways scrolling). */
-const overflowsSideways = (page: Page) =>
-  page.evaluate(() => document.documentElement.scrollWidth > document.documentElement.clientWidth);
 
 /** What the focused row link or control reads. */
 const focusedText = (page: Page) => page.evaluate(() => document.activeElement?.textContent ?? '');
@@ -76,19 +33,8 @@ afterAll(async () => {
 });
 
 it('creates a contact, finds it by search (never in the address), opens it with the keyboard and shows its consent', async () => {
-  const key = loadExistingMasterKey(loadConfig({ DATA_DIR: path.join(env.dataDir, 'data') }));
-  const setup = await fetch(`${env.server.url}/api/v1/setup`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      token: setupToken(new KeyRing(key!)),
-      name: 'Ada Lovelace',
-      email: 'ada@example.test',
-      password,
-    }),
-  });
-  expect(setup.status).toBe(201);
-  const admin = await apiSession('ada@example.test');
+  await createFirstAdmin(env, { name: 'Ada Lovelace', email: 'ada@example.test' });
+  const admin = await apiSession(env, 'ada@example.test');
   await admin('POST', '/api/v1/contacts', {
     firstName: 'Alan',
     lastName: 'Turing',
@@ -109,7 +55,7 @@ it('creates a contact, finds it by search (never in the address), opens it with 
   context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();
   const addresses = recordAddresses(page);
-  await signIn(page, 'ada@example.test');
+  await signIn(env, page, 'ada@example.test');
   expect(new URL(page.url()).pathname).toBe('/contacts');
   await page.getByText('Signed in as Ada Lovelace (admin)').waitFor();
 
@@ -248,7 +194,7 @@ it('creates a contact, finds it by search (never in the address), opens it with 
 });
 
 it('shows fields the role may not see as restricted', async () => {
-  const admin = await apiSession('ada@example.test');
+  const admin = await apiSession(env, 'ada@example.test');
   await admin('POST', '/api/v1/users', {
     email: 'rita@example.test',
     name: 'Rita Reader',
@@ -256,7 +202,7 @@ it('shows fields the role may not see as restricted', async () => {
     password,
   });
   const page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
-  await signIn(page, 'rita@example.test');
+  await signIn(env, page, 'rita@example.test');
   // A read-only role sees names but not e-mail addresses; it may not create contacts either.
   const grace = page.getByRole('row', { name: /Grace Hopper/ });
   await grace.getByText('restricted').waitFor();

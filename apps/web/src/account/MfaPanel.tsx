@@ -2,7 +2,7 @@ import type { Me } from '@custodian/contracts';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { api } from '../api.js';
-import { MessageField } from './message-field.js';
+import { Field } from '../ui/field.js';
 
 type Enrolment = { secret: string; otpauthUri: string };
 
@@ -71,7 +71,7 @@ export function MfaPanel({ me }: { me: Me }) {
           <p className="status-line">
             <span className="badge">On</span> Signing in asks for a code from your authenticator app.
           </p>
-          <MessageField label="Password" error={null} field="body.password">
+          <Field anyError label="Password" error={null} field="body.password">
             <input
               type="password"
               autoComplete="current-password"
@@ -79,8 +79,8 @@ export function MfaPanel({ me }: { me: Me }) {
               onChange={(e) => setPassword(e.target.value)}
               required
             />
-          </MessageField>
-          <MessageField label="Current code" error={disable.error} field="body.code">
+          </Field>
+          <Field anyError label="Current code" error={disable.error} field="body.code">
             <input
               inputMode="numeric"
               autoComplete="one-time-code"
@@ -89,7 +89,7 @@ export function MfaPanel({ me }: { me: Me }) {
               onChange={(e) => setCode(e.target.value)}
               required
             />
-          </MessageField>
+          </Field>
           <div className="actions">
             <button type="submit" className="danger" disabled={disable.isPending}>
               Switch off two-factor sign-in
@@ -112,7 +112,7 @@ export function MfaPanel({ me }: { me: Me }) {
               <code className="uri">{enrolment.otpauthUri}</code>
             </dd>
           </dl>
-          <MessageField label="Code from your authenticator app" error={confirm.error} field="body.code">
+          <Field anyError label="Code from your authenticator app" error={confirm.error} field="body.code">
             <input
               inputMode="numeric"
               autoComplete="one-time-code"
@@ -121,7 +121,7 @@ export function MfaPanel({ me }: { me: Me }) {
               onChange={(e) => setCode(e.target.value)}
               required
             />
-          </MessageField>
+          </Field>
           <div className="actions">
             <button type="submit" disabled={confirm.isPending}>
               Confirm and switch on
@@ -137,7 +137,8 @@ export function MfaPanel({ me }: { me: Me }) {
             <span className="badge warn">Off</span> Signing in asks only for your password. Add a code from an
             authenticator app.
           </p>
-          <MessageField
+          <Field
+            anyError
             label="Password"
             hint="To set up two-factor sign-in"
             error={enrol.error}
@@ -150,7 +151,7 @@ export function MfaPanel({ me }: { me: Me }) {
               onChange={(e) => setPassword(e.target.value)}
               required
             />
-          </MessageField>
+          </Field>
           <div className="actions">
             <button type="submit" disabled={enrol.isPending}>
               Set up two-factor sign-in

@@ -1,5 +1,5 @@
 import { cloneElement, type ReactElement, type ReactNode, useId } from 'react';
-import { fieldIssue } from './errors.js';
+import { errorText, fieldIssue } from './errors.js';
 
 type ControlProps = { id?: string; 'aria-invalid'?: boolean; 'aria-describedby'?: string };
 
@@ -12,6 +12,7 @@ export function Field({
   error,
   field,
   hint,
+  anyError = false,
   children,
 }: {
   label: string;
@@ -19,10 +20,15 @@ export function Field({
   /** The problem+json field path, e.g. `body.emails.0.value`. */
   field: string;
   hint?: ReactNode;
+  /**
+   * Show the problem's own message when it names no field: for a control the whole request is about (a wrong
+   * password or code is a 401 naming no field, but it is still about this field).
+   */
+  anyError?: boolean;
   children: ReactElement<ControlProps>;
 }) {
   const id = useId();
-  const issue = fieldIssue(error, field);
+  const issue = fieldIssue(error, field) ?? (anyError && error ? errorText(error) : null);
   const describedBy = [hint ? `${id}-hint` : null, issue ? `${id}-error` : null].filter(Boolean).join(' ');
   return (
     <div className="field">
@@ -38,7 +44,7 @@ export function Field({
         'aria-describedby': describedBy || undefined,
       })}
       {issue && (
-        <span className="field-error" id={`${id}-error`}>
+        <span className="field-error" id={`${id}-error`} role={anyError ? 'alert' : undefined}>
           {issue}
         </span>
       )}
