@@ -4,6 +4,7 @@
  *
  *   npm run bench:data -- [--contacts 100000] [--activities N (default 10 per contact)] [--seed 1]
  *                         [--embedded] [--database custodian_bench] [--data-dir bench/.data] [--concurrency 8]
+ *                         [--contacts-only]
  *
  * Contacts go through the CSV import (POST /api/v1/imports, the file streamed from disk), which is itself a
  * benchmark. Companies, deals, activities and consent histories go through their API endpoints, `concurrency`
@@ -43,6 +44,7 @@ const { values } = parseArgs({
     database: { type: 'string', default: 'custodian_bench' },
     'data-dir': { type: 'string', default: 'bench/.data' },
     concurrency: { type: 'string', default: '8' },
+    'contacts-only': { type: 'boolean', default: false },
   },
 });
 const contacts = Number(values.contacts);
@@ -146,122 +148,136 @@ try {
   };
   console.error(`contacts: ${state.created} imported at ${rate(state.created, importMs)} rows/s`);
 
-  // Every contact's id, read back page by page; the generated primary e-mail carries the person's index.
-  t = performance.now();
-  const ids: string[] = new Array(contacts);
-  let cursor: string | null = null;
-  do {
-    const page: { items: { id: string; emails: { value: string }[] }[]; nextCursor: string | null } =
-      await call('GET', `/api/v1/contacts?limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
-    for (const c of page.items) {
-      for (const e of c.emails) {
-        const index = /\.(\d+)@/.exec(e.value)?.[1];
-        if (index !== undefined) ids[Number(index)] = c.id;
+  if (!values['contacts-only']) {
+    // Every contact's id, read back page by page; the generated primary e-mail carries the person's index.
+    t = performance.now();
+    const ids: string[] = new Array(contacts);
+    let cursor: string | null = null;
+    do {
+      const page: { items: { id: string; emails: { value: string }[] }[]; nextCursor: string | null } =
+        await call(
+          'GET',
+          `/api/v1/contacts?limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+        );
+      for (const c of page.items) {
+        for (const e of c.emails) {
+          const index = /\.(\d+)@/.exec(e.value)?.[1];
+          if (index !== undefined) ids[Number(index)] = c.id;
+        }
       }
+      cursor = page.nextCursor;
+    } while (cursor);
+    results.readIdsMs = Math.round(performance.now() - t);
+    const missing = ids.filter((id) => !id).length + (contacts - ids.length);
+    if (missing > 0) throw new Error(`${missing} imported contacts were not found again`);
+
+    // Companies and deals.
+    t = performance.now();
+    const companyIds: string[] = new Array(generator.companies);
+    await inPool(generator.companyRecords(), concurrency, async (c) => {
+      const created = await call<{ id: string }>('POST', '/api/v1/companies', {
+        name: c.name,
+        domain: c.domain,
+        city: c.city,
+        country: c.country,
+      });
+      companyIds[c.index] = created.id;
+    });
+    results.companies = {
+      count: generator.companies,
+      perSecond: rate(generator.companies, performance.now() - t),
+    };
+
+    const { items: pipelines } = await call<{ items: { id: string; stages: { id: string }[] }[] }>(
+      'GET',
+      '/api/v1/pipelines',
+    );
+    const board = pipelines[0];
+    if (!board) throw new Error('there is no pipeline to put deals in');
+    t = performance.now();
+    await inPool(generator.dealRecords(), concurrency, async (d) => {
+      await call('POST', '/api/v1/deals', {
+        title: d.name,
+        pipelineId: board.id,
+        stageId: board.stages[d.stage % board.stages.length]!.id,
+        amountMinor: d.amount,
+        currency: d.currency,
+        contactIds: [ids[d.contact]!],
+        companyId: d.company === null ? null : companyIds[d.company]!,
+      });
+    });
+    results.deals = { count: generator.deals, perSecond: rate(generator.deals, performance.now() - t) };
+    console.error(`companies and deals: ${generator.companies} and ${generator.deals}`);
+
+    // Activities, person by person.
+    t = performance.now();
+    const activityCount = await inPool(generator.activities(), concurrency, async (a: Activity) => {
+      await call('POST', '/api/v1/activities', {
+        type: a.type,
+        subject: a.subject,
+        body: a.body,
+        occurredAt: a.occurredAt,
+        durationMinutes: a.durationMinutes,
+        direction: a.direction,
+        contactIds: a.alsoWith === null ? [ids[a.contact]!] : [ids[a.contact]!, ids[a.alsoWith]!],
+      });
+    });
+    results.activities = { count: activityCount, perSecond: rate(activityCount, performance.now() - t) };
+    console.error(`activities: ${activityCount} at ${rate(activityCount, performance.now() - t)}/s`);
+
+    // Consent histories under the notice in force for each purpose (published here, as a DPO would).
+    const notices = new Map<string, string>();
+    for (const purpose of ['newsletter', 'marketing_email']) {
+      const notice = await call<{ id: string }>('POST', '/api/v1/notices', {
+        key: `bench-${purpose.replace(/_/g, '-')}`,
+        name: `${purpose} notice`,
+        purposes: [purpose],
+        texts: [
+          {
+            language: 'en',
+            text: `We use your e-mail address for ${purpose}. You can withdraw at any time.`,
+          },
+        ],
+      });
+      notices.set(purpose, notice.id);
     }
-    cursor = page.nextCursor;
-  } while (cursor);
-  results.readIdsMs = Math.round(performance.now() - t);
-  const missing = ids.filter((id) => !id).length + (contacts - ids.length);
-  if (missing > 0) throw new Error(`${missing} imported contacts were not found again`);
-
-  // Companies and deals.
-  t = performance.now();
-  const companyIds: string[] = new Array(generator.companies);
-  await inPool(generator.companyRecords(), concurrency, async (c) => {
-    const created = await call<{ id: string }>('POST', '/api/v1/companies', {
-      name: c.name,
-      domain: c.domain,
-      city: c.city,
-      country: c.country,
-    });
-    companyIds[c.index] = created.id;
-  });
-  results.companies = {
-    count: generator.companies,
-    perSecond: rate(generator.companies, performance.now() - t),
-  };
-
-  const { items: pipelines } = await call<{ items: { id: string; stages: { id: string }[] }[] }>(
-    'GET',
-    '/api/v1/pipelines',
-  );
-  const board = pipelines[0];
-  if (!board) throw new Error('there is no pipeline to put deals in');
-  t = performance.now();
-  await inPool(generator.dealRecords(), concurrency, async (d) => {
-    await call('POST', '/api/v1/deals', {
-      title: d.name,
-      pipelineId: board.id,
-      stageId: board.stages[d.stage % board.stages.length]!.id,
-      amountMinor: d.amount,
-      currency: d.currency,
-      contactIds: [ids[d.contact]!],
-      companyId: d.company === null ? null : companyIds[d.company]!,
-    });
-  });
-  results.deals = { count: generator.deals, perSecond: rate(generator.deals, performance.now() - t) };
-  console.error(`companies and deals: ${generator.companies} and ${generator.deals}`);
-
-  // Activities, person by person.
-  t = performance.now();
-  const activityCount = await inPool(generator.activities(), concurrency, async (a: Activity) => {
-    await call('POST', '/api/v1/activities', {
-      type: a.type,
-      subject: a.subject,
-      body: a.body,
-      occurredAt: a.occurredAt,
-      durationMinutes: a.durationMinutes,
-      direction: a.direction,
-      contactIds: a.alsoWith === null ? [ids[a.contact]!] : [ids[a.contact]!, ids[a.alsoWith]!],
-    });
-  });
-  results.activities = { count: activityCount, perSecond: rate(activityCount, performance.now() - t) };
-  console.error(`activities: ${activityCount} at ${rate(activityCount, performance.now() - t)}/s`);
-
-  // Consent histories under the notice in force for each purpose (published here, as a DPO would).
-  const notices = new Map<string, string>();
-  for (const purpose of ['newsletter', 'marketing_email']) {
-    const notice = await call<{ id: string }>('POST', '/api/v1/notices', {
-      key: `bench-${purpose.replace(/_/g, '-')}`,
-      name: `${purpose} notice`,
-      purposes: [purpose],
-      texts: [
-        { language: 'en', text: `We use your e-mail address for ${purpose}. You can withdraw at any time.` },
-      ],
-    });
-    notices.set(purpose, notice.id);
-  }
-  // A person's events in order, one person per lane. They are dated now: the ledger (rightly) refuses a consent
-  // dated before the notice it was given under, and notices cannot be back-dated.
-  function* histories(): Generator<ConsentEvent[]> {
-    let current: ConsentEvent[] = [];
-    for (const e of generator.consentEvents()) {
-      if (current.length > 0 && current[0]!.contact !== e.contact) {
-        yield current;
-        current = [];
+    // A person's events in order, one person per lane. They are dated now: the ledger (rightly) refuses a consent
+    // dated before the notice it was given under, and notices cannot be back-dated.
+    function* histories(): Generator<ConsentEvent[]> {
+      let current: ConsentEvent[] = [];
+      for (const e of generator.consentEvents()) {
+        if (current.length > 0 && current[0]!.contact !== e.contact) {
+          yield current;
+          current = [];
+        }
+        current.push(e);
       }
-      current.push(e);
+      if (current.length > 0) yield current;
     }
-    if (current.length > 0) yield current;
+    t = performance.now();
+    let consentCount = 0;
+    await inPool(histories(), concurrency, async (events) => {
+      for (const e of events) {
+        const proof = { method: e.method, source: 'benchmark generator' };
+        await call(
+          'POST',
+          `/api/v1/contacts/${ids[e.contact]}/consents/events`,
+          e.kind === 'withdrawn'
+            ? { kind: 'withdrawn', purpose: e.purpose, ...proof }
+            : {
+                kind: e.kind,
+                purpose: e.purpose,
+                noticeId: notices.get(e.purpose),
+                language: 'en',
+                ...proof,
+              },
+        );
+        consentCount++;
+      }
+    });
+    results.consentEvents = { count: consentCount, perSecond: rate(consentCount, performance.now() - t) };
+    console.error(`consent events: ${consentCount}`);
   }
-  t = performance.now();
-  let consentCount = 0;
-  await inPool(histories(), concurrency, async (events) => {
-    for (const e of events) {
-      const proof = { method: e.method, source: 'benchmark generator' };
-      await call(
-        'POST',
-        `/api/v1/contacts/${ids[e.contact]}/consents/events`,
-        e.kind === 'withdrawn'
-          ? { kind: 'withdrawn', purpose: e.purpose, ...proof }
-          : { kind: e.kind, purpose: e.purpose, noticeId: notices.get(e.purpose), language: 'en', ...proof },
-      );
-      consentCount++;
-    }
-  });
-  results.consentEvents = { count: consentCount, perSecond: rate(consentCount, performance.now() - t) };
-  console.error(`consent events: ${consentCount}`);
   results.peakRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
 } finally {
   await bench.stop();
