@@ -351,6 +351,17 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       request.method === 'GET' && !path.startsWith('/api/') && request.headers.accept?.includes('text/html');
     const portalPage = path === '/privacy' || path.startsWith('/privacy/');
     if (wantsPage && portalPage) {
+      if (servePortal && path === '/privacy/preferences') {
+        // The page's <noscript> links to the page without script: with the person's token, it works there too.
+        const token = new URLSearchParams(query ?? '').get('token') ?? '';
+        const html = fs
+          .readFileSync(`${webRoot}/portal.html`, 'utf8')
+          .replace(
+            'href="/privacy/preferences/basic"',
+            `href="/privacy/preferences/basic?token=${encodeURIComponent(token)}"`,
+          );
+        return reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(html);
+      }
       if (servePortal)
         return reply.type('text/html').header('cache-control', 'no-store').sendFile('portal.html');
       // Without the built portal (an API-only server), the mailed links still open a working page.

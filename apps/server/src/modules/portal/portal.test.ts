@@ -243,7 +243,10 @@ describe('the portal pages', () => {
   beforeAll(async () => {
     webRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'custodian-web-'));
     fs.writeFileSync(path.join(webRoot, 'index.html'), '<!doctype html><title>staff app</title>');
-    fs.writeFileSync(path.join(webRoot, 'portal.html'), '<!doctype html><title>privacy portal</title>');
+    fs.writeFileSync(
+      path.join(webRoot, 'portal.html'),
+      '<!doctype html><title>privacy portal</title><noscript><a href="/privacy/preferences/basic">basic</a></noscript>',
+    );
     web = await createTestContext({ webRoot });
   });
   afterAll(async () => {
@@ -265,6 +268,10 @@ describe('the portal pages', () => {
       expect(res.body, url).toContain('privacy portal');
       expect(res.headers['content-security-policy']).toContain("script-src 'self'");
     }
+    // Without script, the preference page's link to the basic page carries the person's token.
+    expect((await page(web, '/privacy/preferences?token=p1.x')).body).toContain(
+      'href="/privacy/preferences/basic?token=p1.x"',
+    );
     expect((await page(web, '/privacy-desk/requests')).body).toContain('staff app');
     expect((await page(web, '/contacts')).body).toContain('staff app');
     // Not a page request: the API's 404.
