@@ -182,6 +182,26 @@ describe('following a request in the portal', () => {
     expect(fulfilled.fulfilledAt).not.toBeNull();
     expect(fulfilled.timeline.at(-1)!.status).toBe('fulfilled');
   });
+
+  it('mails a code at once for the next request of someone who just entered theirs', async () => {
+    const { email } = await knownPerson();
+    const first = await fileAndVerify('access', email);
+    const filed = await t.request({
+      method: 'POST',
+      url: '/api/v1/public/requests',
+      body: { type: 'erasure', email },
+    });
+    const { requestId } = filed.json<{ requestId: string }>();
+    const deadline = Date.now() + 30_000;
+    let codes: ReceivedMail[] = [];
+    while (codes.length < 2 && Date.now() < deadline) {
+      codes = smtp.received.filter((m) => m.to.includes(email) && textOf(m).includes('Subject: Your code'));
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(codes).toHaveLength(2);
+    expect(statusPathIn(codes[1]!)).toContain(requestId);
+    expect(requestId).not.toBe(first.requestId);
+  });
 });
 
 describe('the portal and Global Privacy Control', () => {

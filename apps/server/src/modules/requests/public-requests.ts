@@ -1,6 +1,6 @@
 import { randomUUID, timingSafeEqual } from 'node:crypto';
 import type { GpcOutcome, SubmitPublicRequestInput } from '@custodian/contracts';
-import { and, desc, eq, gt } from 'drizzle-orm';
+import { and, desc, eq, gt, isNull } from 'drizzle-orm';
 import { systemContext } from '../../platform/access.js';
 import type { KeyRing } from '../../platform/crypto/keys.js';
 import { transaction } from '../../platform/db/database.js';
@@ -43,7 +43,7 @@ const answer =
 /**
  * A person files a request themselves. It is recorded in any case (an unknown requester is still answered);
  * when the address belongs to a contact, a one-time code goes to that address — the only proof of identity a
- * public form can get. At most one code per address every ten minutes, so the form cannot flood an inbox.
+ * public form can get. At most one unused code per address every ten minutes, so the form cannot flood an inbox.
  */
 export async function submitPublicRequest(
   deps: PublicRequestDeps & { input: SubmitPublicRequestInput; requestId: string },
@@ -97,6 +97,9 @@ export async function submitPublicRequest(
         and(
           eq(dsrRequests.requesterEmailToken, token),
           gt(requestVerifications.createdAt, new Date(receivedAt.getTime() - 10 * 60_000)),
+          // A used code proved the inbox is the requester's: their next request (an erasure after the
+          // access) gets its code at once. Only codes nobody entered hold the next one back.
+          isNull(requestVerifications.usedAt),
         ),
       )
       .limit(1);
