@@ -117,15 +117,20 @@ export function PreferencesPage() {
                 <p lang={p.notice.language}>{p.notice.text}</p>
               </div>
             )}
-            <button
-              type="button"
-              className={subscribed || p.objected ? 'secondary' : undefined}
-              disabled={change.isPending}
-              aria-describedby={headingId}
-              onClick={() => change.mutate(next)}
-            >
-              {label}
-            </button>
+            {/* Consent is given under a notice: without one published, there is nothing to subscribe under. */}
+            {p.choice === 'subscribe' && !subscribed && !p.notice ? (
+              <p className="hint">{t.preferences.unavailable}</p>
+            ) : (
+              <button
+                type="button"
+                className={subscribed || p.objected ? 'secondary' : undefined}
+                disabled={change.isPending}
+                aria-describedby={headingId}
+                onClick={() => change.mutate(next)}
+              >
+                {label}
+              </button>
+            )}
           </section>
         );
       })}

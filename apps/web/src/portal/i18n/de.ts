@@ -12,7 +12,7 @@ export const de: Messages = {
       'Der Server ist nicht erreichbar. Bitte prüfen Sie Ihre Verbindung und versuchen Sie es erneut.',
     tooMany: 'Zu viele Versuche von Ihrer Adresse. Bitte warten Sie eine Minute und versuchen Sie es erneut.',
     back: 'Zurück zum Datenschutzportal',
-    invalid: 'Bitte prüfen Sie das unten markierte Feld.',
+    invalid: 'Bitte korrigieren Sie das rot markierte Feld.',
     optional: 'freiwillig',
   },
   gpc: {
@@ -58,8 +58,8 @@ export const de: Messages = {
     limit_sensitive: 'Nach kalifornischem Recht: Wir nutzen sensible Daten nur, soweit es nötig ist.',
   },
   regimes: {
-    gdpr: 'Europäische Union und Vereinigtes Königreich (DSGVO)',
-    ccpa: 'Kalifornien (CCPA/CPRA)',
+    gdpr: 'EU, EWR oder Vereinigtes Königreich (DSGVO)',
+    ccpa: 'Kalifornien (CCPA)',
   },
   request: {
     title: 'Antrag stellen',
@@ -150,6 +150,7 @@ export const de: Messages = {
     savedObjected: 'Gespeichert: Sie haben „{purpose}“ widersprochen.',
     savedObjectionWithdrawn: 'Gespeichert: Sie haben Ihren Widerspruch gegen „{purpose}“ zurückgenommen.',
     none: 'Hier gibt es derzeit nichts auszuwählen.',
+    unavailable: 'Eine Anmeldung ist noch nicht möglich.',
   },
   confirm: {
     title: 'Einwilligung bestätigen',

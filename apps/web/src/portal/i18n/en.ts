@@ -12,7 +12,7 @@ export const en = {
     unreachable: 'We could not reach the server. Check your connection and try again.',
     tooMany: 'Too many attempts from your address. Please wait a minute and try again.',
     back: 'Back to the privacy portal',
-    invalid: 'Please check the field marked below.',
+    invalid: 'Please correct the field marked in red.',
     optional: 'optional',
   },
   gpc: {
@@ -54,8 +54,8 @@ export const en = {
     limit_sensitive: 'Under California law: we use your sensitive personal information only where necessary.',
   },
   regimes: {
-    gdpr: 'European Union and United Kingdom (GDPR)',
-    ccpa: 'California (CCPA/CPRA)',
+    gdpr: 'EU, EEA or UK (GDPR)',
+    ccpa: 'California (CCPA)',
   },
   request: {
     title: 'Make a request',
@@ -144,6 +144,7 @@ export const en = {
     savedObjected: 'Saved: you objected to “{purpose}”.',
     savedObjectionWithdrawn: 'Saved: you withdrew your objection to “{purpose}”.',
     none: 'There is nothing to choose here at the moment.',
+    unavailable: 'Subscribing is not open yet.',
   },
   confirm: {
     title: 'Confirm your consent',

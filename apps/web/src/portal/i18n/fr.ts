@@ -11,7 +11,7 @@ export const fr: Messages = {
     unreachable: 'Le serveur est injoignable. Vérifiez votre connexion et réessayez.',
     tooMany: 'Trop de tentatives depuis votre adresse. Patientez une minute puis réessayez.',
     back: 'Retour au portail de confidentialité',
-    invalid: 'Veuillez vérifier le champ signalé ci-dessous.',
+    invalid: 'Veuillez corriger le champ signalé en rouge.',
     optional: 'facultatif',
   },
   gpc: {
@@ -56,8 +56,8 @@ export const fr: Messages = {
     limit_sensitive: 'Selon le droit californien : nous n’utilisons vos données sensibles que si nécessaire.',
   },
   regimes: {
-    gdpr: 'Union européenne et Royaume-Uni (RGPD)',
-    ccpa: 'Californie (CCPA/CPRA)',
+    gdpr: 'UE, EEE ou Royaume-Uni (RGPD)',
+    ccpa: 'Californie (CCPA)',
   },
   request: {
     title: 'Faire une demande',
@@ -146,6 +146,7 @@ export const fr: Messages = {
     savedObjected: 'Enregistré : vous vous opposez à « {purpose} ».',
     savedObjectionWithdrawn: 'Enregistré : vous avez retiré votre opposition à « {purpose} ».',
     none: 'Il n’y a rien à choisir ici pour le moment.',
+    unavailable: 'L’inscription n’est pas encore ouverte.',
   },
   confirm: {
     title: 'Confirmer votre consentement',
