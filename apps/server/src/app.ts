@@ -35,6 +35,7 @@ import { erasureRoutes } from './modules/erasure/index.js';
 import { healthRoutes } from './modules/health/index.js';
 import { importRoutes } from './modules/imports/index.js';
 import { noticeRoutes } from './modules/notices/index.js';
+import { portalRoutes } from './modules/portal/index.js';
 import { preferenceRoutes } from './modules/preferences/index.js';
 import { pseudonymRoutes } from './modules/pseudonyms/index.js';
 import { purposeRoutes } from './modules/purposes/index.js';
@@ -240,6 +241,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     });
     segmentRoutes(api, crmDeps);
     preferenceRoutes(api, { ...crmDeps, publicUrl: config.publicUrl });
+    portalRoutes(api, { controller: config.controller });
     campaignRoutes(api, {
       ...crmDeps,
       enqueue: async (id, at) => {
@@ -340,13 +342,35 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const serveWeb = webRoot !== null && fs.existsSync(`${webRoot}/index.html`);
   if (serveWeb) await app.register(fastifyStatic, { root: webRoot, wildcard: false });
 
+  // The public privacy portal is a page of its own (its bundle carries none of the staff app).
+  const servePortal = serveWeb && fs.existsSync(`${webRoot}/portal.html`);
+
   app.setNotFoundHandler((request, reply) => {
+    const [path = '/', query] = request.url.split('?', 2);
     const wantsPage =
-      request.method === 'GET' &&
-      !request.url.startsWith('/api/') &&
-      request.headers.accept?.includes('text/html');
-    // The web app routes in the browser: unknown page paths get its index.html.
-    if (serveWeb && wantsPage) return reply.type('text/html').sendFile('index.html');
+      request.method === 'GET' && !path.startsWith('/api/') && request.headers.accept?.includes('text/html');
+    const portalPage = path === '/privacy' || path.startsWith('/privacy/');
+    if (wantsPage && portalPage) {
+      if (servePortal && path === '/privacy/preferences') {
+        // The page's <noscript> links to the page without script: with the person's token, it works there too.
+        const token = new URLSearchParams(query ?? '').get('token') ?? '';
+        const html = fs
+          .readFileSync(`${webRoot}/portal.html`, 'utf8')
+          .replace(
+            'href="/privacy/preferences/basic"',
+            `href="/privacy/preferences/basic?token=${encodeURIComponent(token)}"`,
+          );
+        return reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(html);
+      }
+      if (servePortal)
+        return reply.type('text/html').header('cache-control', 'no-store').sendFile('portal.html');
+      // Without the built portal (an API-only server), the mailed links still open a working page.
+      const search = query ? `?${query}` : '';
+      if (path === '/privacy/preferences') return reply.redirect(`/privacy/preferences/basic${search}`);
+      if (path === '/privacy/confirm') return reply.redirect(`/api/v1/public/consent/confirm${search}`);
+    }
+    // The staff app routes in the browser: unknown page paths get its index.html.
+    if (serveWeb && wantsPage && !portalPage) return reply.type('text/html').sendFile('index.html');
     return sendProblem(reply, problemOf('not_found', 'There is nothing at this address', String(request.id)));
   });
 

@@ -3,23 +3,30 @@ import os from 'node:os';
 import path from 'node:path';
 import axe from 'axe-core';
 import { type Browser, chromium, type Page } from 'playwright-core';
-import { loadConfig } from '../../server/src/platform/config.js';
+import { loadConfig, type SmtpConfig } from '../../server/src/platform/config.js';
 import { createLogger } from '../../server/src/platform/log.js';
 import { type RunningServer, startServer } from '../../server/src/server.js';
 
 export const screenshotDir = path.resolve('screenshots');
 
-/** The real server on a fresh embedded database, serving the built web app. */
-export async function startTestServer(): Promise<{
+/**
+ * The real server on a fresh embedded database, serving the built web app. `env` adds settings as the
+ * environment would (`CONTROLLER_NAME`, `PUBLIC_FORM_RATE_LIMIT`…); `smtp` sends its mail to an SMTP server
+ * (the in-process test server of apps/server/src/test/smtp.ts, whose captured mails a test then reads).
+ */
+export async function startTestServer(
+  options: { env?: Record<string, string>; smtp?: SmtpConfig } = {},
+): Promise<{
   server: RunningServer;
   dataDir: string;
   close(): Promise<void>;
 }> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'custodian-e2e-'));
   const config = {
-    ...loadConfig({ DATA_DIR: path.join(dataDir, 'data'), LOG_LEVEL: 'warn' }),
+    ...loadConfig({ DATA_DIR: path.join(dataDir, 'data'), LOG_LEVEL: 'warn', ...options.env }),
     port: 0,
     host: '127.0.0.1',
+    ...(options.smtp ? { smtp: options.smtp } : {}),
   };
   const server = await startServer(config, createLogger('warn'));
   return {

@@ -15,3 +15,10 @@ export const pageOf = <T extends z.ZodType>(item: T) =>
   });
 
 export const emptyResponse = z.null().describe('No content');
+
+/**
+ * What the server did about a Global Privacy Control signal: whether the request carried `Sec-GPC: 1`, and
+ * whether an opt-out of sale and sharing was recorded for the person (false when they had already opted out).
+ */
+export const gpcOutcomeSchema = z.object({ signal: z.boolean(), recorded: z.boolean() });
+export type GpcOutcome = z.infer<typeof gpcOutcomeSchema>;

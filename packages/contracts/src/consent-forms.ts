@@ -104,7 +104,14 @@ export const confirmConsent = defineEndpoint({
   tags: ['public'],
   access: publicAccess,
   body: confirmConsentBody,
-  response: { 200: z.object({ status: z.literal('confirmed'), purposes: z.array(purposeSchema) }) },
+  response: {
+    200: z.object({
+      status: z.literal('confirmed'),
+      purposes: z.array(purposeSchema),
+      /** The purposes' names, in the order of `purposes`. */
+      purposeNames: z.array(z.string()),
+    }),
+  },
 });
 
 export const confirmConsentPage = defineEndpoint({

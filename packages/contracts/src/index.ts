@@ -22,6 +22,7 @@ export * from './imports.js';
 export * from './inventory.js';
 export * from './notices.js';
 export * from './permissions.js';
+export * from './portal.js';
 export * from './preferences.js';
 export * from './problem.js';
 export * from './pseudonyms.js';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { idParams } from './common.js';
+import { gpcOutcomeSchema, idParams } from './common.js';
 import { consentStatuses } from './consents.js';
 import { defineEndpoint, publicAccess, requires } from './endpoint.js';
 import { lawfulBasisSchema, purposeSchema } from './purposes.js';
@@ -23,7 +23,11 @@ export const preferenceSchema = z.object({
   /** The notice a subscription is given under: shown before subscribing. */
   notice: z.object({ id: z.uuid(), language: z.string(), text: z.string() }).nullable(),
 });
-export const preferencesSchema = z.object({ purposes: z.array(preferenceSchema) });
+export const preferencesSchema = z.object({
+  purposes: z.array(preferenceSchema),
+  /** A `Sec-GPC: 1` signal on this call is honoured as the person's opt-out of sale and sharing. */
+  gpc: gpcOutcomeSchema,
+});
 export type Preferences = z.infer<typeof preferencesSchema>;
 
 const tokenQuery = z.object({ token: z.string().min(20).max(200) });
@@ -77,10 +81,10 @@ export const updatePreferences = defineEndpoint({
   response: { 200: preferencesSchema },
 });
 
-/** The preference centre as a page (no script), until the privacy portal of the web app serves it. */
+/** The preference centre as a page without script (the portal's page links to it from a noscript). */
 export const preferencesPage = defineEndpoint({
   method: 'GET',
-  path: '/privacy/preferences',
+  path: '/privacy/preferences/basic',
   summary: 'The preference-centre page the signed link opens',
   tags: ['public'],
   access: publicAccess,
@@ -89,7 +93,7 @@ export const preferencesPage = defineEndpoint({
 });
 export const preferencesPagePost = defineEndpoint({
   method: 'POST',
-  path: '/privacy/preferences',
+  path: '/privacy/preferences/basic',
   summary: 'What the preference-centre page posts: one checkbox per purpose shown',
   tags: ['public'],
   access: publicAccess,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { idParams, isoDateTime } from './common.js';
+import { gpcOutcomeSchema, idParams, isoDateTime } from './common.js';
 import { contactCorrectionsBody } from './contacts.js';
 import { defineEndpoint, publicAccess, requires } from './endpoint.js';
 import { purposeSchema } from './purposes.js';
@@ -331,5 +331,47 @@ export const verifyPublicRequest = defineEndpoint({
   access: publicAccess,
   params: idParams,
   body: z.object({ code: z.string().regex(/^[0-9]{6}$/, 'must be the 6-digit code from the e-mail') }),
-  response: { 200: z.object({ status: z.literal('verified') }) },
+  response: {
+    200: z.object({
+      status: z.literal('verified'),
+      /** The page where the requester follows the request (a signed link; also mailed). */
+      statusUrl: z.string(),
+      /** A `Sec-GPC: 1` signal on this call is honoured for the person the request is about. */
+      gpc: gpcOutcomeSchema,
+    }),
+  },
+});
+
+/** A step of a request as its requester sees it: when it reached which status (no notes, no staff). */
+export const publicRequestStepSchema = z.object({ at: isoDateTime, status: requestStatusSchema });
+
+/** What a requester may see of their request: dates and states, nothing personal, nothing about staff. */
+export const publicRequestStatusSchema = z.object({
+  id: z.uuid(),
+  type: requestTypeSchema,
+  regime: regimeSchema,
+  status: requestStatusSchema,
+  receivedAt: isoDateTime,
+  dueAt: isoDateTime,
+  extended: z.boolean(),
+  extensionReason: z.string().nullable(),
+  verifiedAt: isoDateTime.nullable(),
+  fulfilledAt: isoDateTime.nullable(),
+  rejectedAt: isoDateTime.nullable(),
+  rejectionReason: z.enum(rejectionReasons).nullable(),
+  closedAt: isoDateTime.nullable(),
+  timeline: z.array(publicRequestStepSchema),
+});
+export type PublicRequestStatus = z.infer<typeof publicRequestStatusSchema>;
+
+export const getPublicRequestStatus = defineEndpoint({
+  method: 'GET',
+  path: '/api/v1/public/requests/:id/status',
+  summary:
+    'Follow one’s own request with the signed link from the mails: its type, deadline, extension, state and the dates it changed. A wrong token answers as a missing request.',
+  tags: ['public'],
+  access: publicAccess,
+  params: idParams,
+  querystring: z.object({ token: z.string().min(10).max(100) }),
+  response: { 200: publicRequestStatusSchema },
 });

@@ -103,6 +103,7 @@ export function buildTestApp(
   keys: KeyRing,
   logger: pino.Logger = pino({ level: 'silent' }),
   jobs: JobQueue | null = null,
+  webRoot: string | null = null,
 ): Promise<FastifyInstance> {
   return buildApp({
     jobs,
@@ -110,7 +111,7 @@ export function buildTestApp(
     database,
     keys,
     logger,
-    webRoot: null,
+    webRoot,
   });
 }
 
@@ -130,6 +131,8 @@ export async function createTestContext(
      * recorded in the outbox either way; only their dispatch and delivery need this.
      */
     webhooks?: boolean;
+    /** Serve the built web app from this folder (its index.html and portal.html); none by default. */
+    webRoot?: string;
   } = {},
 ): Promise<TestContext> {
   const database = await createTestDatabase();
@@ -141,7 +144,7 @@ export async function createTestContext(
   const jobs = options.jobs ? await startJobQueue(database) : null;
   const crm = { db: database.db, keys, subjects: subjectKeysFor(keys), indexer: indexerFor(keys) };
   const mailer = createMailer(options.smtp ?? null);
-  const app = await buildTestApp(database, keys, logger, jobs);
+  const app = await buildTestApp(database, keys, logger, jobs, options.webRoot ?? null);
   let stopWebhooks: (() => Promise<void>) | null = null;
   if (jobs) {
     await startImportWorker(jobs, crm, logger);

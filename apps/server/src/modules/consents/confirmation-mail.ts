@@ -46,7 +46,8 @@ export async function sendConfirmationMail(deps: MailDeps, confirmationId: strin
   if (!contact || !email) return false;
   const names = new Map((await findPurposeRecords(db)).map((p) => [p.key as string, p.name]));
   const pending = await findEventRows(db, row.pendingEventIds);
-  const link = `${deps.privacy.publicUrl}/api/v1/public/consent/confirm?token=${confirmationToken(keys, row.id)}`;
+  // The portal's page; links mailed before it existed went to /api/v1/public/consent/confirm, which still works.
+  const link = `${deps.privacy.publicUrl}/privacy/confirm?token=${confirmationToken(keys, row.id)}`;
   const hours = Math.max(1, Math.round((row.expiresAt.getTime() - Date.now()) / 3_600_000));
   await deps.mailer.send({
     to: email,

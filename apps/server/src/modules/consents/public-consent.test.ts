@@ -102,11 +102,10 @@ const ledgerOf = async (contactId: string) =>
 /** The confirmation link of a mail, its quoted-printable soft breaks and escapes undone. */
 function linkIn(mail: ReceivedMail): string {
   const text = textOf(mail);
-  const match = text.match(
-    /http:\/\/localhost:3000(\/api\/v1\/public\/consent\/confirm\?token=[A-Za-z0-9_-]+)/,
-  );
+  // The link opens the portal's page; the server's own page (for links mailed before it) takes the same token.
+  const match = text.match(/http:\/\/localhost:3000\/privacy\/confirm\?token=([A-Za-z0-9_-]+)/);
   if (!match) throw new Error('no confirmation link in the mail');
-  return match[1]!;
+  return `/api/v1/public/consent/confirm?token=${match[1]!}`;
 }
 
 async function followLink(path: string) {

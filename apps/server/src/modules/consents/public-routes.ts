@@ -56,7 +56,11 @@ export function publicConsentRoutes(app: FastifyInstance, deps: PublicConsentDep
   registerEndpoint(
     app,
     confirmEndpoint,
-    ({ body, request }) => confirmConsent({ ...deps, token: body.token, origin: originOf(request) }),
+    async ({ body, request }) => {
+      const confirmed = await confirmConsent({ ...deps, token: body.token, origin: originOf(request) });
+      const names = new Map((await findPurposeRecords(deps.db)).map((p) => [p.key as string, p.name]));
+      return { ...confirmed, purposeNames: confirmed.purposes.map((p) => names.get(p) ?? p) };
+    },
     {
       rateLimit,
     },

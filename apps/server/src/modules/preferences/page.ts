@@ -16,7 +16,7 @@ ${p.notice && !ticked ? `<details><summary>What you agree to</summary><p>${escap
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>Your preferences</title>
 <style>body{font:16px/1.5 system-ui,sans-serif;max-width:40rem;margin:2rem auto;padding:0 1rem}fieldset{margin:1rem 0;border:1px solid #ccc;border-radius:6px}button{font:inherit;padding:.5rem 1rem}</style></head>
 <body><h1>Your preferences</h1>${saved ? '<p role="status"><strong>Saved.</strong> Your choices apply from now on.</p>' : ''}
-<form method="post" action="/privacy/preferences?token=${escapeHtml(encodeURIComponent(token))}">
+<form method="post" action="/privacy/preferences/basic?token=${escapeHtml(encodeURIComponent(token))}">
 <input type="hidden" name="shown" value="${escapeHtml(prefs.purposes.map((p) => p.purpose).join(','))}">
 ${rows}
 <button type="submit">Save</button></form></body></html>`;

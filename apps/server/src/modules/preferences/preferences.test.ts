@@ -27,6 +27,7 @@ beforeAll(async () => {
   const link = await t.request({ url: `/api/v1/contacts/${ann.id}/preference-link`, as: sales });
   expect(link.statusCode, link.body).toBe(200);
   url = link.json<{ url: string }>().url.replace(testAppConfig.publicUrl, '');
+  expect(url).toMatch(/^\/privacy\/preferences\?token=p1\./);
 });
 afterAll(() => t.close());
 
@@ -80,14 +81,16 @@ describe('the preference centre', () => {
   });
 
   it('serves a page with one checkbox per purpose that saves through the same ledger', async () => {
-    const page = await t.request({ url });
+    const basic = url.replace('/privacy/preferences', '/privacy/preferences/basic');
+    const page = await t.request({ url: basic });
     expect(page.statusCode).toBe(200);
     expect(page.headers['content-type']).toContain('text/html');
     expect(page.body).toContain('name="newsletter"');
     // Tick the newsletter again, withdraw the objection to profiling (ticked = allowed), untick marketing.
+    expect(page.body).toContain(`action="${basic.replace('?token=', '?token=')}"`);
     const saved = await t.request({
       method: 'POST',
-      url,
+      url: basic,
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
       payload: 'shown=newsletter%2Cmarketing_email%2Cprofiling&newsletter=on&profiling=on',
     });
@@ -102,7 +105,7 @@ describe('the preference centre', () => {
   it('refuses a forged or altered link and bad changes, and works no more once the person is erased', async () => {
     const forged = `${token().slice(0, -3)}${token().endsWith('AAA') ? 'BBB' : 'AAA'}`;
     expect((await t.request({ url: `/api/v1/public/preferences?token=${forged}` })).statusCode).toBe(404);
-    expect((await t.request({ url: `/privacy/preferences?token=${forged}` })).statusCode).toBe(404);
+    expect((await t.request({ url: `/privacy/preferences/basic?token=${forged}` })).statusCode).toBe(404);
     expectFieldProblem(
       await change([{ purpose: 'newsletter', objected: true }]),
       'body.changes.0.subscribed',

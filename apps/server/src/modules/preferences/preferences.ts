@@ -1,4 +1,4 @@
-import type { Preferences, PurposeRecord, updatePreferencesBody } from '@custodian/contracts';
+import type { GpcOutcome, Preferences, PurposeRecord, updatePreferencesBody } from '@custodian/contracts';
 import { eq, sql } from 'drizzle-orm';
 import type { z } from 'zod';
 import { assertPermission, type RequestContext, systemContext } from '../../platform/access.js';
@@ -6,7 +6,13 @@ import { constantTimeEqual, type KeyRing } from '../../platform/crypto/keys.js';
 import { type Db, type Executor, queryRows, transaction } from '../../platform/db/database.js';
 import { AppError, notFound } from '../../platform/http/errors.js';
 import { recordAudit } from '../audit/index.js';
-import { answerProcessing, appendLedgerEvent, emptyProof } from '../consents/index.js';
+import {
+  answerProcessing,
+  appendLedgerEvent,
+  emptyProof,
+  hashNetworkAddress,
+  honourGpc,
+} from '../consents/index.js';
 import { contacts, findContactRow } from '../contacts/index.js';
 import { findNotice } from '../notices/index.js';
 import { findPurposeRecords } from '../purposes/index.js';
@@ -27,6 +33,38 @@ export const preferenceUrlOf = (keys: KeyRing, publicUrl: string, subjectId: str
   `${publicUrl}/privacy/preferences?token=${preferenceTokenOf(keys, subjectId)}`;
 
 const invalidLink = () => new AppError('not_found', 'This link is not valid');
+
+/** Where a call to the preference centre came from, for the proof of a Global Privacy Control opt-out. */
+export interface PreferenceOrigin {
+  gpc: boolean;
+  networkAddress: string;
+  userAgent: string | null;
+}
+
+/** The person opened their own preferences: a `Sec-GPC: 1` from their browser is their opt-out of sale and sharing. */
+async function honourGpcOf(
+  tx: Executor,
+  deps: PreferenceDeps,
+  subjectId: string,
+  origin: PreferenceOrigin | undefined,
+): Promise<GpcOutcome> {
+  if (!origin?.gpc) return { signal: false, recorded: false };
+  const event = await honourGpc(tx, deps.subjects, subjectId, {
+    ...emptyProof,
+    source: 'preference-centre',
+    networkAddressHash: hashNetworkAddress(deps, origin.networkAddress),
+    userAgent: origin.userAgent?.slice(0, 500) ?? null,
+  });
+  if (event)
+    await recordAudit(tx, deps.keys, systemContext('preference-centre'), {
+      action: 'consent.sale_sharing_opted_out',
+      entityType: 'consentEvent',
+      entityId: event.row.id,
+      subjectIds: [subjectId],
+      access: 'change',
+    });
+  return { signal: true, recorded: event !== null };
+}
 
 async function contactOfToken(ex: Executor, keys: KeyRing, token: string, lock = false) {
   const [version, subjectId] = token.split('.');
@@ -97,18 +135,19 @@ async function preferencesOf(ex: Executor, contact: { id: string; subjectId: str
 }
 
 export async function getPreferences(
-  deps: PreferenceDeps & { token: string; language?: string },
+  deps: PreferenceDeps & { token: string; language?: string; origin?: PreferenceOrigin },
 ): Promise<Preferences> {
   const { db, keys, token } = deps;
   return transaction(db, async (tx) => {
-    const contact = await contactOfToken(tx, keys, token);
+    const contact = await contactOfToken(tx, keys, token, deps.origin?.gpc === true);
+    const gpc = await honourGpcOf(tx, deps, contact.subjectId, deps.origin);
     await recordAudit(tx, keys, systemContext('preference-centre'), {
       action: 'preferences.read',
       entityType: 'consentState',
       subjectIds: [contact.subjectId],
       categories: ['identity'],
     });
-    return preferencesOf(tx, contact, deps.language ?? 'en');
+    return { ...(await preferencesOf(tx, contact, deps.language ?? 'en')), gpc };
   });
 }
 
@@ -118,11 +157,16 @@ export async function getPreferences(
  * needs none. A change that changes nothing records nothing.
  */
 export async function updatePreferences(
-  deps: PreferenceDeps & { token: string; input: z.output<typeof updatePreferencesBody> },
+  deps: PreferenceDeps & {
+    token: string;
+    input: z.output<typeof updatePreferencesBody>;
+    origin?: PreferenceOrigin;
+  },
 ): Promise<Preferences> {
   const { db, keys, subjects, token, input } = deps;
   return transaction(db, async (tx) => {
     const contact = await contactOfToken(tx, keys, token, true);
+    const gpc = await honourGpcOf(tx, deps, contact.subjectId, deps.origin);
     const current = await preferencesOf(tx, contact, 'en');
     const details: { field: string; issue: string }[] = [];
     const events: {
@@ -191,7 +235,7 @@ export async function updatePreferences(
         access: 'change',
       });
     }
-    return preferencesOf(tx, contact, 'en');
+    return { ...(await preferencesOf(tx, contact, 'en')), gpc };
   });
 }
 

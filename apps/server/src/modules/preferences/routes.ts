@@ -7,11 +7,18 @@ import {
   preferencesPagePost,
   updatePreferences as updateEndpoint,
 } from '@custodian/contracts';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { registerEndpoint } from '../../platform/http/endpoint.js';
 import { AppError } from '../../platform/http/errors.js';
+import { sendsGpc } from '../consents/index.js';
 import { invalidLinkHtml, preferencesHtml } from './page.js';
 import { getPreferences, type PreferenceDeps, preferenceLink, updatePreferences } from './preferences.js';
+
+const originOf = (request: FastifyRequest) => ({
+  gpc: sendsGpc(request.headers),
+  networkAddress: request.ip,
+  userAgent: request.headers['user-agent'] ?? null,
+});
 
 export function preferenceRoutes(app: FastifyInstance, deps: PreferenceDeps): void {
   const rateLimit = { max: 60, timeWindow: 60_000 };
@@ -24,6 +31,7 @@ export function preferenceRoutes(app: FastifyInstance, deps: PreferenceDeps): vo
         ...deps,
         token: query.token,
         language: (request.headers['accept-language'] ?? 'en').split(',')[0]!.split(';')[0]!.trim() || 'en',
+        origin: originOf(request),
       }),
     { rateLimit },
   );
@@ -39,19 +47,23 @@ export function preferenceRoutes(app: FastifyInstance, deps: PreferenceDeps): vo
   registerEndpoint(
     app,
     preferencesPage,
-    ({ query, reply }) =>
+    ({ query, reply, request }) =>
       page(reply, async () =>
-        preferencesHtml(query.token, await getPreferences({ ...deps, token: query.token }), false),
+        preferencesHtml(
+          query.token,
+          await getPreferences({ ...deps, token: query.token, origin: originOf(request) }),
+          false,
+        ),
       ),
     { stream: 'text/html; charset=utf-8', rateLimit },
   );
   registerEndpoint(
     app,
     preferencesPagePost,
-    ({ query, body, reply }) =>
+    ({ query, body, reply, request }) =>
       page(reply, async () => {
         const shown = body.shown.split(',').filter(Boolean) as Purpose[];
-        const current = await getPreferences({ ...deps, token: query.token });
+        const current = await getPreferences({ ...deps, token: query.token, origin: originOf(request) });
         const changes = current.purposes
           .filter((p) => shown.includes(p.purpose))
           .map((p) =>
@@ -70,7 +82,8 @@ export function preferenceRoutes(app: FastifyInstance, deps: PreferenceDeps): vo
   registerEndpoint(
     app,
     updateEndpoint,
-    ({ query, body }) => updatePreferences({ ...deps, token: query.token, input: body }),
+    ({ query, body, request }) =>
+      updatePreferences({ ...deps, token: query.token, input: body, origin: originOf(request) }),
     {
       rateLimit,
     },

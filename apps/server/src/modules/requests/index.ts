@@ -12,4 +12,5 @@ export {
 } from './requester-notices.js';
 export { type FulfilRequest, requestRoutes } from './routes.js';
 export { dsrRequestEvents, dsrRequests } from './schema.js';
+export { statusTokenOf, statusUrlOf } from './status-link.js';
 export { enqueueVerificationMail, sendVerificationMail } from './verification-mail.js';

@@ -1,12 +1,13 @@
 import { randomUUID, timingSafeEqual } from 'node:crypto';
-import type { SubmitPublicRequestInput } from '@custodian/contracts';
-import { and, desc, eq, gt } from 'drizzle-orm';
+import type { GpcOutcome, SubmitPublicRequestInput } from '@custodian/contracts';
+import { and, desc, eq, gt, isNull } from 'drizzle-orm';
 import { systemContext } from '../../platform/access.js';
 import type { KeyRing } from '../../platform/crypto/keys.js';
 import { transaction } from '../../platform/db/database.js';
 import { AppError, notFound } from '../../platform/http/errors.js';
 import { recordAudit } from '../audit/index.js';
-import { findContactsByEmailTokens } from '../contacts/index.js';
+import { emptyProof, hashNetworkAddress, honourGpc } from '../consents/index.js';
+import { findContactRow, findContactsByEmailTokens } from '../contacts/index.js';
 import { deadlinesFor } from './deadlines.js';
 import type { RequestDeps } from './deps.js';
 import {
@@ -18,6 +19,7 @@ import {
   updateRequestRow,
 } from './repository.js';
 import { dsrRequests, requestVerifications } from './schema.js';
+import { statusUrlOf } from './status-link.js';
 
 export const codeLifetimeMs = 30 * 60_000;
 export const maxCodeAttempts = 5;
@@ -41,7 +43,7 @@ const answer =
 /**
  * A person files a request themselves. It is recorded in any case (an unknown requester is still answered);
  * when the address belongs to a contact, a one-time code goes to that address — the only proof of identity a
- * public form can get. At most one code per address every ten minutes, so the form cannot flood an inbox.
+ * public form can get. At most one unused code per address every ten minutes, so the form cannot flood an inbox.
  */
 export async function submitPublicRequest(
   deps: PublicRequestDeps & { input: SubmitPublicRequestInput; requestId: string },
@@ -95,6 +97,9 @@ export async function submitPublicRequest(
         and(
           eq(dsrRequests.requesterEmailToken, token),
           gt(requestVerifications.createdAt, new Date(receivedAt.getTime() - 10 * 60_000)),
+          // A used code proved the inbox is the requester's: their next request (an erasure after the
+          // access) gets its code at once. Only codes nobody entered hold the next one back.
+          isNull(requestVerifications.usedAt),
         ),
       )
       .limit(1);
@@ -116,10 +121,17 @@ export async function submitPublicRequest(
  * Checks a code in constant time. A wrong code counts an attempt; after five, or once expired or used, the
  * code is dead and the requester files again (or staff verify by other means).
  */
+/** Where a public call came from, for the proof of a Global Privacy Control opt-out. */
+export interface PublicOrigin {
+  gpc: boolean;
+  networkAddress: string;
+  userAgent: string | null;
+}
+
 export async function verifyPublicRequest(
-  deps: RequestDeps & { id: string; code: string; requestId: string },
-): Promise<{ status: 'verified' }> {
-  const { db, keys, id, code } = deps;
+  deps: RequestDeps & { id: string; code: string; requestId: string; origin: PublicOrigin },
+): Promise<{ status: 'verified'; statusUrl: string; gpc: GpcOutcome }> {
+  const { db, keys, id, code, origin } = deps;
   const ctx = { ...systemContext('privacy-portal'), requestId: deps.requestId };
   const outcome = await transaction(db, async (tx) => {
     const request = await findRequestRow(tx, id, { forUpdate: true });
@@ -177,12 +189,36 @@ export async function verifyPublicRequest(
       entityId: id,
       subjectIds: [request.subjectId],
     });
-    return 'verified' as const;
+    // The person is now identified: their browser's Global Privacy Control signal is an opt-out for them.
+    const contact =
+      origin.gpc && request.contactId
+        ? await findContactRow(tx, request.contactId, { forUpdate: true })
+        : null;
+    if (!contact) return { recorded: false };
+    const event = await honourGpc(tx, deps.subjects, contact.subjectId, {
+      ...emptyProof,
+      source: 'privacy portal request verification',
+      networkAddressHash: hashNetworkAddress(deps, origin.networkAddress),
+      userAgent: origin.userAgent?.slice(0, 500) ?? null,
+    });
+    if (event)
+      await recordAudit(tx, keys, ctx, {
+        action: 'consent.sale_sharing_opted_out',
+        entityType: 'consentEvent',
+        entityId: event.row.id,
+        subjectIds: [contact.subjectId],
+        access: 'change',
+      });
+    return { recorded: event !== null };
   });
   // Outside the transaction, so the counted attempt is kept.
   if (outcome === 'wrong')
     throw new AppError('validation_failed', 'That code is not right', {
       details: [{ field: 'body.code', issue: 'is not the code that was sent' }],
     });
-  return { status: 'verified' };
+  return {
+    status: 'verified',
+    statusUrl: statusUrlOf(keys, deps.settings.publicUrl, id),
+    gpc: { signal: origin.gpc, recorded: outcome.recorded },
+  };
 }

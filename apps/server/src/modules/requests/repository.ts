@@ -262,3 +262,16 @@ export async function deleteRequestRecords(
   await subjects.forgetShredded(ex, subjectIds);
   return subjectIds;
 }
+
+/** The status changes of a request, without notes or actors: what its requester may see. */
+export async function listStatusChanges(ex: Executor, requestId: string) {
+  return ex
+    .select({
+      at: dsrRequestEvents.at,
+      fromStatus: dsrRequestEvents.fromStatus,
+      toStatus: dsrRequestEvents.toStatus,
+    })
+    .from(dsrRequestEvents)
+    .where(eq(dsrRequestEvents.requestId, requestId))
+    .orderBy(asc(dsrRequestEvents.seq));
+}

@@ -5,6 +5,7 @@ import type { Mailer } from '../../platform/mail.js';
 import { findAuditEntryId, recordAudit } from '../audit/index.js';
 import type { RequestDeps } from './deps.js';
 import { findRequestRow, openRequests } from './repository.js';
+import { statusUrlOf } from './status-link.js';
 
 export const requesterNoticeQueue = 'request-notice-mail';
 const markerEntity = 'requesterNotice';
@@ -66,7 +67,14 @@ export async function sendRequesterNotice(
   await deps.mailer.send({
     to: email,
     subject: notice.kind === 'acknowledged' ? 'We received your request' : 'Your request: we need more time',
-    text: [...text, '', `Questions: ${c.email ?? c.url}. Please quote the reference ${r.id}.`].join('\n'),
+    text: [
+      ...text,
+      '',
+      'Follow your request here:',
+      statusUrlOf(keys, settings.publicUrl, r.id),
+      '',
+      `Questions: ${c.email ?? c.url}. Please quote the reference ${r.id}.`,
+    ].join('\n'),
   });
   await recordAudit(db, keys, systemContext('requester-notice'), {
     action: `request.${notice.kind}-notified`,

@@ -11,6 +11,7 @@ import {
   getRequestHistory as historyEndpoint,
   listRequests,
   addRequestNote as noteEndpoint,
+  getPublicRequestStatus as publicStatusEndpoint,
   rejectRequest as rejectEndpoint,
   submitPublicRequest as submitPublicEndpoint,
   verifyRequest as verifyEndpoint,
@@ -19,10 +20,12 @@ import {
 import type { FastifyInstance } from 'fastify';
 import type { RequestContext } from '../../platform/access.js';
 import { registerEndpoint } from '../../platform/http/endpoint.js';
+import { sendsGpc } from '../consents/index.js';
 import { createRequest } from './create-request.js';
 import type { RequestDeps } from './deps.js';
 import { findRequests, getRequest, getRequestHistory } from './find-requests.js';
 import { type PublicRequestDeps, submitPublicRequest, verifyPublicRequest } from './public-requests.js';
+import { getPublicRequestStatus } from './public-status.js';
 import {
   acknowledgeRequest,
   addRequestNote,
@@ -59,8 +62,25 @@ export function requestRoutes(
     app,
     verifyPublicEndpoint,
     ({ params, body, request }) =>
-      verifyPublicRequest({ ...deps, id: params.id, code: body.code, requestId: String(request.id) }),
+      verifyPublicRequest({
+        ...deps,
+        id: params.id,
+        code: body.code,
+        requestId: String(request.id),
+        origin: {
+          gpc: sendsGpc(request.headers),
+          networkAddress: request.ip,
+          userAgent: request.headers['user-agent'] ?? null,
+        },
+      }),
     { rateLimit },
+  );
+  registerEndpoint(
+    app,
+    publicStatusEndpoint,
+    ({ params, query, request }) =>
+      getPublicRequestStatus({ ...deps, id: params.id, token: query.token, requestId: String(request.id) }),
+    { rateLimit: { ...rateLimit, max: rateLimit.max * 6 } },
   );
   registerEndpoint(app, createEndpoint, ({ ctx, body }) => createRequest({ ...deps, ctx, input: body }));
   registerEndpoint(app, listRequests, ({ ctx, query }) => findRequests({ ...deps, ctx, query }));

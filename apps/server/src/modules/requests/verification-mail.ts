@@ -5,6 +5,7 @@ import type { RequestDeps } from './deps.js';
 import { verificationCode } from './public-requests.js';
 import { findRequestRow, openRequests } from './repository.js';
 import { requestVerifications } from './schema.js';
+import { statusUrlOf } from './status-link.js';
 
 export const verificationMailQueue = 'request-verification-mail';
 
@@ -33,6 +34,9 @@ export async function sendVerificationMail(deps: RequestDeps & { mailer: Mailer 
       `To confirm it is you, enter this code: ${verificationCode(keys, v.id)}`,
       '',
       'It works once, for 30 minutes. If you did not ask, ignore this e-mail: nothing will be done without the code.',
+      '',
+      'Once confirmed, you can follow your request here:',
+      statusUrlOf(keys, deps.settings.publicUrl, request.row.id),
     ].join('\n'),
   });
   await db

@@ -4,7 +4,7 @@ import { systemContext } from '../../platform/access.js';
 import type { JobQueue } from '../../platform/jobs.js';
 import type { Mailer } from '../../platform/mail.js';
 import { findAuditEntryId, recordAudit } from '../audit/index.js';
-import { findRequestRow, openRequests, type RequestDeps } from '../requests/index.js';
+import { findRequestRow, openRequests, type RequestDeps, statusUrlOf } from '../requests/index.js';
 import { downloadToken, downloadUrlOf } from './packages.js';
 import { findPackage } from './repository.js';
 
@@ -52,6 +52,9 @@ export async function sendPackageLinkMail(
       url,
       '',
       `The link works once and until ${until}. If it has expired, reply to this e-mail and we will send a new one.`,
+      '',
+      'Your request and its history:',
+      statusUrlOf(keys, settings.publicUrl, request.row.id),
     ].join('\n'),
   });
   await recordAudit(db, keys, systemContext('package-link-mail'), {

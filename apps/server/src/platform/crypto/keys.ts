@@ -15,6 +15,7 @@ export type KeyPurpose =
   | 'consent-challenge'
   | 'request-verification'
   | 'request-verification-hash'
+  | 'request-status-link'
   | 'suppression-entry'
   | 'package-download'
   | 'package-download-token'

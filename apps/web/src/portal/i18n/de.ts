@@ -1,0 +1,171 @@
+import type { Messages } from './en.js';
+
+/** Die deutschen Texte des Portals (dieselben Schlüssel wie `en`, vom Compiler geprüft). */
+export const de: Messages = {
+  lang: { name: 'Deutsch', switcher: 'Sprache' },
+  common: {
+    portal: 'Datenschutzportal',
+    skip: 'Zum Inhalt springen',
+    loading: 'Wird geladen …',
+    retry: 'Erneut versuchen',
+    unreachable:
+      'Der Server ist nicht erreichbar. Bitte prüfen Sie Ihre Verbindung und versuchen Sie es erneut.',
+    tooMany: 'Zu viele Versuche von Ihrer Adresse. Bitte warten Sie eine Minute und versuchen Sie es erneut.',
+    back: 'Zurück zum Datenschutzportal',
+    invalid: 'Bitte korrigieren Sie das rot markierte Feld.',
+    optional: 'freiwillig',
+  },
+  gpc: {
+    received:
+      'Ihr Browser hat ein Global-Privacy-Control-Signal gesendet. Wir behandeln es als Ihren Wunsch, Ihre personenbezogenen Daten nicht zu verkaufen oder weiterzugeben.',
+    notReceived: 'Ihr Browser hat bei diesem Besuch kein Global-Privacy-Control-Signal gesendet.',
+    recorded:
+      'Ihr Browser hat Global Privacy Control gesendet: Wir haben Ihren Widerspruch gegen Verkauf und Weitergabe erfasst.',
+    already:
+      'Ihr Browser hat Global Privacy Control gesendet: Sie hatten Verkauf und Weitergabe bereits widersprochen.',
+  },
+  home: {
+    title: 'Ihre Privatsphäre',
+    intro:
+      '{controller} verarbeitet personenbezogene Daten über Sie. Hier können Sie Ihre Rechte wahrnehmen: Sie brauchen kein Konto, wir prüfen nur, dass die E-Mail-Adresse Ihnen gehört.',
+    contact: 'Fragen zu Ihren Daten: {email}',
+    address: 'Postanschrift: {address}',
+    rightsTitle: 'Ihre Rechte',
+    start: 'Antrag stellen',
+    preferencesHint:
+      'Welche E-Mails Sie erhalten, ändern Sie über den Link „Ihre Einstellungen“ am Ende jeder E-Mail von uns.',
+  },
+  types: {
+    access: 'Ihre Daten einsehen',
+    portability: 'Ihre Daten mitnehmen',
+    rectification: 'Ihre Daten berichtigen',
+    erasure: 'Ihre Daten löschen',
+    restriction: 'Die Verarbeitung einschränken',
+    objection: 'Der Verarbeitung widersprechen',
+    opt_out_sale_sharing: 'Meine Daten nicht verkaufen oder weitergeben',
+    limit_sensitive: 'Die Nutzung sensibler Daten begrenzen',
+  },
+  typeHelp: {
+    access: 'Erhalten Sie eine Kopie Ihrer Daten, mit Herkunft und Zweck der Verarbeitung.',
+    portability: 'Erhalten Sie Ihre Daten in einer maschinenlesbaren Datei für einen anderen Anbieter.',
+    rectification: 'Sagen Sie uns, was falsch ist oder fehlt, und wir berichtigen es.',
+    erasure: 'Lassen Sie Ihre Daten löschen, sofern uns kein Gesetz zur Aufbewahrung verpflichtet.',
+    restriction: 'Wir bewahren Ihre Daten auf, nutzen sie aber nicht, solange eine Frage geklärt wird.',
+    objection:
+      'Widersprechen Sie einer Nutzung aufgrund berechtigter Interessen, etwa Werbung oder Profiling.',
+    opt_out_sale_sharing:
+      'Nach kalifornischem Recht: Wir verkaufen Ihre Daten nicht und geben sie nicht weiter.',
+    limit_sensitive: 'Nach kalifornischem Recht: Wir nutzen sensible Daten nur, soweit es nötig ist.',
+  },
+  regimes: {
+    gdpr: 'EU, EWR oder Vereinigtes Königreich (DSGVO)',
+    ccpa: 'Kalifornien (CCPA)',
+  },
+  request: {
+    title: 'Antrag stellen',
+    intro:
+      'Sagen Sie uns, was wir tun sollen. Wir senden einen Code an Ihre E-Mail-Adresse, um zu bestätigen, dass Sie es sind.',
+    regime: 'Wo Sie leben',
+    type: 'Was sollen wir tun?',
+    email: 'Ihre E-Mail-Adresse',
+    emailHint: 'Die Adresse, unter der wir Sie kennen. Dorthin senden wir den Bestätigungscode.',
+    name: 'Ihr Name',
+    details: 'Was wir wissen sollten',
+    detailsRectification: 'Was sollen wir berichtigen?',
+    detailsRectificationHint: 'Zum Beispiel: „Mein Nachname lautet Meyer, nicht Mayer.“',
+    submit: 'Antrag senden',
+    sending: 'Wird gesendet …',
+    chooseType: 'Wählen Sie, was wir tun sollen.',
+    emailInvalid: 'Geben Sie eine E-Mail-Adresse wie name@example.com ein.',
+  },
+  verify: {
+    title: 'Bestätigen Sie, dass Sie es sind',
+    intro:
+      'Falls uns diese Adresse bekannt ist, haben wir ihr eine E-Mail mit einem 6-stelligen Code gesendet. Geben Sie ihn innerhalb von 30 Minuten hier ein. Kommt keine E-Mail an, haben wir vermutlich keine Daten zu dieser Adresse.',
+    code: 'Code aus der E-Mail',
+    submit: 'Bestätigen',
+    checking: 'Wird geprüft …',
+    wrong: 'Das ist nicht der Code, den wir gesendet haben. Bitte prüfen Sie die E-Mail.',
+    format: 'Geben Sie die 6 Ziffern aus der E-Mail ein.',
+    used: 'Dieser Code wurde bereits verwendet. Ihr Antrag ist bestätigt.',
+    expired:
+      'Dieser Code ist abgelaufen. Bitte stellen Sie den Antrag erneut, um einen neuen Code zu erhalten.',
+    tooMany: 'Zu viele falsche Codes. Bitte stellen Sie den Antrag erneut, um einen neuen Code zu erhalten.',
+    noLonger: 'Dieser Antrag wartet nicht mehr auf einen Code: Wir bearbeiten ihn bereits.',
+    unknown: 'Diesen Antrag kennen wir nicht. Bitte stellen Sie ihn erneut.',
+    again: 'Antrag erneut stellen',
+    done: 'Danke: Ihr Antrag ist bestätigt.',
+  },
+  status: {
+    title: 'Ihr Antrag',
+    invalid: 'Dieser Link ist ungültig. Bitte nutzen Sie den Link aus unserer letzten E-Mail.',
+    what: 'Ihr Anliegen',
+    regime: 'Geltendes Recht',
+    received: 'Eingegangen',
+    due: 'Wir antworten bis',
+    dueExtended: 'Wir antworten bis (verlängert)',
+    extendedWhy: 'Wir brauchen mehr Zeit. Der Grund: {reason}',
+    state: 'Aktueller Stand',
+    verified: 'Ihre Identität bestätigt',
+    timeline: 'Verlauf',
+    keep: 'Mit diesem Link verfolgen Sie Ihren Antrag:',
+    downloadMailed:
+      'Wir haben Ihnen eine E-Mail mit einem Link zum Herunterladen Ihrer Daten gesendet. Der Link funktioniert einmal und nur für begrenzte Zeit.',
+    rejectedBecause: 'Wir konnten Ihrem Antrag nicht nachkommen. Der Grund: {reason}',
+  },
+  states: {
+    received: 'Eingegangen',
+    verifying: 'Wartet auf Ihre Bestätigung',
+    in_progress: 'In Bearbeitung',
+    extended: 'In Bearbeitung (Frist verlängert)',
+    fulfilled: 'Erledigt',
+    rejected: 'Abgelehnt',
+    closed: 'Abgeschlossen',
+  },
+  rejections: {
+    identity_not_verified: 'wir konnten Ihre Identität nicht bestätigen',
+    manifestly_unfounded: 'der Antrag ist offenkundig unbegründet',
+    excessive: 'der Antrag ist exzessiv oder wiederholt einen früheren',
+    exemption_applies: 'eine gesetzliche Ausnahme greift',
+    no_data_held: 'wir haben keine Daten über Sie',
+    not_applicable: 'dieses Recht gilt für unsere Verarbeitung Ihrer Daten nicht',
+  },
+  preferences: {
+    title: 'Ihre Einstellungen',
+    intro: 'Wählen Sie, wie wir Ihre Daten nutzen dürfen. Jede Änderung gilt sofort.',
+    invalid:
+      'Dieser Link ist ungültig oder funktioniert nicht mehr. Bitte nutzen Sie den Link aus unserer letzten E-Mail.',
+    subscribed: 'Sie sind angemeldet.',
+    notSubscribed: 'Sie sind nicht angemeldet.',
+    pending: 'Wartet auf Ihre Bestätigung per E-Mail.',
+    objected: 'Sie haben widersprochen: Wir nutzen Ihre Daten dafür nicht.',
+    allowed: 'Wir nutzen Ihre Daten dafür. Sie können jederzeit widersprechen.',
+    subscribe: 'Anmelden',
+    withdraw: 'Abmelden',
+    object: 'Widersprechen',
+    withdrawObjection: 'Widerspruch zurücknehmen',
+    noticeTitle: 'Dem stimmen Sie mit der Anmeldung zu',
+    savedSubscribed: 'Gespeichert: Sie haben sich für „{purpose}“ angemeldet.',
+    savedWithdrawn: 'Gespeichert: Sie haben sich von „{purpose}“ abgemeldet.',
+    savedObjected: 'Gespeichert: Sie haben „{purpose}“ widersprochen.',
+    savedObjectionWithdrawn: 'Gespeichert: Sie haben Ihren Widerspruch gegen „{purpose}“ zurückgenommen.',
+    none: 'Hier gibt es derzeit nichts auszuwählen.',
+    unavailable: 'Eine Anmeldung ist noch nicht möglich.',
+  },
+  confirm: {
+    title: 'Einwilligung bestätigen',
+    intro:
+      'Sie (oder jemand mit Ihrer E-Mail-Adresse) haben {controller} gebeten, Sie zu den in der E-Mail genannten Zwecken zu kontaktieren. Das Öffnen dieser Seite ändert nichts: Nur die Schaltfläche bestätigt.',
+    notYou: 'Falls Sie das nicht waren, schließen Sie diese Seite: Es passiert nichts.',
+    submit: 'Bestätigen',
+    confirming: 'Wird bestätigt …',
+    done: 'Danke: Ihre Einwilligung ist bestätigt für:',
+    withdrawAnyTime: 'Sie können sie jederzeit so einfach widerrufen, wie Sie sie erteilt haben.',
+    used: 'Dieser Link wurde bereits verwendet: Ihre Einwilligung ist bestätigt.',
+    expired:
+      'Dieser Link ist abgelaufen. Bitte füllen Sie das Formular erneut aus, um einen neuen Link zu erhalten.',
+    invalid: 'Dieser Link ist ungültig.',
+    missing: 'Diese Seite braucht den Link aus der E-Mail.',
+  },
+  notFound: { title: 'Seite nicht gefunden', text: 'Unter dieser Adresse gibt es keine Seite.' },
+};
