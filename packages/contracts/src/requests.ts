@@ -322,6 +322,18 @@ export const submitPublicRequest = defineEndpoint({
   },
 });
 
+/**
+ * Why a verification code did not work: the `issue` of the `body.code` field in the problem, fixed words a
+ * page can tell apart (and translate) without parsing the detail.
+ */
+export const codeIssues = {
+  wrong: 'is not the code that was sent',
+  used: 'was already used',
+  expired: 'has expired',
+  tooMany: 'had too many wrong tries: ask again',
+  noLonger: 'is no longer needed: the request does not await a code',
+} as const;
+
 export const verifyPublicRequest = defineEndpoint({
   method: 'POST',
   path: '/api/v1/public/requests/:id/verify',

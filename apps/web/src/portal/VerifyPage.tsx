@@ -1,4 +1,4 @@
-import type { GpcOutcome } from '@custodian/contracts';
+import { codeIssues, type GpcOutcome } from '@custodian/contracts';
 import { useMutation } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { ApiError } from '../api.js';
@@ -20,17 +20,14 @@ export const lastVerification: { id: string | null; gpc: GpcOutcome | null } = {
 function codeProblem(error: unknown, t: Messages): string | null {
   if (!error) return null;
   if (!(error instanceof ApiError)) return t.common.unreachable;
-  const { code, detail, errors } = error.problem;
-  if (code === 'validation_failed') {
-    const issue = errors?.find((e) => e.field === 'body.code')?.issue ?? '';
-    return issue.includes('not the code') ? t.verify.wrong : t.verify.format;
-  }
-  if (code === 'gone') {
-    if (/already used/i.test(detail)) return t.verify.used;
-    if (/expired/i.test(detail)) return t.verify.expired;
-    if (/too many/i.test(detail)) return t.verify.tooMany;
-    return t.verify.noLonger;
-  }
+  const { code, errors } = error.problem;
+  const issue = errors?.find((e) => e.field === 'body.code')?.issue;
+  if (issue === codeIssues.wrong) return t.verify.wrong;
+  if (issue === codeIssues.used) return t.verify.used;
+  if (issue === codeIssues.expired) return t.verify.expired;
+  if (issue === codeIssues.tooMany) return t.verify.tooMany;
+  if (code === 'gone') return t.verify.noLonger;
+  if (code === 'validation_failed') return t.verify.format;
   if (code === 'not_found') return t.verify.unknown;
   return generalError(error, t);
 }

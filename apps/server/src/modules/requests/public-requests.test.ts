@@ -1,4 +1,4 @@
-import type { Contact, DsrRequest, Problem } from '@custodian/contracts';
+import { type Contact, codeIssues, type DsrRequest, type Problem } from '@custodian/contracts';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Caller, createTestContext, type TestContext, uniqueEmail } from '../../test/context.js';
@@ -67,6 +67,7 @@ describe('the privacy portal’s requests', () => {
     const again = await verify(requestId, code);
     expect(again.statusCode).toBe(410);
     expect(again.json<Problem>().code).toBe('gone');
+    expect(again.json<Problem>().errors).toEqual([{ field: 'body.code', issue: codeIssues.used }]);
   });
 
   it('records a request from an unknown address without mailing anything, and answers the same', async () => {
@@ -95,8 +96,14 @@ describe('the privacy portal’s requests', () => {
     }>();
     const code = await codeIn(email);
     const wrong = code === '999999' ? '999998' : '999999';
-    for (let i = 0; i < 5; i++) expect((await verify(requestId, wrong)).statusCode).toBe(400);
-    expect((await verify(requestId, code)).statusCode).toBe(410);
+    for (let i = 0; i < 5; i++) {
+      const answer = await verify(requestId, wrong);
+      expect(answer.statusCode).toBe(400);
+      expect(answer.json<Problem>().errors).toEqual([{ field: 'body.code', issue: codeIssues.wrong }]);
+    }
+    const exhausted = await verify(requestId, code);
+    expect(exhausted.statusCode).toBe(410);
+    expect(exhausted.json<Problem>().errors).toEqual([{ field: 'body.code', issue: codeIssues.tooMany }]);
 
     const other = await knownPerson();
     const otherEmail = other.emails[0]!.value;
@@ -108,6 +115,7 @@ describe('the privacy portal’s requests', () => {
     const expired = await verify(second.requestId, otherCode);
     expect(expired.statusCode).toBe(410);
     expect(expired.json<Problem>().detail).toContain('expired');
+    expect(expired.json<Problem>().errors).toEqual([{ field: 'body.code', issue: codeIssues.expired }]);
   });
 
   it('sends at most one code per address every ten minutes, stores codes only hashed, and checks input', async () => {

@@ -1,5 +1,5 @@
 import { randomUUID, timingSafeEqual } from 'node:crypto';
-import type { GpcOutcome, SubmitPublicRequestInput } from '@custodian/contracts';
+import { codeIssues, type GpcOutcome, type SubmitPublicRequestInput } from '@custodian/contracts';
 import { and, desc, eq, gt, isNull } from 'drizzle-orm';
 import { systemContext } from '../../platform/access.js';
 import type { KeyRing } from '../../platform/crypto/keys.js';
@@ -20,6 +20,9 @@ import {
 } from './repository.js';
 import { dsrRequests, requestVerifications } from './schema.js';
 import { statusUrlOf } from './status-link.js';
+
+const codeGone = (detail: string, issue: string) =>
+  new AppError('gone', detail, { details: [{ field: 'body.code', issue }] });
 
 export const codeLifetimeMs = 30 * 60_000;
 export const maxCodeAttempts = 5;
@@ -145,12 +148,14 @@ export async function verifyPublicRequest(
       .for('update');
     // No code was ever sent for this request (an unknown address): the same answer as a wrong code.
     if (!verification) return 'wrong' as const;
-    if (verification.usedAt) throw new AppError('gone', 'This code was already used');
-    if (verification.expiresAt.getTime() < Date.now()) throw new AppError('gone', 'This code has expired');
+    if (verification.usedAt) throw codeGone('This code was already used', codeIssues.used);
+    if (verification.expiresAt.getTime() < Date.now())
+      throw codeGone('This code has expired', codeIssues.expired);
     if (verification.attempts >= maxCodeAttempts)
-      throw new AppError('gone', 'Too many wrong codes: ask again');
+      throw codeGone('Too many wrong codes: ask again', codeIssues.tooMany);
     // Staff verified or closed it meanwhile: the code has nothing left to do.
-    if (request.status !== 'verifying') throw new AppError('gone', 'This request no longer awaits a code');
+    if (request.status !== 'verifying')
+      throw codeGone('This request no longer awaits a code', codeIssues.noLonger);
     const given = Buffer.from(codeHash(keys, verification.id, code));
     const stored = Buffer.from(verification.codeHash);
     if (given.length !== stored.length || !timingSafeEqual(given, stored)) {
@@ -214,7 +219,7 @@ export async function verifyPublicRequest(
   // Outside the transaction, so the counted attempt is kept.
   if (outcome === 'wrong')
     throw new AppError('validation_failed', 'That code is not right', {
-      details: [{ field: 'body.code', issue: 'is not the code that was sent' }],
+      details: [{ field: 'body.code', issue: codeIssues.wrong }],
     });
   return {
     status: 'verified',
