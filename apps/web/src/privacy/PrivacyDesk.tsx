@@ -4,6 +4,7 @@ import { PageHeading } from '../ui/page-heading.js';
 import { DashboardPage } from './DashboardPage.js';
 import { RequestPage } from './RequestPage.js';
 import { RequestsPage } from './RequestsPage.js';
+import './desk.css';
 
 type PrivacyRoute = Extract<Route, { name: 'privacy-dashboard' | 'privacy-requests' | 'privacy-request' }>;
 

@@ -7,6 +7,7 @@ export {
 } from './confirmation-mail.js';
 export { receiptsOfSubject } from './consent-receipt.js';
 export type { ConsentDeps, PublicConsentDeps } from './deps.js';
+export { applyToPurpose, type LedgerEvent, type PurposeState } from './ledger.js';
 export { answerProcessing, assertMayProcess, type GuardAnswer, processingGuard } from './may-process.js';
 export { publicConsentRoutes } from './public-routes.js';
 export {
