@@ -32,7 +32,7 @@ export function ConsentLedgerSearchPage() {
         Every choice a person made, with its proof. Find the person by e-mail address, phone number or the
         start of their name.
       </p>
-      <form role="search" onSubmit={(e) => e.preventDefault()} className="narrow">
+      <form aria-label="Find a person" onSubmit={(e) => e.preventDefault()} className="narrow">
         <Field label="Find a person" field="querystring.q" error={contacts.error}>
           <input type="search" value={search} maxLength={200} onChange={(e) => setSearch(e.target.value)} />
         </Field>
