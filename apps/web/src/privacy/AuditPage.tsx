@@ -31,7 +31,7 @@ export function AuditPage() {
           ...filters,
           from: iso(filters.from),
           to: iso(filters.to),
-          limit: 50,
+          limit: 25,
           cursor: pageParam,
         }),
       ),

@@ -491,7 +491,7 @@ function PeoplePanel({ b }: { b: Breach }) {
       </p>
       <DraftDetails id={b.id} which="people" />
       <button type="button" disabled={notify.isPending} onClick={() => notify.mutate()}>
-        {notify.isPending ? 'Queuing…' : 'Tell the people found by the impact assessment'}
+        {notify.isPending ? 'Queuing…' : 'Tell the people affected'}
       </button>
       {notify.isSuccess && (
         <p role="status" className="status">

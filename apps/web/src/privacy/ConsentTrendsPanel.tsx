@@ -19,6 +19,8 @@ function defaultRange() {
 
 const percent = (rate: number | null) => (rate === null ? '—' : `${Math.round(rate * 100)}%`);
 const dayLabel = (date: string) => formatDate(`${date}T12:00:00Z`);
+const weekAxis = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric' });
+const monthAxis = new Intl.DateTimeFormat(undefined, { month: 'short', year: '2-digit' });
 
 /** Consent rate per purpose at the end of each week or month, replayed by the server from the ledger. */
 export function ConsentTrendsPanel() {
@@ -80,7 +82,9 @@ function TrendBody({ trends }: { trends: ConsentTrends }) {
     <>
       <TrendChart
         title={`Share of people asked whose consent stood as given, at the end of each ${trends.interval}`}
-        labels={labels}
+        labels={trends.periods.map((p) =>
+          (trends.interval === 'week' ? weekAxis : monthAxis).format(new Date(`${p.end}T12:00:00Z`)),
+        )}
         series={asked.map((p) => ({
           key: p.purpose,
           label: humanize(p.purpose),

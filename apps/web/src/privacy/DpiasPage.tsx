@@ -1,7 +1,7 @@
 import { type Dpia, purposes } from '@custodian/contracts';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
-import { api } from '../api.js';
+import { ApiError, api } from '../api.js';
 import { FormError, LoadError, Loading } from '../ui/errors.js';
 import { Field } from '../ui/field.js';
 import { formatDate, formatDateTime, humanize } from '../ui/format.js';
@@ -120,6 +120,144 @@ function CreateDpiaForm({ onDone }: { onDone: () => void }) {
   );
 }
 
+const scale = [1, 2, 3, 4] as const;
+const scaleLabels = ['negligible', 'limited', 'significant', 'maximum'];
+
+function ScaleSelect({
+  label,
+  value,
+  onChange,
+}: {
+  label: string;
+  value: number;
+  onChange: (v: number) => void;
+}) {
+  return (
+    <Field label={label} field="" error={null}>
+      <select value={value} onChange={(e) => onChange(Number(e.target.value))}>
+        {scale.map((n) => (
+          <option key={n} value={n}>
+            {n} {scaleLabels[n - 1]}
+          </option>
+        ))}
+      </select>
+    </Field>
+  );
+}
+
+/** What Art. 35(7) asks for: description, necessity, proportionality, measures, and the risks. */
+function AssessmentForm({ d }: { d: Dpia }) {
+  const client = useQueryClient();
+  const [t, setT] = useState({
+    description: d.description,
+    necessity: d.necessity,
+    proportionality: d.proportionality,
+    measures: d.measures,
+  });
+  const [risk, setRisk] = useState({
+    description: '',
+    likelihood: 2,
+    severity: 2,
+    residualLikelihood: 1,
+    residualSeverity: 1,
+  });
+  const save = useMutation({
+    mutationFn: () =>
+      api<Dpia>('PATCH', `/api/v1/dpias/${d.id}`, {
+        ...t,
+        risks: [
+          ...d.risks.map(({ level: _l, residualLevel: _r, ...keep }) => keep),
+          ...(risk.description.trim() ? [{ ...risk, measures: [] }] : []),
+        ],
+      }),
+    onSuccess: () => {
+      setRisk((r) => ({ ...r, description: '' }));
+      void client.invalidateQueries({ queryKey: dpiasKey });
+    },
+  });
+  const e = save.error;
+  const text = (key: keyof typeof t, label: string) => (
+    <Field label={label} field={`body.${key}`} error={e}>
+      <textarea value={t[key]} rows={2} onChange={(x) => setT({ ...t, [key]: x.target.value })} />
+    </Field>
+  );
+  return (
+    <form
+      className="step-form"
+      onSubmit={(ev) => {
+        ev.preventDefault();
+        save.mutate();
+      }}
+      noValidate
+    >
+      <h3>Assessment (Art. 35(7))</h3>
+      {text('description', 'Description of the processing')}
+      {text('necessity', 'Necessity')}
+      {text('proportionality', 'Proportionality')}
+      {text('measures', 'Measures envisaged')}
+      {d.risks.length > 0 && (
+        <ul className="plain facts">
+          {d.risks.map((r) => (
+            <li key={r.description}>
+              {r.description}{' '}
+              <span className="when">
+                · {humanize(r.level).toLowerCase()}, after measures {humanize(r.residualLevel).toLowerCase()}
+              </span>
+            </li>
+          ))}
+        </ul>
+      )}
+      <Field label="A risk to people" field={`body.risks.${d.risks.length}.description`} error={e}>
+        <input
+          value={risk.description}
+          maxLength={1000}
+          onChange={(x) => setRisk({ ...risk, description: x.target.value })}
+        />
+      </Field>
+      <div className="form-row">
+        <ScaleSelect
+          label="Likelihood"
+          value={risk.likelihood}
+          onChange={(v) => setRisk({ ...risk, likelihood: v })}
+        />
+        <ScaleSelect
+          label="Severity"
+          value={risk.severity}
+          onChange={(v) => setRisk({ ...risk, severity: v })}
+        />
+        <ScaleSelect
+          label="Likelihood after measures"
+          value={risk.residualLikelihood}
+          onChange={(v) => setRisk({ ...risk, residualLikelihood: v })}
+        />
+        <ScaleSelect
+          label="Severity after measures"
+          value={risk.residualSeverity}
+          onChange={(v) => setRisk({ ...risk, residualSeverity: v })}
+        />
+      </div>
+      <FormError error={e} />
+      <button type="submit" disabled={save.isPending}>
+        Save the assessment
+      </button>
+    </form>
+  );
+}
+
+/** The issues a refused step names that no field on its form shows (what the assessment still lacks). */
+function Issues({ error }: { error: unknown }) {
+  if (!(error instanceof ApiError) || !error.problem.errors?.length) return null;
+  return (
+    <ul className="form-error">
+      {error.problem.errors.map((x) => (
+        <li key={x.field}>
+          {humanize(x.field.replace(/^body\./, ''))}: {x.issue}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
 function DpiaSteps({ d }: { d: Dpia }) {
   const client = useQueryClient();
   const [advice, setAdvice] = useState('');
@@ -155,6 +293,7 @@ function DpiaSteps({ d }: { d: Dpia }) {
   });
   return (
     <div className="dpia-steps">
+      <AssessmentForm d={d} />
       <form
         className="step-form"
         onSubmit={(e) => {
@@ -207,6 +346,7 @@ function DpiaSteps({ d }: { d: Dpia }) {
           </>
         )}
         <FormError error={signOff.error} />
+        <Issues error={signOff.error} />
         <button type="submit" disabled={signOff.isPending}>
           Sign off
         </button>

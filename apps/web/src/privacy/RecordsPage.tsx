@@ -51,7 +51,7 @@ function RecordsBody({ r }: { r: RecordsOfProcessing }) {
         Generated {formatDateTime(r.generatedAt)} from the data catalog, purposes, retention policies and
         processors (GDPR Art. 30).
       </p>
-      <dl className="details controller">
+      <dl className="ropa-facts">
         <dt>Controller</dt>
         <dd>
           {controller.name}, {controller.address}
@@ -153,7 +153,7 @@ function RecordsBody({ r }: { r: RecordsOfProcessing }) {
         </>
       )}
       <h2>Security measures (Art. 32)</h2>
-      <dl className="details">
+      <dl className="ropa-facts">
         {r.security.map((s) => (
           <div key={s.measure}>
             <dt>{s.measure}</dt>

@@ -18,7 +18,7 @@ import {
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { api } from '../api.js';
-import { FieldError, FormError, fieldIssue, LoadError, Loading } from '../ui/errors.js';
+import { FieldError, FormError, LoadError, Loading } from '../ui/errors.js';
 import { Field } from '../ui/field.js';
 import { formatDate, formatDateTime, humanize } from '../ui/format.js';
 import { PageHeading } from '../ui/page-heading.js';

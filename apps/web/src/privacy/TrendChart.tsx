@@ -54,7 +54,7 @@ export function TrendChart({
           </g>
         ))}
         {labels.map((label, i) =>
-          i % step === 0 || i === labels.length - 1 ? (
+          i % step === 0 || (i === labels.length - 1 && i % step >= step / 2) ? (
             <text key={label} x={x(i)} y={height - 8} textAnchor="middle" className="trend-axis">
               {label}
             </text>
