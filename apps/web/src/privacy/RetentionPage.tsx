@@ -442,11 +442,13 @@ function PreviewPanel({
                         · {humanize(p.action).toLowerCase()} {p.target}s
                       </span>
                     </th>
-                    <td>{p.due}</td>
-                    <td>{p.held}</td>
-                    <td>{p.exempt}</td>
-                    <td>{p.oldestTriggeredAt ? formatDate(p.oldestTriggeredAt) : '—'}</td>
-                    <td>
+                    <td data-label="Would handle">{p.due}</td>
+                    <td data-label="Held">{p.held}</td>
+                    <td data-label="Exempt">{p.exempt}</td>
+                    <td data-label="Oldest trigger">
+                      {p.oldestTriggeredAt ? formatDate(p.oldestTriggeredAt) : '—'}
+                    </td>
+                    <td data-label="Data that would go">
                       {p.categories.length === 0
                         ? '—'
                         : p.categories.map((c) => `${humanize(c.category)} (${c.records})`).join(', ')}
