@@ -48,9 +48,24 @@ export type Route =
   | { name: 'privacy-dashboard' }
   | { name: 'privacy-requests' }
   | { name: 'privacy-request'; id: string }
+  | { name: 'privacy-desk-page'; page: DeskPage; id?: string }
   | { name: 'account' }
   | { name: 'home' }
   | { name: 'not-found' };
+
+/** The desk's screens beyond the dashboard and requests: `/privacy-desk/<page>` and `/privacy-desk/<page>/<id>`. */
+export const deskPages = [
+  'consents',
+  'retention',
+  'breaches',
+  'processors',
+  'records',
+  'dpias',
+  'scanner',
+  'audit',
+] as const;
+export type DeskPage = (typeof deskPages)[number];
+const deskPagesWithIds: readonly DeskPage[] = ['consents', 'breaches'];
 
 const uuid = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
 
@@ -75,5 +90,11 @@ export function matchRoute(pathname: string): Route {
   if (path === '/privacy-desk/requests') return { name: 'privacy-requests' };
   const request = new RegExp(`^/privacy-desk/requests/(${uuid})$`, 'i').exec(path);
   if (request) return { name: 'privacy-request', id: request[1]!.toLowerCase() };
+  const desk = new RegExp(`^/privacy-desk/([a-z]+)(?:/(${uuid}))?$`, 'i').exec(path);
+  const page = deskPages.find((p) => p === desk?.[1]);
+  if (desk && page && (!desk[2] || deskPagesWithIds.includes(page)))
+    return desk[2]
+      ? { name: 'privacy-desk-page', page, id: desk[2].toLowerCase() }
+      : { name: 'privacy-desk-page', page };
   return { name: 'not-found' };
 }

@@ -65,3 +65,56 @@ export const getComplianceDashboard = defineEndpoint({
   access: requires('breaches:manage'),
   response: { 200: complianceDashboardSchema },
 });
+
+export const consentTrendIntervals = ['week', 'month'] as const;
+
+/** Each period the trend samples: its first and last day (in TIME_ZONE) and the instant it ends. */
+const trendPeriodSchema = z.object({ start: z.iso.date(), end: z.iso.date(), endsAt: isoDateTime });
+
+export const consentTrendsQuery = z
+  .object({
+    from: z.iso.date().describe('First day of the first period'),
+    to: z.iso.date().describe('Last day of the last period'),
+    interval: z.enum(consentTrendIntervals).default('month'),
+  })
+  .refine((q) => q.from <= q.to, { path: ['to'], message: 'must not be before from' })
+  .refine(
+    (q) => {
+      const days = (Date.parse(q.to) - Date.parse(q.from)) / 86_400_000;
+      return days <= (q.interval === 'week' ? 7 * 156 : 31 * 120);
+    },
+    { path: ['from'], message: 'too many periods: at most 156 weeks or 120 months' },
+  );
+export type ConsentTrendsQuery = z.infer<typeof consentTrendsQuery>;
+
+export const consentTrendPointSchema = z.object({
+  given: z.number().int(),
+  pending: z.number().int(),
+  withdrawn: z.number().int(),
+  refused: z.number().int(),
+  expired: z.number().int(),
+  /** Everyone asked by the end of the period: given, pending, withdrawn, refused and expired. */
+  asked: z.number().int(),
+  /** given / asked at the end of the period (the dashboard's rate); null when nobody had been asked. */
+  rate: z.number().nullable(),
+});
+
+export const consentTrendsSchema = z.object({
+  interval: z.enum(consentTrendIntervals),
+  periods: z.array(trendPeriodSchema),
+  /** One series per purpose, its points in the order of `periods`. */
+  purposes: z.array(z.object({ purpose: purposeSchema, points: z.array(consentTrendPointSchema) })),
+  generatedAt: isoDateTime,
+});
+export type ConsentTrends = z.infer<typeof consentTrendsSchema>;
+
+export const getConsentTrends = defineEndpoint({
+  method: 'GET',
+  path: '/api/v1/compliance/consent-trends',
+  summary:
+    'Consent rates per purpose over time: at the end of each week or month, the share of the people asked whose consent stood as given, replayed from the consent ledger',
+  tags: ['accountability'],
+  access: requires('breaches:manage'),
+  querystring: consentTrendsQuery,
+  response: { 200: consentTrendsSchema },
+});

@@ -6,6 +6,7 @@ import { Link } from '../router.js';
 import { LoadError, Loading } from '../ui/errors.js';
 import { formatDate, formatDateTime, humanize } from '../ui/format.js';
 import { PageHeading } from '../ui/page-heading.js';
+import { ConsentTrendsPanel } from './ConsentTrendsPanel.js';
 import { BarTable, Countdown, type Segment, StackedBar } from './charts.js';
 
 export const dashboardKey = ['privacy', 'dashboard'] as const;
@@ -166,6 +167,8 @@ function DashboardBody({ d }: { d: ComplianceDashboard }) {
 
         <ConsentPanel consent={d.consent} />
 
+        <ConsentTrendsPanel />
+
         <section aria-labelledby="retention-title" className="panel">
           <h2 id="retention-title">Retention backlog</h2>
           {d.retention.byPolicy.length === 0 ? (
@@ -284,7 +287,9 @@ function ConsentPanel({ consent }: { consent: ComplianceDashboard['consent'] }) 
           })}
         </tbody>
       </table>
-      <p className="hint">The current state of everyone asked; the dashboard keeps no history over time.</p>
+      <p className="hint">
+        The current state of everyone asked; how it changed is under “Consent rate over time”.
+      </p>
     </section>
   );
 }

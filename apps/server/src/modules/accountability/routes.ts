@@ -5,12 +5,14 @@ import {
   getRecordsOfProcessing as getEndpoint,
   getRecordsOfProcessingHtml as htmlEndpoint,
   getRecordsOfProcessingJsonLd as jsonLdEndpoint,
+  getConsentTrends as trendsEndpoint,
 } from '@custodian/contracts';
 import type { FastifyInstance } from 'fastify';
 import type { KeyRing } from '../../platform/crypto/keys.js';
 import type { Db } from '../../platform/db/database.js';
 import { registerEndpoint } from '../../platform/http/endpoint.js';
 import type { SubjectKeyStore } from '../subjects/index.js';
+import { buildConsentTrends } from './consent-trends.js';
 import { buildComplianceDashboard } from './dashboard.js';
 import {
   buildRecordsOfProcessing,
@@ -32,6 +34,7 @@ export function accountabilityRoutes(
   },
 ): void {
   registerEndpoint(app, dashboardEndpoint, ({ ctx }) => buildComplianceDashboard({ ...deps, ctx }));
+  registerEndpoint(app, trendsEndpoint, ({ ctx, query }) => buildConsentTrends({ ...deps, ctx, query }));
   registerEndpoint(app, getEndpoint, ({ ctx }) => buildRecordsOfProcessing({ ...deps, ctx }));
   const renditions = [
     [csvEndpoint, 'text/csv; charset=utf-8', ropaCsv],

@@ -8,6 +8,7 @@ export {
 export { receiptsOfSubject } from './consent-receipt.js';
 export type { ConsentDeps, PublicConsentDeps } from './deps.js';
 export { gpcSupport, honourGpc, sendsGpc } from './gpc.js';
+export { applyToPurpose, type LedgerEvent, type PurposeState } from './ledger.js';
 export { answerProcessing, assertMayProcess, type GuardAnswer, processingGuard } from './may-process.js';
 export { publicConsentRoutes } from './public-routes.js';
 export { hashNetworkAddress } from './record-consent-event.js';
