@@ -10,7 +10,7 @@ import { Restricted, Value } from '../ui/restricted.js';
 import { useCan } from '../ui/use-me.js';
 import { ConsentPanel } from './ConsentPanel.js';
 import { ContactEditForm } from './ContactEditForm.js';
-import './edit.css';
+import '../ui/forms.css';
 import { ContactActivities, ContactDeals, ContactTasks } from './RelatedLists.js';
 
 export function ContactPage({ id }: { id: string }) {

@@ -1,0 +1,158 @@
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { launchChromium, screenshot, seriousA11yViolations, startTestServer } from './browser.js';
+import {
+  type ApiCall,
+  apiSession,
+  createFirstAdmin,
+  describedText,
+  overflowsSideways,
+  signIn,
+} from './session.js';
+
+let env: Awaited<ReturnType<typeof startTestServer>>;
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+let admin: ApiCall;
+
+beforeAll(async () => {
+  env = await startTestServer();
+  browser = await launchChromium();
+  await createFirstAdmin(env, { name: 'Ada Lovelace', email: 'ada@example.test' });
+  admin = await apiSession(env, 'ada@example.test');
+  context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  page = await context.newPage();
+  await signIn(env, page, 'ada@example.test');
+});
+afterAll(async () => {
+  await context?.close();
+  await browser?.close();
+  await env?.close();
+});
+
+/** Checks the page at a phone's width (no sideways scrolling) and back, with axe at both widths. */
+async function checkPage(name: string): Promise<void> {
+  expect(await seriousA11yViolations(page)).toEqual([]);
+  await screenshot(page, name);
+  await page.setViewportSize({ width: 390, height: 844 });
+  expect(await overflowsSideways(page)).toBe(false);
+  expect(await seriousA11yViolations(page)).toEqual([]);
+  await screenshot(page, `${name}-phone`);
+  await page.setViewportSize({ width: 1280, height: 900 });
+}
+
+it('edits a contact (a bad e-mail is refused next to its field) and records a consent choice', async () => {
+  const contact = await admin<{ id: string }>('POST', '/api/v1/contacts', {
+    firstName: 'Grace',
+    lastName: 'Hopper',
+    emails: [{ value: 'grace@example.test', primary: true }],
+  });
+  await admin('POST', '/api/v1/notices', {
+    key: 'newsletter',
+    name: 'Newsletter',
+    purposes: ['newsletter'],
+    texts: [{ language: 'en', text: 'We send a monthly newsletter about our products and events.' }],
+  });
+  await page.goto(`${env.server.url}/contacts/${contact.id}`);
+  await page.getByRole('heading', { name: 'Grace Hopper', level: 1 }).waitFor();
+  await page.getByRole('button', { name: 'Edit' }).click();
+  const form = page.getByRole('form', { name: 'Edit contact' });
+  await form.getByLabel('Job title').fill('Rear admiral');
+  const email = form.getByLabel('E-mail 1', { exact: true });
+  await email.fill('not an address');
+  await form.getByRole('button', { name: 'Save changes' }).click();
+  await expect.poll(() => email.getAttribute('aria-invalid')).toBe('true');
+  expect(await describedText(email)).toMatch(/e-?mail/i);
+  await checkPage('contact-edit');
+
+  await email.fill('grace.hopper@example.test');
+  await form.getByRole('button', { name: 'Save changes' }).click();
+  await form.waitFor({ state: 'detached' });
+  const details = page.getByRole('region', { name: 'Details' });
+  await details.getByText('Rear admiral').waitFor();
+  await details.getByText('grace.hopper@example.test').waitFor();
+
+  // Record consent to the newsletter, given on the phone, with a proof note.
+  const consent = page.getByRole('region', { name: 'Consent and choices' });
+  const record = consent.getByRole('form', { name: 'Record a choice' });
+  await record.getByLabel('Purpose').selectOption('newsletter');
+  await record.getByLabel('Notice shown').selectOption({ index: 0 });
+  await record.getByLabel('How it was collected').selectOption('verbal');
+  await record.getByLabel('Proof note').fill('Call on Monday, recording 42');
+  await record.getByRole('button', { name: 'Record choice' }).click();
+  await record.getByText('Consent given recorded.').waitFor();
+  const newsletterRow = consent.getByRole('row', { name: /Newsletter/ });
+  await newsletterRow.getByText('Given', { exact: true }).waitFor();
+  await consent.getByRole('listitem').filter({ hasText: 'Call on Monday, recording 42' }).waitFor();
+  await checkPage('contact-consent-recorded');
+
+  // Withdrawn: the state changes again.
+  await record.getByLabel('Choice').selectOption('withdrawn');
+  await record.getByLabel('Purpose').selectOption('newsletter');
+  await record.getByRole('button', { name: 'Record choice' }).click();
+  await newsletterRow.getByText('Withdrawn', { exact: true }).waitFor();
+});
+
+it('opens a deal from its card on the board, moves it to another stage, edits it and deletes it', async () => {
+  const pipeline = await admin<{ id: string; stages: { id: string; name: string }[] }>(
+    'POST',
+    '/api/v1/pipelines',
+    {
+      name: 'Sales',
+      stages: [
+        { name: 'Qualify', probability: 20 },
+        { name: 'Propose', probability: 60 },
+        { name: 'Won', probability: 100, kind: 'won' },
+      ],
+    },
+  );
+  const contact = await admin<{ id: string }>('POST', '/api/v1/contacts', {
+    firstName: 'Katherine',
+    lastName: 'Johnson',
+  });
+  await admin('POST', '/api/v1/deals', {
+    title: 'Orbit software',
+    pipelineId: pipeline.id,
+    stageId: pipeline.stages[0]!.id,
+    amountMinor: 1_200_000,
+    currency: 'EUR',
+    contactIds: [contact.id],
+  });
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Deals' }).click();
+  await page.getByRole('heading', { name: 'Deals', level: 1 }).waitFor();
+  await page.goto(`${env.server.url}/pipelines/${pipeline.id}`);
+  await page.getByRole('link', { name: 'Orbit software' }).click();
+  await page.getByRole('heading', { name: 'Orbit software', level: 1 }).waitFor();
+  expect(new URL(page.url()).pathname).toMatch(/^\/deals\/[0-9a-f-]{36}$/);
+  await page
+    .getByRole('region', { name: 'Contacts' })
+    .getByRole('link', { name: 'Katherine Johnson' })
+    .waitFor();
+  await checkPage('deal');
+
+  const stage = page.getByRole('form', { name: 'Change the stage' });
+  await stage.getByLabel('Move to stage').selectOption({ label: 'Propose' });
+  await stage.getByRole('button', { name: 'Move' }).click();
+  await page.getByText('Moved to Propose.').waitFor();
+  await expect
+    .poll(() => page.locator('ol.stage-path li[aria-current="step"]').textContent())
+    .toMatch(/^Propose/);
+
+  // Edit: a currency the server refuses is named next to its field; a good one is saved.
+  await page.getByRole('button', { name: 'Edit' }).click();
+  const edit = page.getByRole('form', { name: 'Edit deal' });
+  await edit.getByLabel('Title').fill('Orbit software, phase 2');
+  const currency = edit.getByLabel('Currency');
+  await currency.fill('E1');
+  await edit.getByRole('button', { name: 'Save changes' }).click();
+  await expect.poll(() => currency.getAttribute('aria-invalid')).toBe('true');
+  await currency.fill('USD');
+  await edit.getByRole('button', { name: 'Save changes' }).click();
+  await page.getByRole('heading', { name: 'Orbit software, phase 2', level: 1 }).waitFor();
+
+  await page.getByRole('button', { name: 'Delete this deal' }).click();
+  await page.getByRole('button', { name: 'Yes, delete the deal' }).click();
+  await page.getByRole('heading', { name: 'Deals', level: 1 }).waitFor();
+  expect(await page.getByRole('link', { name: 'Orbit software, phase 2' }).count()).toBe(0);
+});
