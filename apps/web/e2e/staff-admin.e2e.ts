@@ -156,3 +156,106 @@ it('opens a deal from its card on the board, moves it to another stage, edits it
   await page.getByRole('heading', { name: 'Deals', level: 1 }).waitFor();
   expect(await page.getByRole('link', { name: 'Orbit software, phase 2' }).count()).toBe(0);
 });
+
+it('creates a user with a role, changes the role and disables the user; lists the roles with their permissions', async () => {
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Admin' }).click();
+  await page.getByRole('heading', { name: 'Users and roles', level: 1 }).waitFor();
+  const form = page.getByRole('form', { name: 'New user' });
+  await form.getByLabel('Name').fill('Barbara Liskov');
+  await form.getByLabel('E-mail').fill('barbara@example.test');
+  await form.getByLabel('Role').selectOption('support');
+  const passwordField = form.getByLabel('Initial password');
+  await passwordField.fill('short');
+  await form.getByRole('button', { name: 'Create user' }).click();
+  await expect.poll(() => passwordField.getAttribute('aria-invalid')).toBe('true');
+  expect(await describedText(passwordField)).toContain('at least 12 characters');
+  await passwordField.fill('a long enough passphrase for Barbara');
+  await form.getByRole('button', { name: 'Create user' }).click();
+  await form.getByText('Barbara Liskov can now sign in as support.').waitFor();
+  const row = page.getByRole('row', { name: /Barbara Liskov/ });
+  await row.getByRole('cell', { name: 'barbara@example.test' }).waitFor();
+  await page.getByText('support (', { exact: false }).first().click();
+  await page
+    .getByRole('list', { name: 'Permissions of the support role' })
+    .getByText('consents:record')
+    .waitFor();
+  await checkPage('admin-users');
+
+  await row.getByRole('combobox', { name: 'Role of Barbara Liskov' }).selectOption('sales');
+  await row.getByRole('button', { name: 'Change role of Barbara Liskov' }).click();
+  await expect
+    .poll(() => row.getByRole('combobox', { name: 'Role of Barbara Liskov' }).inputValue())
+    .toBe('sales');
+  await row.getByRole('button', { name: 'Disable Barbara Liskov' }).click();
+  await row.getByRole('button', { name: 'Enable Barbara Liskov' }).waitFor();
+  const users = await admin<{ items: { email: string; role: string; status: string }[] }>(
+    'GET',
+    '/api/v1/users',
+  );
+  expect(users.items.find((u) => u.email === 'barbara@example.test')).toMatchObject({
+    role: 'sales',
+    status: 'disabled',
+  });
+});
+
+it('creates a custom field only with its classification (a missing category is refused by the field)', async () => {
+  await page
+    .getByRole('navigation', { name: 'Administration' })
+    .getByRole('link', { name: 'Custom fields' })
+    .click();
+  await page.getByRole('heading', { name: 'Custom fields', level: 1 }).waitFor();
+  const form = page.getByRole('form', { name: 'New custom field' });
+  await form.getByLabel('Label').fill('Allergies');
+  await form.getByLabel('Key').fill('allergies');
+  // Not classified at all: refused before it is sent.
+  await form.getByRole('button', { name: 'Add the field' }).click();
+  await form.getByText('say whether the field holds personal data').waitFor();
+  // Personal, but no category: the server's own issue shows by the category.
+  await form.getByLabel('Yes, personal data').check();
+  await form.getByRole('button', { name: 'Add the field' }).click();
+  const category = form.getByLabel('Category');
+  await expect.poll(() => category.getAttribute('aria-invalid')).toBe('true');
+  expect(await describedText(category)).toContain('a personal field names its category');
+  await checkPage('admin-fields-error');
+  // Special category: its Art. 9 kind is asked for.
+  await category.selectOption('special');
+  await form.getByLabel('Special category kind').selectOption('health');
+  await form.getByLabel('Customer support').check();
+  await form.getByRole('button', { name: 'Add the field' }).click();
+  await form.getByText('The field Allergies was added to contacts.').waitFor();
+  const row = page.getByRole('row', { name: /Allergies/ });
+  await row.getByText('Special category (GDPR Art. 9)').waitFor();
+  await row.getByText('Health').waitFor();
+  await checkPage('admin-fields');
+});
+
+it('creates a pipeline with stages, then renames and reorders a stage', async () => {
+  await page
+    .getByRole('navigation', { name: 'Administration' })
+    .getByRole('link', { name: 'Pipelines' })
+    .click();
+  await page.getByRole('heading', { name: 'Pipelines', level: 1 }).waitFor();
+  const form = page.getByRole('form', { name: 'New pipeline' });
+  await form.getByLabel('Pipeline name').fill('Partnerships');
+  await form.getByRole('button', { name: 'Add a stage' }).click();
+  await form.getByLabel('Stage 4 name').fill('Contract');
+  await form.getByLabel('Stage 4 probability (%)').fill('70');
+  await form.getByRole('button', { name: 'Up stage 4' }).click();
+  await form.getByRole('button', { name: 'Up stage 3' }).click();
+  await form.getByRole('button', { name: 'Create pipeline' }).click();
+  await form.getByText('The pipeline Partnerships was created.').waitFor();
+  const stages = page.getByRole('list', { name: 'Stages of Partnerships' }).getByRole('listitem');
+  await expect
+    .poll(() => stages.allTextContents())
+    .toEqual(['Qualify (20%)', 'Contract (70%)', 'Won (100%, won)', 'Lost (0%, lost)']);
+  await checkPage('admin-pipelines');
+
+  await page.getByRole('button', { name: 'Edit Partnerships' }).click();
+  const edit = page.getByRole('form', { name: 'Edit Partnerships' });
+  await edit.getByLabel('Stage 2 name').fill('Contract signed');
+  await edit.getByRole('button', { name: 'Up stage 2' }).click();
+  await edit.getByRole('button', { name: 'Save pipeline' }).click();
+  await expect
+    .poll(() => stages.allTextContents())
+    .toEqual(['Contract signed (70%)', 'Qualify (20%)', 'Won (100%, won)', 'Lost (0%, lost)']);
+});

@@ -107,7 +107,8 @@ export function CustomFieldsPage({ me }: { me: Me }) {
       ) : fields.data.items.length === 0 ? (
         <p className="empty">No custom fields yet.</p>
       ) : (
-        <div className="table-scroll">
+        // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must be reachable by keyboard
+        <section className="table-scroll" aria-label="Custom fields" tabIndex={0}>
           <table>
             <caption className="visually-hidden">Custom fields with their classification</caption>
             <thead>
@@ -149,7 +150,7 @@ export function CustomFieldsPage({ me }: { me: Me }) {
               ))}
             </tbody>
           </table>
-        </div>
+        </section>
       )}
       {me.permissions.includes('fields:manage') && <NewFieldForm />}
     </section>

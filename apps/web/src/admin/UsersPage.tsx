@@ -37,7 +37,8 @@ export function UsersPage({ me }: { me: Me }) {
         ) : users.isError ? (
           <LoadError error={users.error} onRetry={() => void users.refetch()} />
         ) : (
-          <div className="table-scroll">
+          // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must be reachable by keyboard
+          <section className="table-scroll" aria-label="Staff users" tabIndex={0}>
             <table>
               <caption className="visually-hidden">Staff users</caption>
               <thead>
@@ -56,7 +57,7 @@ export function UsersPage({ me }: { me: Me }) {
                 ))}
               </tbody>
             </table>
-          </div>
+          </section>
         )}
         {users.hasNextPage && (
           <button
@@ -103,7 +104,7 @@ function UserRow({ user, me, mayManage }: { user: User; me: Me; mayManage: boole
       <td>{user.email}</td>
       <td>
         {mayManage && !self ? (
-          <form className="cell-form" onSubmit={submitRole} aria-label={`Role of ${user.name}`} noValidate>
+          <form className="cell-form" onSubmit={submitRole} noValidate>
             <select
               aria-label={`Role of ${user.name}`}
               value={role}
