@@ -259,3 +259,63 @@ it('creates a pipeline with stages, then renames and reorders a stage', async ()
     .poll(() => stages.allTextContents())
     .toEqual(['Contract signed (70%)', 'Qualify (20%)', 'Won (100%, won)', 'Lost (0%, lost)']);
 });
+
+it('saves the filters and chosen columns as a view, gets it back after a reload, and deletes it', async () => {
+  await admin('POST', '/api/v1/contacts', {
+    firstName: 'Mary',
+    lastName: 'Jackson',
+    phones: [{ value: '+49 30 901820', primary: true }],
+    jobTitle: 'Engineer',
+    lifecycleStage: 'customer',
+    tags: ['nasa'],
+  });
+  await page.goto(`${env.server.url}/contacts`);
+  await page.getByRole('heading', { name: 'Contacts', level: 1 }).waitFor();
+  const headers = () => page.locator('table.contacts thead th').allTextContents();
+  await expect.poll(headers).toEqual(['Name', 'E-mail', 'Stage', 'Tags', 'Last activity']);
+  await page.getByRole('combobox', { name: 'Stage' }).selectOption('customer');
+  await page.getByLabel('Tag', { exact: true }).fill('nasa');
+  await page.getByText('Columns', { exact: true }).click();
+  await page.getByLabel('Phone', { exact: true }).check();
+  await page.getByLabel('Job title', { exact: true }).check();
+  await page.getByLabel('E-mail', { exact: true }).uncheck();
+  await page.getByLabel('Last activity', { exact: true }).uncheck();
+  await expect.poll(headers).toEqual(['Name', 'Phone', 'Stage', 'Tags', 'Job title']);
+  await page
+    .getByRole('row', { name: /Mary Jackson/ })
+    .getByText('+1 555 0100')
+    .waitFor();
+  await page.getByText('Columns', { exact: true }).click();
+
+  const save = page.getByRole('form', { name: 'Save as a view' });
+  await save.getByLabel('Save as a view named').fill('NASA customers');
+  await save.getByRole('button', { name: 'Save view' }).click();
+  await page.getByText('Saved as the view NASA customers.').waitFor();
+  await checkPage('contacts-views');
+  // Nothing of it in browser storage: the view lives on the server, the unsaved choice in memory.
+  expect(await page.evaluate(() => localStorage.length + sessionStorage.length)).toBe(0);
+
+  await page.reload();
+  await page.getByRole('heading', { name: 'Contacts', level: 1 }).waitFor();
+  await expect.poll(headers).toEqual(['Name', 'E-mail', 'Stage', 'Tags', 'Last activity']);
+  await page.getByLabel('View', { exact: true }).selectOption({ label: 'NASA customers' });
+  await expect.poll(headers).toEqual(['Name', 'Phone', 'Stage', 'Tags', 'Job title']);
+  expect(await page.getByRole('combobox', { name: 'Stage' }).inputValue()).toBe('customer');
+  expect(await page.getByLabel('Tag', { exact: true }).inputValue()).toBe('nasa');
+  await page.getByRole('row', { name: /Mary Jackson/ }).waitFor();
+
+  // Columns changed while the view is open are kept in it.
+  await page.getByText('Columns', { exact: true }).click();
+  await page.getByLabel('Source', { exact: true }).check();
+  await page.getByText('The view NASA customers was updated.').waitFor();
+  const views = await admin<{ items: { name: string; columns: string[] }[] }>('GET', '/api/v1/views');
+  expect(views.items.find((v) => v.name === 'NASA customers')?.columns).toContain('source');
+  await page.getByText('Columns', { exact: true }).click();
+
+  await page.getByRole('button', { name: 'Delete the view' }).click();
+  await page.getByRole('button', { name: 'Yes, delete NASA customers' }).click();
+  await page.getByText('The view NASA customers was deleted.').waitFor();
+  expect(await page.getByLabel('View', { exact: true }).locator('option').allTextContents()).toEqual([
+    'Unsaved view',
+  ]);
+});
