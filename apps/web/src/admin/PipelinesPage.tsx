@@ -208,7 +208,11 @@ function PipelineForm({ pipeline, onDone }: { pipeline?: Pipeline; onDone?: () =
               </li>
             ))}
           </ol>
-          <button type="button" className="secondary" onClick={() => setRows((x) => [...x, newRow()])}>
+          <button
+            type="button"
+            className="secondary add-stage"
+            onClick={() => setRows((x) => [...x, newRow()])}
+          >
             Add a stage
           </button>
         </fieldset>

@@ -77,7 +77,10 @@ export function SavedViews({
   });
   const remove = useMutation({
     mutationFn: (id: string) => api<void>('DELETE', `/api/v1/views/${id}`),
-    onSuccess: () => {
+    onSuccess: (_nothing, id) => {
+      queryClient.setQueryData<{ items: SavedView[] }>(viewsKey, (old) =>
+        old ? { items: old.items.filter((x) => x.id !== id) } : old,
+      );
       setConfirming(false);
       setStatus(`The view ${current?.name ?? ''} was deleted.`);
       onViewChange({ ...view, viewId: null });
