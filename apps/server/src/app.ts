@@ -52,6 +52,7 @@ import { suppressionRoutes } from './modules/suppressions/index.js';
 import { taskRoutes } from './modules/tasks/index.js';
 import { tokenRoutes } from './modules/tokens/index.js';
 import { userRoutes } from './modules/users/index.js';
+import { viewRoutes } from './modules/views/index.js';
 import { enqueueWebhookDelivery, webhookRoutes } from './modules/webhooks/index.js';
 import type { RequestContext } from './platform/access.js';
 import type { Config } from './platform/config.js';
@@ -240,6 +241,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       publicUrl: config.publicUrl,
     });
     segmentRoutes(api, crmDeps);
+    viewRoutes(api, routeDeps);
     preferenceRoutes(api, { ...crmDeps, publicUrl: config.publicUrl });
     portalRoutes(api, { controller: config.controller });
     campaignRoutes(api, {

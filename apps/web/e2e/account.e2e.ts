@@ -41,6 +41,11 @@ it('enrols MFA on the account page, then signs in with the code (a wrong one is 
   const secret = (await page.getByTestId('mfa-secret').textContent())?.trim() ?? '';
   expect(secret).toMatch(/^[A-Z2-7]{16,}$/);
   await page.getByText(/^otpauth:\/\/totp\/Custodian/).waitFor();
+  // The same link as a QR code to scan: an image with a text alternative, drawn (not broken).
+  const qr = page.getByRole('img', { name: 'QR code to add this account to your authenticator app' });
+  await qr.waitFor();
+  await expect.poll(() => qr.evaluate((img) => (img as HTMLImageElement).naturalWidth)).toBeGreaterThan(0);
+  expect(await seriousA11yViolations(page)).toEqual([]);
   await screenshot(page, 'account-mfa-enrol');
 
   const codeField = page.getByLabel('Code from your authenticator app');

@@ -41,6 +41,7 @@ export type Route =
   | { name: 'new-contact' }
   | { name: 'contact'; id: string }
   | { name: 'deals'; pipelineId?: string }
+  | { name: 'deal'; id: string }
   | { name: 'companies' }
   | { name: 'company'; id: string }
   | { name: 'tasks' }
@@ -50,6 +51,9 @@ export type Route =
   | { name: 'privacy-request'; id: string }
   | { name: 'privacy-desk-page'; page: DeskPage; id?: string }
   | { name: 'account' }
+  | { name: 'admin-users' }
+  | { name: 'admin-fields' }
+  | { name: 'admin-pipelines' }
   | { name: 'home' }
   | { name: 'not-found' };
 
@@ -77,6 +81,8 @@ export function matchRoute(pathname: string): Route {
   const contact = new RegExp(`^/contacts/(${uuid})$`, 'i').exec(path);
   if (contact) return { name: 'contact', id: contact[1]!.toLowerCase() };
   if (path === '/deals') return { name: 'deals' };
+  const deal = new RegExp(`^/deals/(${uuid})$`, 'i').exec(path);
+  if (deal) return { name: 'deal', id: deal[1]!.toLowerCase() };
   const pipeline = new RegExp(`^/pipelines/(${uuid})$`, 'i').exec(path);
   if (pipeline) return { name: 'deals', pipelineId: pipeline[1]!.toLowerCase() };
   if (path === '/companies') return { name: 'companies' };
@@ -85,6 +91,9 @@ export function matchRoute(pathname: string): Route {
   if (path === '/tasks') return { name: 'tasks' };
   if (path === '/imports') return { name: 'imports' };
   if (path === '/account') return { name: 'account' };
+  if (path === '/admin') return { name: 'admin-users' };
+  if (path === '/admin/fields') return { name: 'admin-fields' };
+  if (path === '/admin/pipelines') return { name: 'admin-pipelines' };
   // The privacy officer's desk. Not under /privacy: receipts and mails send data subjects there (their portal).
   if (path === '/privacy-desk') return { name: 'privacy-dashboard' };
   if (path === '/privacy-desk/requests') return { name: 'privacy-requests' };

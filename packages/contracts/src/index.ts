@@ -39,5 +39,6 @@ export * from './suppressions.js';
 export * from './tasks.js';
 export * from './tokens.js';
 export * from './users.js';
+export * from './views.js';
 export * from './webhook-signature.js';
 export * from './webhooks.js';

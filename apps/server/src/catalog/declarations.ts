@@ -692,6 +692,25 @@ export const segmentEntity: EntityDeclaration = {
   },
 };
 
+export const savedViewEntity: EntityDeclaration = {
+  entity: 'saved_view',
+  table: 'saved_views',
+  description:
+    'A user’s own saved views of the contacts list: structural filters, columns and order. The free-text search is never saved.',
+  subjectColumn: null,
+  personal: {},
+  notPersonal: {
+    id: randomId,
+    user_id: 'the user id of the view’s owner',
+    name: 'a name, written by staff (refused when it holds an identifier)',
+    filters: 'a stage, a tag (refused when it holds an identifier), ids of an owner and a company',
+    columns: 'column keys of the contacts list',
+    sort: 'a sort key',
+    created_at: createdAt,
+    updated_at: updatedAt,
+  },
+};
+
 export const campaignEntities: readonly EntityDeclaration[] = [
   {
     entity: 'campaign',
@@ -1112,6 +1131,7 @@ export const catalog: readonly EntityDeclaration[] = [
   breachNoticeEntity,
   dpiaEntity,
   segmentEntity,
+  savedViewEntity,
   ...campaignEntities,
   ...scoringEntities,
   ...webhookEntities,

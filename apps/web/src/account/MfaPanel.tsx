@@ -3,6 +3,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { api } from '../api.js';
 import { Field } from '../ui/field.js';
+import { OtpQrCode } from './OtpQrCode.js';
 
 type Enrolment = { secret: string; otpauthUri: string };
 
@@ -99,9 +100,11 @@ export function MfaPanel({ me }: { me: Me }) {
       ) : enrolment ? (
         <form onSubmit={submit(confirm)} className="account-form" aria-label="Confirm two-factor sign-in">
           <p>
-            Add this account to your authenticator app: type in the secret key below (as a time-based key), or
-            paste the link into an app that accepts one. Then enter the six-digit code it shows.
+            Add this account to your authenticator app: scan the QR code, or type in the secret key below (as
+            a time-based key), or paste the link into an app that accepts one. Then enter the six-digit code
+            it shows.
           </p>
+          <OtpQrCode uri={enrolment.otpauthUri} />
           <dl className="details secret">
             <dt>Secret key</dt>
             <dd>

@@ -12,6 +12,8 @@ import { api, withQuery } from '../api.js';
 import { LoadError, Loading } from '../ui/errors.js';
 import { formatDateTime, humanize } from '../ui/format.js';
 import { Value } from '../ui/restricted.js';
+import { useCan } from '../ui/use-me.js';
+import { RecordConsentForm } from './RecordConsentForm.js';
 
 type EventPage = { items: ConsentEvent[]; nextBefore: number | null };
 type PurposeState = ConsentOverview['purposes'][number];
@@ -66,6 +68,7 @@ export function ConsentPanel({ contactId }: { contactId: string }) {
   const ledger = events.data?.pages.flatMap((p) => p.items) ?? [];
   const byId = new Map(ledger.map((e) => [e.id, e]));
   const states = new Map<Purpose, PurposeState>((overview.data?.purposes ?? []).map((s) => [s.purpose, s]));
+  const can = useCan();
 
   return (
     <section aria-labelledby="consent-title" className="panel consent-panel">
@@ -130,6 +133,10 @@ export function ConsentPanel({ contactId }: { contactId: string }) {
             <strong>{overview.data.choices.limitedSensitiveUse ? 'limited' : 'not limited'}</strong>.
           </p>
         </>
+      )}
+
+      {can('consents:record') && (
+        <RecordConsentForm contactId={contactId} purposeRecords={purposeRecords.data?.items ?? []} />
       )}
 
       <h3>History</h3>

@@ -1,13 +1,16 @@
 import type { Contact } from '@custodian/contracts';
 import { useQuery } from '@tanstack/react-query';
-import type { ReactNode } from 'react';
+import { type ReactNode, useState } from 'react';
 import { ApiError, api } from '../api.js';
 import { Link } from '../router.js';
 import { LoadError, Loading } from '../ui/errors.js';
 import { contactName, formatDate, formatDateTime, humanize, isRestricted } from '../ui/format.js';
 import { PageHeading } from '../ui/page-heading.js';
 import { Restricted, Value } from '../ui/restricted.js';
+import { useCan } from '../ui/use-me.js';
 import { ConsentPanel } from './ConsentPanel.js';
+import { ContactEditForm } from './ContactEditForm.js';
+import '../ui/forms.css';
 import { ContactActivities, ContactDeals, ContactTasks } from './RelatedLists.js';
 
 export function ContactPage({ id }: { id: string }) {
@@ -57,6 +60,8 @@ function ContactDetails({ contact: c }: { contact: Contact }) {
   // A field the caller may not see is marked as such even when it is empty: "—" would claim it is.
   const hidden = new Set(c.restricted);
   const show = (field: string, node: ReactNode) => (hidden.has(field) ? <Restricted /> : node);
+  const can = useCan();
+  const [editing, setEditing] = useState(false);
   return (
     <>
       {/* The document title says "Contact", never the name: titles are kept in the browser's history. */}
@@ -72,45 +77,56 @@ function ContactDetails({ contact: c }: { contact: Contact }) {
       )}
       <div className="contact-grid">
         <section aria-labelledby="details-title" className="panel details-panel">
-          <h2 id="details-title">Details</h2>
-          <dl className="details">
-            <dt>First name</dt>
-            <dd>{show('firstName', <Value value={c.firstName} />)}</dd>
-            <dt>Last name</dt>
-            <dd>{show('lastName', <Value value={c.lastName} />)}</dd>
-            <dt>E-mail</dt>
-            <dd>{show('emails', <EntryList entries={c.emails} />)}</dd>
-            <dt>Phone</dt>
-            <dd>{show('phones', <EntryList entries={c.phones} />)}</dd>
-            <dt>Address</dt>
-            <dd>{show('addresses', <Addresses addresses={c.addresses} />)}</dd>
-            <dt>Job title</dt>
-            <dd>{show('jobTitle', <Value value={c.jobTitle} />)}</dd>
-            <dt>Date of birth</dt>
-            <dd>
-              {show('dateOfBirth', <Value value={c.dateOfBirth} />)}
-              {c.isChild && <span className="badge warn"> under the age of digital consent</span>}
-            </dd>
-            <dt>Lifecycle stage</dt>
-            <dd>{humanize(c.lifecycleStage)}</dd>
-            <dt>Tags</dt>
-            <dd>
-              {c.tags.length === 0
-                ? '—'
-                : c.tags.map((t) => (
-                    <span key={t} className="tag">
-                      {t}
-                    </span>
-                  ))}
-            </dd>
-            {Object.entries(c.customFields).map(([key, value]) => (
-              <FieldRow key={key} label={labelOf(`customFields.${key}`)} value={value} />
-            ))}
-            <dt>Last activity</dt>
-            <dd>{formatDateTime(c.lastActivityAt)}</dd>
-            <dt>Changed</dt>
-            <dd>{formatDateTime(c.updatedAt)}</dd>
-          </dl>
+          <div className="panel-top">
+            <h2 id="details-title">Details</h2>
+            {can('contacts:write') && !editing && (
+              <button type="button" className="secondary" onClick={() => setEditing(true)}>
+                Edit
+              </button>
+            )}
+          </div>
+          {editing ? (
+            <ContactEditForm contact={c} onDone={() => setEditing(false)} />
+          ) : (
+            <dl className="details">
+              <dt>First name</dt>
+              <dd>{show('firstName', <Value value={c.firstName} />)}</dd>
+              <dt>Last name</dt>
+              <dd>{show('lastName', <Value value={c.lastName} />)}</dd>
+              <dt>E-mail</dt>
+              <dd>{show('emails', <EntryList entries={c.emails} />)}</dd>
+              <dt>Phone</dt>
+              <dd>{show('phones', <EntryList entries={c.phones} />)}</dd>
+              <dt>Address</dt>
+              <dd>{show('addresses', <Addresses addresses={c.addresses} />)}</dd>
+              <dt>Job title</dt>
+              <dd>{show('jobTitle', <Value value={c.jobTitle} />)}</dd>
+              <dt>Date of birth</dt>
+              <dd>
+                {show('dateOfBirth', <Value value={c.dateOfBirth} />)}
+                {c.isChild && <span className="badge warn"> under the age of digital consent</span>}
+              </dd>
+              <dt>Lifecycle stage</dt>
+              <dd>{humanize(c.lifecycleStage)}</dd>
+              <dt>Tags</dt>
+              <dd>
+                {c.tags.length === 0
+                  ? '—'
+                  : c.tags.map((t) => (
+                      <span key={t} className="tag">
+                        {t}
+                      </span>
+                    ))}
+              </dd>
+              {Object.entries(c.customFields).map(([key, value]) => (
+                <FieldRow key={key} label={labelOf(`customFields.${key}`)} value={value} />
+              ))}
+              <dt>Last activity</dt>
+              <dd>{formatDateTime(c.lastActivityAt)}</dd>
+              <dt>Changed</dt>
+              <dd>{formatDateTime(c.updatedAt)}</dd>
+            </dl>
+          )}
         </section>
         <ConsentPanel contactId={c.id} />
         <ContactActivities contactId={c.id} />

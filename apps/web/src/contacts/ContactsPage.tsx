@@ -1,6 +1,8 @@
 import {
   type Contact,
+  type ContactColumn,
   type contactSorts,
+  defaultContactColumns,
   lifecycleStages,
   listContactsQuery,
   type Me,
@@ -15,6 +17,8 @@ import { humanize } from '../ui/format.js';
 import { PageHeading } from '../ui/page-heading.js';
 import { useDebounced } from '../ui/use-debounced.js';
 import { ContactsTable, focusFirstRow } from './ContactsTable.js';
+import { SavedViews } from './SavedViews.js';
+import '../ui/forms.css';
 
 type Sort = (typeof contactSorts)[number];
 export interface ContactsView {
@@ -22,12 +26,18 @@ export interface ContactsView {
   lifecycleStage: '' | (typeof lifecycleStages)[number];
   tag: string;
   sort: Sort;
+  /** The columns shown after the name. */
+  columns: ContactColumn[];
+  /** The saved view open now, if any. */
+  viewId: string | null;
 }
 export const initialContactsView: ContactsView = {
   search: '',
   lifecycleStage: '',
   tag: '',
   sort: '-createdAt',
+  columns: [...defaultContactColumns],
+  viewId: null,
 };
 
 const sortLabels: Partial<Record<Sort, string>> = {
@@ -137,7 +147,7 @@ export function ContactsPage({
             type="button"
             className="secondary"
             onClick={() => {
-              onViewChange({ ...initialContactsView, sort: view.sort });
+              onViewChange({ ...initialContactsView, sort: view.sort, columns: view.columns });
               searchRef.current?.focus();
             }}
           >
@@ -145,6 +155,7 @@ export function ContactsPage({
           </button>
         )}
       </search>
+      <SavedViews view={view} onViewChange={onViewChange} />
 
       <p className="status" aria-live="polite">
         {contacts.isPending
@@ -178,7 +189,13 @@ export function ContactsPage({
           <p className="hint" id="contacts-keys">
             Use the arrow keys to move between contacts and Enter to open one.
           </p>
-          <ContactsTable ref={tableRef} contacts={items} describedBy="contacts-keys" busy={searching} />
+          <ContactsTable
+            ref={tableRef}
+            contacts={items}
+            columns={view.columns}
+            describedBy="contacts-keys"
+            busy={searching}
+          />
           {contacts.hasNextPage && (
             <button
               type="button"

@@ -1,8 +1,57 @@
-import type { Contact } from '@custodian/contracts';
-import type { KeyboardEvent, Ref } from 'react';
+import { type Contact, type ContactColumn, defaultContactColumns } from '@custodian/contracts';
+import type { KeyboardEvent, ReactNode, Ref } from 'react';
 import { Link } from '../router.js';
-import { contactName, formatDateTime, humanize, isRestricted, primaryEmail } from '../ui/format.js';
+import {
+  contactName,
+  formatDate,
+  formatDateTime,
+  humanize,
+  isRestricted,
+  primaryEmail,
+} from '../ui/format.js';
+import { CompanyName } from '../ui/names.js';
 import { Value } from '../ui/restricted.js';
+
+export const columnLabels: Record<ContactColumn, string> = {
+  email: 'E-mail',
+  phone: 'Phone',
+  stage: 'Stage',
+  tags: 'Tags',
+  jobTitle: 'Job title',
+  company: 'Company',
+  source: 'Source',
+  lastActivity: 'Last activity',
+  createdAt: 'Added',
+};
+
+function cell(c: Contact, column: ContactColumn): ReactNode {
+  switch (column) {
+    case 'email':
+      return <Value value={primaryEmail(c)} compact />;
+    case 'phone':
+      return <Value value={(c.phones.find((p) => p.primary) ?? c.phones[0])?.value} compact />;
+    case 'stage':
+      return humanize(c.lifecycleStage);
+    case 'tags':
+      return c.tags.length === 0
+        ? '—'
+        : c.tags.map((t) => (
+            <span key={t} className="tag">
+              {t}
+            </span>
+          ));
+    case 'jobTitle':
+      return <Value value={c.jobTitle} compact />;
+    case 'company':
+      return c.companyId ? <CompanyName id={c.companyId} /> : '—';
+    case 'source':
+      return humanize(c.source);
+    case 'lastActivity':
+      return formatDateTime(c.lastActivityAt);
+    case 'createdAt':
+      return formatDate(c.createdAt);
+  }
+}
 
 const rowLinks = (table: HTMLTableElement) =>
   Array.from(table.querySelectorAll<HTMLAnchorElement>('tbody a[data-row-link]'));
@@ -41,8 +90,11 @@ export function ContactsTable({
   ref,
   describedBy,
   busy,
+  columns = defaultContactColumns,
 }: {
   contacts: Contact[];
+  /** The columns after the name, in this order. */
+  columns?: readonly ContactColumn[];
   ref?: Ref<HTMLTableElement>;
   describedBy?: string;
   busy?: boolean;
@@ -59,10 +111,11 @@ export function ContactsTable({
       <thead>
         <tr>
           <th scope="col">Name</th>
-          <th scope="col">E-mail</th>
-          <th scope="col">Stage</th>
-          <th scope="col">Tags</th>
-          <th scope="col">Last activity</th>
+          {columns.map((column) => (
+            <th key={column} scope="col">
+              {columnLabels[column]}
+            </th>
+          ))}
         </tr>
       </thead>
       <tbody>
@@ -78,20 +131,11 @@ export function ContactsTable({
                   <span className="visually-hidden"> (restricted for your role)</span>
                 ) : null}
               </th>
-              <td data-label="E-mail">
-                <Value value={primaryEmail(c)} compact />
-              </td>
-              <td data-label="Stage">{humanize(c.lifecycleStage)}</td>
-              <td data-label="Tags">
-                {c.tags.length === 0
-                  ? '—'
-                  : c.tags.map((t) => (
-                      <span key={t} className="tag">
-                        {t}
-                      </span>
-                    ))}
-              </td>
-              <td data-label="Last activity">{formatDateTime(c.lastActivityAt)}</td>
+              {columns.map((column) => (
+                <td key={column} data-label={columnLabels[column]}>
+                  {cell(c, column)}
+                </td>
+              ))}
             </tr>
           );
         })}

@@ -1,5 +1,6 @@
 import type { Deal, Pipeline } from '@custodian/contracts';
 import { type DragEvent, useEffect, useId, useRef, useState } from 'react';
+import { Link } from '../router.js';
 import { formatDate } from '../ui/format.js';
 import { formatMoney } from '../ui/money.js';
 import { CompanyName, ContactName } from '../ui/names.js';
@@ -48,7 +49,9 @@ export function DealCard({
       onDragStart={canMove ? dragStart : undefined}
       onDragEnd={() => onDragging(null)}
     >
-      <h3 id={titleId}>{deal.title}</h3>
+      <h3 id={titleId}>
+        <Link to={`/deals/${deal.id}`}>{deal.title}</Link>
+      </h3>
       <p className="amount">
         {deal.amountMinor !== null && deal.currency ? (
           formatMoney(deal.amountMinor, deal.currency)

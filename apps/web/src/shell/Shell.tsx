@@ -2,12 +2,14 @@ import type { Me } from '@custodian/contracts';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { AccountPage } from '../account/AccountPage.js';
+import { AdminArea, isAdminRoute, mayAdminister } from '../admin/AdminArea.js';
 import { api } from '../api.js';
 import { CompaniesPage } from '../companies/CompaniesPage.js';
 import { CompanyPage } from '../companies/CompanyPage.js';
 import { ContactPage } from '../contacts/ContactPage.js';
 import { ContactsPage, type ContactsView, initialContactsView } from '../contacts/ContactsPage.js';
 import { NewContactPage } from '../contacts/NewContactPage.js';
+import { DealPage } from '../deals/DealPage.js';
 import { DealsPage } from '../deals/DealsPage.js';
 import { ImportPage, mayImport } from '../imports/ImportPage.js';
 import { isPrivacyRoute, mayUsePrivacyDesk, PrivacyDesk } from '../privacy/PrivacyDesk.js';
@@ -54,7 +56,10 @@ export function Shell({ me }: { me: Me }) {
           >
             Companies
           </Link>
-          <Link to="/deals" aria-current={route.name === 'deals' ? 'page' : undefined}>
+          <Link
+            to="/deals"
+            aria-current={route.name === 'deals' || route.name === 'deal' ? 'page' : undefined}
+          >
             Deals
           </Link>
           <Link to="/tasks" aria-current={route.name === 'tasks' ? 'page' : undefined}>
@@ -68,6 +73,14 @@ export function Shell({ me }: { me: Me }) {
           {mayUsePrivacyDesk(me) && (
             <Link to="/privacy-desk" aria-current={isPrivacyRoute(route) ? 'page' : undefined}>
               Privacy
+            </Link>
+          )}
+          {mayAdminister(me) && (
+            <Link
+              to={me.permissions.includes('users:read') ? '/admin' : '/admin/fields'}
+              aria-current={isAdminRoute(route) ? 'page' : undefined}
+            >
+              Admin
             </Link>
           )}
         </nav>
@@ -94,10 +107,12 @@ export function Shell({ me }: { me: Me }) {
         {route.name === 'companies' && <CompaniesPage />}
         {route.name === 'company' && <CompanyPage id={route.id} />}
         {route.name === 'deals' && <DealsPage me={me} pipelineId={route.pipelineId} />}
+        {route.name === 'deal' && <DealPage id={route.id} />}
         {route.name === 'tasks' && <TasksPage />}
         {route.name === 'imports' && <ImportPage me={me} />}
         {route.name === 'account' && <AccountPage me={me} />}
         {isPrivacyRoute(route) && <PrivacyDesk me={me} route={route} />}
+        {isAdminRoute(route) && <AdminArea me={me} route={route} />}
         {route.name === 'not-found' && (
           <section>
             <PageHeading title="Page not found" />

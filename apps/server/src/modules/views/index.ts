@@ -1,0 +1,2 @@
+export { viewRoutes } from './routes.js';
+export { savedViews } from './schema.js';
