@@ -111,6 +111,18 @@ it('a privacy officer reads the dashboard, works the request queue, extends a re
   const page = await context.newPage();
   await signIn(env, page, 'dora@example.test');
 
+  // A dpo may export but not import: the navigation leads to the export alone, and it downloads.
+  const nav = page.getByRole('navigation', { name: 'Main' });
+  expect(await nav.getByRole('link', { name: 'Import' }).count()).toBe(0);
+  await nav.getByRole('link', { name: 'Export' }).click();
+  await page.getByText('Your role does not allow importing contacts.').waitFor();
+  const exportLink = page.getByRole('link', { name: 'Export contacts (CSV)' });
+  const csv = await page.evaluate(
+    async (href) => (await fetch(href, { credentials: 'same-origin' })).text(),
+    (await exportLink.getAttribute('href'))!,
+  );
+  expect(csv.split('\n').length).toBeGreaterThan(2);
+
   // The dashboard, from the main navigation: the figures set up above.
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Privacy' }).click();
   await page.getByRole('heading', { name: 'Compliance dashboard', level: 1 }).waitFor();
@@ -237,6 +249,51 @@ it('a privacy officer reads the dashboard, works the request queue, extends a re
   expect(await overflowsSideways(page)).toBe(false);
   expect(await seriousA11yViolations(page)).toEqual([]);
   await screenshot(page, 'privacy-request-phone');
+  await context.close();
+});
+
+it('fulfils a rectification in the desk with the corrections the requester asked for', async () => {
+  const admin = await apiSession(env, 'ada@example.test');
+  const dpo = await apiSession(env, 'dora@example.test');
+  const person = await admin<{ id: string }>('POST', '/api/v1/contacts', {
+    firstName: 'Margaret',
+    lastName: 'Hamiltn',
+    emails: [{ value: 'margaret.h@example.test', primary: true }],
+  });
+  const request = await dpo<{ id: string }>('POST', '/api/v1/requests', {
+    type: 'rectification',
+    contactId: person.id,
+    requester: { email: 'margaret.h@example.test', name: 'Margaret Hamilton' },
+    details: 'My last name is misspelt, and please use my new address margaret@apollo.example.test.',
+  });
+  await dpo('POST', `/api/v1/requests/${request.id}/verify`, { method: 'known_email_reply' });
+
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  await signIn(env, page, 'dora@example.test');
+  await page.goto(`${env.server.url}/privacy-desk/requests/${request.id}`);
+  await page.getByRole('button', { name: 'Correct the data…' }).click();
+  const form = page.getByRole('form', { name: 'Corrections' });
+  await form.getByLabel('Last name').fill('Hamilton');
+  const email = form.getByLabel('E-mail 1', { exact: true });
+  await email.fill('not an address');
+  await form.getByRole('button', { name: 'Fulfil with these corrections' }).click();
+  // The server's issue on body.corrections.emails.0.value appears at the e-mail field, and nothing changed.
+  await expect.poll(() => email.getAttribute('aria-invalid')).toBe('true');
+  expect(await describedText(email)).not.toBe('');
+  expect((await dpo<{ lastName: string }>('GET', `/api/v1/contacts/${person.id}`)).lastName).toBe('Hamiltn');
+  expect(await seriousA11yViolations(page)).toEqual([]);
+  await screenshot(page, 'privacy-request-rectify-error');
+
+  await email.fill('margaret@apollo.example.test');
+  await form.getByRole('button', { name: 'Fulfil with these corrections' }).click();
+  await page.getByText('Fulfilled', { exact: true }).first().waitFor();
+  const corrected = await dpo<{ lastName: string; emails: { value: string }[] }>(
+    'GET',
+    `/api/v1/contacts/${person.id}`,
+  );
+  expect(corrected.lastName).toBe('Hamilton');
+  expect(corrected.emails.map((e) => e.value)).toEqual(['margaret@apollo.example.test']);
   await context.close();
 });
 

@@ -1,3 +1,5 @@
+import './messages.js';
+
 export * from './activities.js';
 export * from './analytics.js';
 export * from './audit.js';

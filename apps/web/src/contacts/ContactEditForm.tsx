@@ -1,13 +1,14 @@
 import {
   type Company,
   type Contact,
+  type ContactCorrectionsInput,
   type CustomField,
   lifecycleStages,
   type UpdateContactInput,
 } from '@custodian/contracts';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useEffect, useRef, useState } from 'react';
-import { api } from '../api.js';
+import { ApiError, api } from '../api.js';
 import { FormError } from '../ui/errors.js';
 import { Field } from '../ui/field.js';
 import { humanize, isRestricted } from '../ui/format.js';
@@ -122,8 +123,51 @@ function toBody(before: Form, form: Form, hidden: Set<string>, fields: CustomFie
   return body;
 }
 
-/** Edits the contact in place of its details; masked fields stay masked and cannot be changed. */
-export function ContactEditForm({ contact, onDone }: { contact: Contact; onDone: () => void }) {
+/**
+ * A rectification (Art. 16) fulfilled with this form: only the personal fields are offered, the changed ones
+ * go to `submit` as the corrections, and the server's issues under `body.corrections.` show at their field.
+ */
+export interface Correction {
+  submitLabel: string;
+  submit(corrections: ContactCorrectionsInput): Promise<unknown>;
+}
+
+const correctionFields = new Set([
+  'firstName',
+  'lastName',
+  'emails',
+  'phones',
+  'addresses',
+  'jobTitle',
+  'dateOfBirth',
+  'customFields',
+]);
+
+/** The fulfil endpoint's issues (`body.corrections.emails.0.value`) at the form's fields (`body.emails.0.value`). */
+function asFormError(error: Error | null): Error | null {
+  if (!(error instanceof ApiError) || !error.problem.errors) return error;
+  return new ApiError({
+    ...error.problem,
+    errors: error.problem.errors.map((e) => ({
+      ...e,
+      field: e.field.replace(/^body\.corrections\./, 'body.'),
+    })),
+  });
+}
+
+/**
+ * Edits the contact in place of its details; masked fields stay masked and cannot be changed. With
+ * `correction`, it is the form of a rectification request instead.
+ */
+export function ContactEditForm({
+  contact,
+  onDone,
+  correction,
+}: {
+  contact: Contact;
+  onDone: () => void;
+  correction?: Correction;
+}) {
   const queryClient = useQueryClient();
   const hidden = new Set(contact.restricted);
   const [before] = useState(() => toForm(contact));
@@ -141,13 +185,22 @@ export function ContactEditForm({ contact, onDone }: { contact: Contact; onDone:
   });
   const fields = customFields.data?.items ?? [];
   const save = useMutation({
-    mutationFn: () => {
+    mutationFn: async () => {
       const body = toBody(before, form, hidden, fields);
-      if (Object.keys(body).length === 0) return Promise.resolve(contact);
+      if (correction) {
+        const corrections = Object.fromEntries(
+          Object.entries(body).filter(([k]) => correctionFields.has(k)),
+        ) as ContactCorrectionsInput;
+        // An empty correction goes too: the server says what is missing, next to the form.
+        await correction.submit(corrections);
+        return null;
+      }
+      if (Object.keys(body).length === 0) return contact;
       return api<Contact>('PATCH', `/api/v1/contacts/${contact.id}`, body);
     },
     onSuccess: (saved) => {
-      queryClient.setQueryData(['contact', contact.id], saved);
+      if (saved) queryClient.setQueryData(['contact', contact.id], saved);
+      else void queryClient.invalidateQueries({ queryKey: ['contact', contact.id] });
       void queryClient.invalidateQueries({ queryKey: ['contacts'] });
       onDone();
     },
@@ -163,7 +216,7 @@ export function ContactEditForm({ contact, onDone }: { contact: Contact; onDone:
     e.preventDefault();
     save.mutate();
   };
-  const err = save.error;
+  const err = asFormError(save.error);
   const textField = (key: 'firstName' | 'lastName' | 'jobTitle', label: string) =>
     hidden.has(key) ? (
       <MaskedField label={label} />
@@ -181,7 +234,13 @@ export function ContactEditForm({ contact, onDone }: { contact: Contact; onDone:
   const companyChoices = companies.data?.items ?? [];
 
   return (
-    <form ref={formRef} onSubmit={submit} noValidate aria-label="Edit contact" className="edit-contact">
+    <form
+      ref={formRef}
+      onSubmit={submit}
+      noValidate
+      aria-label={correction ? 'Corrections' : 'Edit contact'}
+      className="edit-contact"
+    >
       {textField('firstName', 'First name')}
       {textField('lastName', 'Last name')}
       {hidden.has('emails') ? (
@@ -276,44 +335,48 @@ export function ContactEditForm({ contact, onDone }: { contact: Contact; onDone:
           />
         </Field>
       )}
-      <Field
-        label="Company"
-        field="body.companyId"
-        error={err ?? companies.error}
-        anyError={companies.isError}
-      >
-        <select value={form.companyId} onChange={(e) => set({ companyId: e.target.value })}>
-          <option value="">No company</option>
-          {before.companyId && !companyChoices.some((c) => c.id === before.companyId) && (
-            <option value={before.companyId}>The current company</option>
-          )}
-          {companyChoices.map((c) => (
-            <option key={c.id} value={c.id}>
-              {isRestricted(c.name) ? 'Company (name restricted)' : c.name}
-            </option>
-          ))}
-        </select>
-      </Field>
-      <Field label="Lifecycle stage" field="body.lifecycleStage" error={err}>
-        <select
-          value={form.lifecycleStage}
-          onChange={(e) => set({ lifecycleStage: e.target.value as Stage })}
-        >
-          {lifecycleStages.map((s) => (
-            <option key={s} value={s}>
-              {humanize(s)}
-            </option>
-          ))}
-        </select>
-      </Field>
-      <Field label="Tags" field="body.tags" error={err} hint="Separated by commas">
-        <input
-          type="text"
-          autoComplete="off"
-          value={form.tags}
-          onChange={(e) => set({ tags: e.target.value })}
-        />
-      </Field>
+      {!correction && (
+        <>
+          <Field
+            label="Company"
+            field="body.companyId"
+            error={err ?? companies.error}
+            anyError={companies.isError}
+          >
+            <select value={form.companyId} onChange={(e) => set({ companyId: e.target.value })}>
+              <option value="">No company</option>
+              {before.companyId && !companyChoices.some((c) => c.id === before.companyId) && (
+                <option value={before.companyId}>The current company</option>
+              )}
+              {companyChoices.map((c) => (
+                <option key={c.id} value={c.id}>
+                  {isRestricted(c.name) ? 'Company (name restricted)' : c.name}
+                </option>
+              ))}
+            </select>
+          </Field>
+          <Field label="Lifecycle stage" field="body.lifecycleStage" error={err}>
+            <select
+              value={form.lifecycleStage}
+              onChange={(e) => set({ lifecycleStage: e.target.value as Stage })}
+            >
+              {lifecycleStages.map((s) => (
+                <option key={s} value={s}>
+                  {humanize(s)}
+                </option>
+              ))}
+            </select>
+          </Field>
+          <Field label="Tags" field="body.tags" error={err} hint="Separated by commas">
+            <input
+              type="text"
+              autoComplete="off"
+              value={form.tags}
+              onChange={(e) => set({ tags: e.target.value })}
+            />
+          </Field>
+        </>
+      )}
       {customKeys.map((key) => {
         const def = fields.find((f) => f.key === key);
         const label = def?.label ?? humanize(key);
@@ -355,7 +418,7 @@ export function ContactEditForm({ contact, onDone }: { contact: Contact; onDone:
       <FormError error={err} />
       <div className="actions">
         <button type="submit" disabled={save.isPending}>
-          {save.isPending ? 'Saving…' : 'Save changes'}
+          {save.isPending ? 'Saving…' : (correction?.submitLabel ?? 'Save changes')}
         </button>
         <button type="button" className="secondary" onClick={onDone}>
           Cancel

@@ -1,7 +1,14 @@
-import { type DsrRequest, extendRequest, rejectionReasons, verificationMethods } from '@custodian/contracts';
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import {
+  type Contact,
+  type DsrRequest,
+  extendRequest,
+  rejectionReasons,
+  verificationMethods,
+} from '@custodian/contracts';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, type ReactNode, useEffect, useRef, useState } from 'react';
 import { api } from '../api.js';
+import { ContactEditForm } from '../contacts/ContactEditForm.js';
 import { FormError } from '../ui/errors.js';
 import { Field } from '../ui/field.js';
 import { formatDateTime, humanize } from '../ui/format.js';
@@ -185,10 +192,7 @@ function FulfilStep({ request }: { request: DsrRequest }) {
       </StepForm>
     );
   }
-  if (request.type === 'rectification')
-    return (
-      <p className="hint">Rectifications are fulfilled with their corrections through the API for now.</p>
-    );
+  if (request.type === 'rectification') return <RectificationStep request={request} fulfil={fulfil} />;
   if (request.type === 'erasure')
     return confirming ? (
       <StepForm
@@ -233,6 +237,51 @@ function FulfilStep({ request }: { request: DsrRequest }) {
       </StepForm>
     );
   return null;
+}
+
+/**
+ * A rectification: the contact's personal fields as they stand (the read is audited), corrected as the requester
+ * asked; the changed fields are the request's corrections, applied when it is fulfilled.
+ */
+function RectificationStep({ request, fulfil }: { request: DsrRequest; fulfil: ReturnType<typeof useStep> }) {
+  const [open, setOpen] = useState(false);
+  const contact = useQuery({
+    queryKey: ['contact', request.contactId],
+    queryFn: () => api<Contact>('GET', `/api/v1/contacts/${request.contactId}`),
+    enabled: open,
+  });
+  if (!open)
+    return (
+      <div className="step-form">
+        <h3>Fulfil: correct the data</h3>
+        <button type="button" onClick={() => setOpen(true)}>
+          Correct the data…
+        </button>
+      </div>
+    );
+  return (
+    <section className="step-form" aria-labelledby="rectify-heading">
+      <h3 id="rectify-heading">Correct the data</h3>
+      <p className="hint">
+        Change the fields the requester asked to correct; only the changed ones are applied, and fulfilling
+        the request records them.
+      </p>
+      {contact.isPending ? (
+        <p role="status">Loading the contact…</p>
+      ) : contact.isError ? (
+        <FormError error={contact.error} />
+      ) : (
+        <ContactEditForm
+          contact={contact.data}
+          onDone={() => setOpen(false)}
+          correction={{
+            submitLabel: 'Fulfil with these corrections',
+            submit: (corrections) => fulfil.mutateAsync({ corrections }),
+          }}
+        />
+      )}
+    </section>
+  );
 }
 
 function RejectForm({ request }: { request: DsrRequest }) {

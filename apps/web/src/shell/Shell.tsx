@@ -11,7 +11,7 @@ import { ContactsPage, type ContactsView, initialContactsView } from '../contact
 import { NewContactPage } from '../contacts/NewContactPage.js';
 import { DealPage } from '../deals/DealPage.js';
 import { DealsPage } from '../deals/DealsPage.js';
-import { ImportPage, mayImport } from '../imports/ImportPage.js';
+import { ImportPage, mayExport, mayImport } from '../imports/ImportPage.js';
 import { isPrivacyRoute, mayUsePrivacyDesk, PrivacyDesk } from '../privacy/PrivacyDesk.js';
 import { Link, matchRoute, navigate, usePathname } from '../router.js';
 import { TasksPage } from '../tasks/TasksPage.js';
@@ -65,9 +65,9 @@ export function Shell({ me }: { me: Me }) {
           <Link to="/tasks" aria-current={route.name === 'tasks' ? 'page' : undefined}>
             Tasks
           </Link>
-          {mayImport(me) && (
+          {(mayImport(me) || mayExport(me)) && (
             <Link to="/imports" aria-current={route.name === 'imports' ? 'page' : undefined}>
-              Import
+              {mayImport(me) ? 'Import' : 'Export'}
             </Link>
           )}
           {mayUsePrivacyDesk(me) && (
