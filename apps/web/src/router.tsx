@@ -54,6 +54,11 @@ export type Route =
   | { name: 'admin-users' }
   | { name: 'admin-fields' }
   | { name: 'admin-pipelines' }
+  | { name: 'admin-webhooks' }
+  | { name: 'segments' }
+  | { name: 'campaigns' }
+  | { name: 'campaign'; id: string }
+  | { name: 'scoring' }
   | { name: 'home' }
   | { name: 'not-found' };
 
@@ -94,6 +99,13 @@ export function matchRoute(pathname: string): Route {
   if (path === '/admin') return { name: 'admin-users' };
   if (path === '/admin/fields') return { name: 'admin-fields' };
   if (path === '/admin/pipelines') return { name: 'admin-pipelines' };
+  if (path === '/admin/webhooks') return { name: 'admin-webhooks' };
+  // Marketing: segments, e-mail campaigns and lead scoring.
+  if (path === '/segments') return { name: 'segments' };
+  if (path === '/campaigns') return { name: 'campaigns' };
+  const campaign = new RegExp(`^/campaigns/(${uuid})$`, 'i').exec(path);
+  if (campaign) return { name: 'campaign', id: campaign[1]!.toLowerCase() };
+  if (path === '/scoring') return { name: 'scoring' };
   // The privacy officer's desk. Not under /privacy: receipts and mails send data subjects there (their portal).
   if (path === '/privacy-desk') return { name: 'privacy-dashboard' };
   if (path === '/privacy-desk/requests') return { name: 'privacy-requests' };

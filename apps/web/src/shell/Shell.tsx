@@ -12,6 +12,12 @@ import { NewContactPage } from '../contacts/NewContactPage.js';
 import { DealPage } from '../deals/DealPage.js';
 import { DealsPage } from '../deals/DealsPage.js';
 import { ImportPage, mayExport, mayImport } from '../imports/ImportPage.js';
+import {
+  isMarketingRoute,
+  MarketingArea,
+  marketingHome,
+  mayUseMarketing,
+} from '../marketing/MarketingArea.js';
 import { isPrivacyRoute, mayUsePrivacyDesk, PrivacyDesk } from '../privacy/PrivacyDesk.js';
 import { Link, matchRoute, navigate, usePathname } from '../router.js';
 import { TasksPage } from '../tasks/TasksPage.js';
@@ -70,6 +76,11 @@ export function Shell({ me }: { me: Me }) {
               {mayImport(me) ? 'Import' : 'Export'}
             </Link>
           )}
+          {mayUseMarketing(me) && (
+            <Link to={marketingHome(me)} aria-current={isMarketingRoute(route) ? 'page' : undefined}>
+              Marketing
+            </Link>
+          )}
           {mayUsePrivacyDesk(me) && (
             <Link to="/privacy-desk" aria-current={isPrivacyRoute(route) ? 'page' : undefined}>
               Privacy
@@ -113,6 +124,7 @@ export function Shell({ me }: { me: Me }) {
         {route.name === 'account' && <AccountPage me={me} />}
         {isPrivacyRoute(route) && <PrivacyDesk me={me} route={route} />}
         {isAdminRoute(route) && <AdminArea me={me} route={route} />}
+        {isMarketingRoute(route) && <MarketingArea me={me} route={route} />}
         {route.name === 'not-found' && (
           <section>
             <PageHeading title="Page not found" />
