@@ -1,4 +1,4 @@
-import type { Me, Problem } from '@custodian/contracts';
+import type { Me, Problem, Purpose } from '@custodian/contracts';
 
 /** An API error as the server describes it (RFC 9457), with the fields at fault. */
 export class ApiError extends Error {
@@ -12,9 +12,18 @@ function csrfToken(): string | null {
   return match ? decodeURIComponent(match[1] ?? '') : null;
 }
 
-/** A JSON call; a FormData body goes as multipart/form-data (the browser sets its boundary). */
-export async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
+/**
+ * A JSON call; a FormData body goes as multipart/form-data (the browser sets its boundary). `purpose` names the
+ * purpose of the read (`X-Purpose`) when it is not the role's default, e.g. `profiling` for lead scores.
+ */
+export async function api<T>(
+  method: string,
+  path: string,
+  body?: unknown,
+  options: { purpose?: Purpose } = {},
+): Promise<T> {
   const headers: Record<string, string> = {};
+  if (options.purpose) headers['x-purpose'] = options.purpose;
   const form = body instanceof FormData;
   if (body !== undefined && !form) headers['content-type'] = 'application/json';
   const csrf = csrfToken();

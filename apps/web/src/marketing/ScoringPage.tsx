@@ -439,7 +439,9 @@ type TopScores = {
 function TopScores() {
   const scores = useQuery({
     queryKey: ['scoring', 'scores'],
-    queryFn: () => api<TopScores>('GET', '/api/v1/scoring/scores?limit=20'),
+    // Scores are kept for profiling: they are read under that purpose, not the role's default one.
+    queryFn: () =>
+      api<TopScores>('GET', '/api/v1/scoring/scores?limit=20', undefined, { purpose: 'profiling' }),
   });
   return (
     <section className="panel" aria-labelledby="scores-title">
@@ -449,7 +451,7 @@ function TopScores() {
       ) : scores.isError ? (
         <LoadError error={scores.error} onRetry={() => void scores.refetch()} />
       ) : scores.data.restricted.includes('score') ? (
-        <p className="restricted">Scores are restricted for your role.</p>
+        <p className="restricted">Scores are restricted for your role or purpose.</p>
       ) : scores.data.items.length === 0 ? (
         <p className="empty">No scores yet: add rules and run them.</p>
       ) : (
