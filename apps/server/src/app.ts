@@ -49,6 +49,7 @@ import { setupRoutes } from './modules/setup/index.js';
 import { enqueuePackageLinkMail, subjectPackageRoutes } from './modules/subject-packages/index.js';
 import { subjectKeysFor } from './modules/subjects/index.js';
 import { suppressionRoutes } from './modules/suppressions/index.js';
+import { tagRoutes } from './modules/tags/index.js';
 import { taskRoutes } from './modules/tasks/index.js';
 import { tokenRoutes } from './modules/tokens/index.js';
 import { userRoutes } from './modules/users/index.js';
@@ -242,6 +243,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     });
     segmentRoutes(api, crmDeps);
     viewRoutes(api, routeDeps);
+    tagRoutes(api, routeDeps);
     preferenceRoutes(api, { ...crmDeps, publicUrl: config.publicUrl });
     portalRoutes(api, { controller: config.controller });
     campaignRoutes(api, {

@@ -38,6 +38,7 @@ export * from './scoring.js';
 export * from './segments.js';
 export * from './subject-packages.js';
 export * from './suppressions.js';
+export * from './tags.js';
 export * from './tasks.js';
 export * from './tokens.js';
 export * from './users.js';

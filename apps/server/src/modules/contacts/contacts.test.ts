@@ -38,6 +38,20 @@ const list = async (query: string, as: Caller = admin, headers: Record<string, s
   return res;
 };
 
+describe('tags', () => {
+  it('lists every tag by name with its id, for builders that refer to tags by id', async () => {
+    const name = unique('tagged');
+    await create({ firstName: 'Tagged', tags: [name, 'Zeta-label'] });
+    const res = await t.request({ url: '/api/v1/tags', as: readonly });
+    expect(res.statusCode).toBe(200);
+    const { items } = res.json<{ items: { id: string; name: string }[] }>();
+    expect(items.find((i) => i.name === name)?.id).toMatch(/^[0-9a-f-]{36}$/);
+    const names = items.map((i) => i.name.toLowerCase());
+    expect(names).toEqual([...names].sort());
+    expect((await t.request({ url: '/api/v1/tags' })).statusCode).toBe(401);
+  });
+});
+
 describe('creating and reading contacts', () => {
   it('creates a contact with normalised e-mails and phones, and reads it back', async () => {
     const contact = await create({

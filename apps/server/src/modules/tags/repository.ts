@@ -31,3 +31,8 @@ export async function findTagsByName(
       ),
     );
 }
+
+/** Every tag, by name. */
+export async function listTagRows(ex: Executor): Promise<{ id: string; name: string }[]> {
+  return ex.select({ id: tags.id, name: tags.name }).from(tags).orderBy(sql`lower(${tags.name})`);
+}
