@@ -4,8 +4,9 @@ import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { api, withQuery } from '../api.js';
 import { errorText, FormError } from '../ui/errors.js';
 import { Field } from '../ui/field.js';
-import { formatDateTime, humanize } from '../ui/format.js';
+import { formatDateTime, humanize, isRestricted } from '../ui/format.js';
 import { RelatedList } from '../ui/related-list.js';
+import { Value } from '../ui/restricted.js';
 import { useCan, useMe } from '../ui/use-me.js';
 import { fromLocalInput } from './ActivityForm.js';
 import './contact-page.css';
@@ -20,6 +21,9 @@ function useStaff(enabled: boolean) {
     staleTime: 60_000,
   });
 }
+
+// A task title flagged as a special category is masked for roles that may not see it.
+const titleOf = (t: Task) => (isRestricted(t.title) ? 'the task' : t.title);
 
 const listsTasks = (q: { queryKey: readonly unknown[] }) =>
   q.queryKey[0] === 'tasks' || q.queryKey.includes('tasks');
@@ -37,7 +41,7 @@ export function ContactTasks({ contactId }: { contactId: string }) {
   const markDone = useMutation({
     mutationFn: (task: Task) => api<Task>('PATCH', `/api/v1/tasks/${task.id}`, { status: 'done' }),
     onSuccess: async (_saved, task) => {
-      setStatus(`Marked ${task.title} done.`);
+      setStatus(`Marked ${titleOf(task)} done.`);
       await queryClient.invalidateQueries({ predicate: listsTasks });
     },
   });
@@ -78,7 +82,10 @@ export function ContactTasks({ contactId }: { contactId: string }) {
       render={(t) => (
         <div className={t.status === 'done' ? 'task-row done' : 'task-row'}>
           <span>
-            <strong id={`task-${t.id}`}>{t.title}</strong> · {humanize(t.status)}
+            <strong id={`task-${t.id}`}>
+              <Value value={t.title} />
+            </strong>{' '}
+            · {humanize(t.status)}
             {t.dueAt && <> · due {formatDateTime(t.dueAt)}</>}
             <span className="label"> · for {assigneeName(t.assigneeId)}</span>
           </span>
@@ -101,7 +108,8 @@ export function ContactTasks({ contactId }: { contactId: string }) {
       </p>
       {markDone.isError && (
         <p role="alert" className="form-error">
-          Could not mark {markDone.variables?.title} done: {errorText(markDone.error)}
+          Could not mark {markDone.variables ? titleOf(markDone.variables) : 'the task'} done:{' '}
+          {errorText(markDone.error)}
         </p>
       )}
       {adding && (
@@ -142,7 +150,7 @@ function TaskForm({
     },
     onSuccess: async (task) => {
       await queryClient.invalidateQueries({ predicate: listsTasks });
-      onDone(`Task ${task.title} added.`);
+      onDone(`Task ${titleOf(task)} added.`);
     },
   });
   const formRef = useRef<HTMLFormElement>(null);
