@@ -17,6 +17,7 @@ let admin: ApiCall;
 let grace: string;
 let alan: string;
 let requestId: string;
+let deal: { id: string };
 
 const longText = `${'We went through the renewal clause by clause and agreed on the next steps. '.repeat(6)}The final sentence only shows unfolded.`;
 
@@ -38,7 +39,17 @@ beforeAll(async () => {
   const company = await admin<{ id: string }>('POST', '/api/v1/companies', {
     name: 'Analytical Engines Ltd',
   });
-  // A call about both people and the company, with a long text to fold.
+  const pipeline = await admin<{ id: string; stages: { id: string }[] }>('POST', '/api/v1/pipelines', {
+    name: 'Renewals',
+    stages: [{ name: 'Talks', probability: 30 }],
+  });
+  deal = await admin<{ id: string }>('POST', '/api/v1/deals', {
+    title: 'Engine renewal 2026',
+    pipelineId: pipeline.id,
+    stageId: pipeline.stages[0]!.id,
+    contactIds: [grace],
+  });
+  // A call about both people, the company and the deal, with a long text to fold.
   await admin('POST', '/api/v1/activities', {
     type: 'call',
     subject: 'Renewal call',
@@ -48,6 +59,7 @@ beforeAll(async () => {
     occurredAt: '2026-01-05T10:00:00.000Z',
     contactIds: [grace, alan],
     companyId: company.id,
+    dealId: deal.id,
   });
   // Text the scanner finds health data in; once classified as a special category, it is masked for roles
   // without reveal:special (the admin and sales among them).
@@ -99,6 +111,9 @@ it('shows the timeline in full, logs, edits and deletes a note, adds a task and 
     `/contacts/${alan}`,
   );
   await call.getByRole('link', { name: 'Analytical Engines Ltd' }).waitFor();
+  expect(await call.getByRole('link', { name: 'Engine renewal 2026' }).getAttribute('href')).toBe(
+    `/deals/${deal.id}`,
+  );
   expect(await call.getByText('The final sentence only shows unfolded.').count()).toBe(0);
   await call.getByRole('button', { name: 'Show more of this text' }).click();
   await call.getByText(/The final sentence only shows unfolded\./).waitFor();
@@ -233,7 +248,7 @@ it('shows a read-only user the activity text as restricted, with no way to log o
   const call = timeline.getByRole('article', { name: /Call \(outbound\)/ });
   await call.waitFor();
   expect(await call.getByText('restricted for your role').count()).toBe(2);
-  expect(await page.getByText(/renewal/i).count()).toBe(0);
+  expect(await page.getByText(/Renewal call|clause/).count()).toBe(0);
   expect(await timeline.getByRole('button', { name: 'Log an activity' }).count()).toBe(0);
   expect(await timeline.getByRole('button', { name: 'Delete' }).count()).toBe(0);
   expect(
