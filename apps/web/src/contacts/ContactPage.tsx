@@ -11,7 +11,9 @@ import { useCan } from '../ui/use-me.js';
 import { ConsentPanel } from './ConsentPanel.js';
 import { ContactEditForm } from './ContactEditForm.js';
 import '../ui/forms.css';
-import { ContactActivities, ContactDeals, ContactTasks } from './RelatedLists.js';
+import { ContactTasks } from './ContactTasks.js';
+import { ContactDeals, ContactRequests } from './RelatedLists.js';
+import { ContactTimeline } from './Timeline.js';
 
 export function ContactPage({ id }: { id: string }) {
   const contact = useQuery({
@@ -129,9 +131,10 @@ function ContactDetails({ contact: c }: { contact: Contact }) {
           )}
         </section>
         <ConsentPanel contactId={c.id} />
-        <ContactActivities contactId={c.id} />
-        <ContactDeals contactId={c.id} />
+        <ContactTimeline contactId={c.id} />
         <ContactTasks contactId={c.id} />
+        <ContactDeals contactId={c.id} />
+        {can('requests:read') && <ContactRequests contactId={c.id} />}
       </div>
     </>
   );

@@ -1,30 +1,9 @@
-import type { Activity, Deal, Task } from '@custodian/contracts';
-import { formatDate, formatDateTime, humanize } from '../ui/format.js';
+import type { Deal, DsrRequest } from '@custodian/contracts';
+import { isOpen, requestStatusLabels, requestTypeLabels } from '../privacy/request-labels.js';
+import { Link } from '../router.js';
+import { formatDate, humanize } from '../ui/format.js';
 import { formatMoney } from '../ui/money.js';
 import { RelatedList } from '../ui/related-list.js';
-import { Value } from '../ui/restricted.js';
-
-export function ContactActivities({ contactId }: { contactId: string }) {
-  return (
-    <RelatedList<Activity>
-      title="Timeline"
-      queryKey={['contact', contactId, 'activities']}
-      path={`/api/v1/contacts/${contactId}/activities`}
-      empty="No activities yet."
-      render={(a) => (
-        <>
-          <span className="when">{formatDateTime(a.occurredAt)}</span> <strong>{humanize(a.type)}</strong>
-          {a.direction && <> ({a.direction})</>}
-          {a.subject && (
-            <>
-              : <Value value={a.subject} />
-            </>
-          )}
-        </>
-      )}
-    />
-  );
-}
 
 export function ContactDeals({ contactId }: { contactId: string }) {
   return (
@@ -45,18 +24,21 @@ export function ContactDeals({ contactId }: { contactId: string }) {
   );
 }
 
-export function ContactTasks({ contactId }: { contactId: string }) {
+/** The data-subject requests about the contact, soonest due first, each linking to the privacy desk. */
+export function ContactRequests({ contactId }: { contactId: string }) {
   return (
-    <RelatedList<Task>
-      title="Tasks"
-      queryKey={['contact', contactId, 'tasks']}
-      path="/api/v1/tasks"
+    <RelatedList<DsrRequest>
+      title="Requests"
+      queryKey={['contact', contactId, 'requests']}
+      path="/api/v1/requests"
       params={{ contactId }}
-      empty="No tasks about this contact."
-      render={(t) => (
+      empty="No data-subject requests about this contact."
+      render={(r) => (
         <>
-          <strong>{t.title}</strong> · {humanize(t.status)}
-          {t.dueAt && <> · due {formatDateTime(t.dueAt)}</>}
+          <Link to={`/privacy-desk/requests/${r.id}`}>{requestTypeLabels[r.type]}</Link> ·{' '}
+          {requestStatusLabels[r.status]} · {isOpen(r) ? 'due' : 'was due'} {formatDate(r.dueAt)}
+          {isOpen(r) && r.overdue && <span className="badge warn overdue"> overdue</span>}
+          {isOpen(r) && !r.overdue && r.dueSoon && <span className="badge warn"> due soon</span>}
         </>
       )}
     />

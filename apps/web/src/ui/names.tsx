@@ -1,4 +1,4 @@
-import type { Company, Contact } from '@custodian/contracts';
+import type { Company, Contact, Deal } from '@custodian/contracts';
 import { useQuery } from '@tanstack/react-query';
 import { api } from '../api.js';
 import { Link } from '../router.js';
@@ -32,4 +32,15 @@ export function CompanyName({ id }: { id: string }) {
   if (company.isError) return <span className="restricted">company unavailable</span>;
   const text = isRestricted(company.data.name) ? <Restricted compact /> : company.data.name;
   return <Link to={`/companies/${id}`}>{text}</Link>;
+}
+
+export function DealName({ id }: { id: string }) {
+  const deal = useQuery({
+    queryKey: ['deal', id],
+    queryFn: () => api<Deal>('GET', `/api/v1/deals/${id}`),
+    staleTime: fiveMinutes,
+  });
+  if (deal.isPending) return <span className="loading">…</span>;
+  if (deal.isError) return <span className="restricted">deal unavailable</span>;
+  return <Link to={`/deals/${id}`}>{deal.data.title}</Link>;
 }

@@ -13,6 +13,8 @@ export function RelatedList<T extends { id: string }>({
   params = {},
   empty,
   render,
+  actions,
+  children,
 }: {
   title: string;
   queryKey: readonly unknown[];
@@ -20,6 +22,10 @@ export function RelatedList<T extends { id: string }>({
   params?: Record<string, string>;
   empty: string;
   render: (item: T) => ReactNode;
+  /** Buttons beside the title (e.g. "Log an activity"). */
+  actions?: ReactNode;
+  /** Shown between the title and the list (e.g. the form that adds to it). */
+  children?: ReactNode;
 }) {
   const list = useInfiniteQuery({
     queryKey,
@@ -32,7 +38,15 @@ export function RelatedList<T extends { id: string }>({
   const id = `${title.toLowerCase().replace(/\W+/g, '-')}-title`;
   return (
     <section aria-labelledby={id} className="panel">
-      <h2 id={id}>{title}</h2>
+      {actions ? (
+        <div className="panel-top">
+          <h2 id={id}>{title}</h2>
+          {actions}
+        </div>
+      ) : (
+        <h2 id={id}>{title}</h2>
+      )}
+      {children}
       {list.isPending ? (
         <Loading what={title.toLowerCase()} />
       ) : list.isError ? (

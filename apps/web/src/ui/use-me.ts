@@ -6,3 +6,8 @@ export function useCan(): (permission: Permission) => boolean {
   const me = useQueryClient().getQueryData<Me | null>(['me']);
   return (permission) => me?.permissions.includes(permission) ?? false;
 }
+
+/** The signed-in user (the Shell renders only with one, so this is null only outside it). */
+export function useMe(): Me | null {
+  return useQueryClient().getQueryData<Me | null>(['me']) ?? null;
+}
