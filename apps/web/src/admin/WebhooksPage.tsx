@@ -11,7 +11,7 @@ import {
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { api, withQuery } from '../api.js';
-import { Choices } from '../marketing/Choices.js';
+import { Choices } from '../ui/choices.js';
 import { errorText, FormError, LoadError, Loading } from '../ui/errors.js';
 import { Field } from '../ui/field.js';
 import { formatDateTime, humanize } from '../ui/format.js';

@@ -3,12 +3,13 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { api } from '../api.js';
 import { usePipelines } from '../deals/use-board.js';
+import { Choices } from '../ui/choices.js';
 import { errorText, FormError, LoadError, Loading } from '../ui/errors.js';
 import { Field } from '../ui/field.js';
 import { formatDateTime, humanize } from '../ui/format.js';
 import { ContactName } from '../ui/names.js';
 import { PageHeading } from '../ui/page-heading.js';
-import { Choices } from './Choices.js';
+import { tagChoices, useTags } from '../ui/use-tags.js';
 import { refusalLabel } from './campaign-labels.js';
 import {
   activityTypes,
@@ -178,6 +179,7 @@ function RuleForm({ rule, onDone }: { rule?: ScoringRule; onDone: (message?: str
   const [d, setD] = useState<RuleDraft>(() => (rule ? ruleDraftOf(rule) : emptyRule()));
   const change = (c: Partial<RuleDraft>) => setD((x) => ({ ...x, ...c }));
   const pipelines = usePipelines();
+  const tags = useTags();
   const customFields = useQuery({
     queryKey: ['custom-fields'],
     queryFn: () => api<{ items: CustomField[] }>('GET', '/api/v1/custom-fields'),
@@ -208,8 +210,9 @@ function RuleForm({ rule, onDone }: { rule?: ScoringRule; onDone: (message?: str
   );
   const stageLabel = new Map(stageOptions.map((s) => [s.id, s.label]));
   const contactFields = (customFields.data?.items ?? []).filter((f) => f.entity === 'contact');
-  // Tags have no list of their own to choose from: a tag rule made through the API can be kept, not made here.
-  const kinds = conditionKinds.filter((k) => k !== 'tag' || d.kind === 'tag');
+  const tagList = tagChoices(tags.data?.items, d.tagIds);
+  // A tag rule needs tags to choose from; one made earlier stays editable whatever the list holds.
+  const kinds = conditionKinds.filter((k) => k !== 'tag' || tagList.options.length > 0 || d.kind === 'tag');
   const titleId = rule ? `edit-rule-${rule.id}` : 'new-rule-title';
   const prefix = rule ? `${rule.name}: ` : '';
   return (
@@ -346,7 +349,17 @@ function RuleForm({ rule, onDone }: { rule?: ScoringRule; onDone: (message?: str
             )}
           </div>
         )}
-        {d.kind === 'tag' && <p className="hint">Carries one of {d.tagIds.length} tag(s), kept as set.</p>}
+        {d.kind === 'tag' && (
+          <Choices
+            legend="Carries one of these tags"
+            options={tagList.options}
+            value={d.tagIds}
+            onChange={(tagIds) => change({ tagIds })}
+            error={e}
+            field="body.condition.tagIds"
+            labelOf={tagList.labelOf}
+          />
+        )}
         <label className="check">
           <input type="checkbox" checked={d.active} onChange={(x) => change({ active: x.target.checked })} />{' '}
           Active (used by the next run)

@@ -3,11 +3,12 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { api } from '../api.js';
 import { usePipelines } from '../deals/use-board.js';
+import { Choices } from '../ui/choices.js';
 import { errorText, FormError } from '../ui/errors.js';
 import { Field } from '../ui/field.js';
 import { humanize } from '../ui/format.js';
 import { useDebounced } from '../ui/use-debounced.js';
-import { Choices } from './Choices.js';
+import { tagChoices, useTags } from '../ui/use-tags.js';
 import {
   consentStatuses,
   contactSources,
@@ -62,6 +63,9 @@ export function SegmentForm({ segment, onDone }: { segment?: Segment; onDone: (m
     p.stages.map((s) => ({ id: s.id, label: `${p.name}: ${s.name}` })),
   );
   const stageLabel = new Map(stageOptions.map((s) => [s.id, s.label]));
+  const tags = useTags();
+  const anyOf = tagChoices(tags.data?.items, draft.tagIds);
+  const noneOf = tagChoices(tags.data?.items, draft.excludeTagIds);
   // The save's problem names the fields; before saving, the preview's does (same contract, `body.filter.…`).
   const error = save.error ?? preview.error;
   const submit = (e: FormEvent) => {
@@ -201,10 +205,32 @@ export function SegmentForm({ segment, onDone }: { segment?: Segment; onDone: (m
               labelOf={(id) => stageLabel.get(id) ?? 'A removed stage'}
             />
           )}
+          {anyOf.options.length > 0 && (
+            <Choices
+              legend="Tagged with any of"
+              options={anyOf.options}
+              value={draft.tagIds}
+              onChange={(tagIds) => change({ tagIds })}
+              error={error}
+              field="body.filter.tagIds"
+              labelOf={anyOf.labelOf}
+            />
+          )}
+          {noneOf.options.length > 0 && (
+            <Choices
+              legend="Tagged with none of"
+              options={noneOf.options}
+              value={draft.excludeTagIds}
+              onChange={(excludeTagIds) => change({ excludeTagIds })}
+              error={error}
+              field="body.filter.excludeTagIds"
+              labelOf={noneOf.labelOf}
+            />
+          )}
           {Object.keys(draft.kept).length > 0 && (
             <p className="hint">
-              This segment also has conditions set through the API (tags, owners, companies or custom fields);
-              they are kept as they are.
+              This segment also has conditions set through the API (owners, companies or custom fields); they
+              are kept as they are.
             </p>
           )}
         </fieldset>

@@ -38,7 +38,7 @@ export function SegmentsPage({ me }: { me: Me }) {
       <PageHeading title="Segments" id="segments-title" />
       <p className="subtitle">
         Saved filters over contacts, counted live. Personal fields are encrypted, so a segment filters on
-        stage, source, dates, activity, deals and consent — never on a personal value.
+        stage, source, dates, activity, deals, tags and consent — never on a personal value.
       </p>
       <p role="status" className="status">
         {status}

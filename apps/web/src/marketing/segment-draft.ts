@@ -22,7 +22,9 @@ export type SegmentDraft = {
   consentStatuses: ConsentStatus[];
   hasEmail: '' | 'yes' | 'no';
   dealStageIds: string[];
-  /** Conditions the builder does not edit (tags, owners, companies… set through the API): kept as they are. */
+  tagIds: string[];
+  excludeTagIds: string[];
+  /** Conditions the builder does not edit (owners, companies, custom fields set through the API): kept as they are. */
   kept: SegmentFilter;
 };
 
@@ -37,6 +39,8 @@ export const emptyDraft = (): SegmentDraft => ({
   consentStatuses: ['given'],
   hasEmail: '',
   dealStageIds: [],
+  tagIds: [],
+  excludeTagIds: [],
   kept: {},
 });
 
@@ -53,6 +57,8 @@ export function draftOf(filter: SegmentFilter): SegmentDraft {
     consent,
     hasEmail,
     dealStageIds,
+    tagIds,
+    excludeTagIds,
     ...kept
   } = filter;
   return {
@@ -66,6 +72,8 @@ export function draftOf(filter: SegmentFilter): SegmentDraft {
     consentStatuses: consent?.statuses ?? ['given'],
     hasEmail: hasEmail === undefined ? '' : hasEmail ? 'yes' : 'no',
     dealStageIds: dealStageIds ?? [],
+    tagIds: tagIds ?? [],
+    excludeTagIds: excludeTagIds ?? [],
     kept,
   };
 }
@@ -86,6 +94,8 @@ export function filterOf(d: SegmentDraft): SegmentFilter {
   if (d.consentPurpose) f.consent = { purpose: d.consentPurpose, statuses: d.consentStatuses };
   if (d.hasEmail) f.hasEmail = d.hasEmail === 'yes';
   if (d.dealStageIds.length > 0) f.dealStageIds = d.dealStageIds;
+  if (d.tagIds.length > 0) f.tagIds = d.tagIds;
+  if (d.excludeTagIds.length > 0) f.excludeTagIds = d.excludeTagIds;
   return f;
 }
 

@@ -2,11 +2,11 @@ import { type Dpia, purposes } from '@custodian/contracts';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { ApiError, api } from '../api.js';
+import { Choices } from '../ui/choices.js';
 import { FormError, LoadError, Loading } from '../ui/errors.js';
 import { Field } from '../ui/field.js';
 import { formatDate, formatDateTime, humanize } from '../ui/format.js';
 import { PageHeading } from '../ui/page-heading.js';
-import { Choices } from './Choices.js';
 
 const dpiasKey = ['privacy', 'dpias'] as const;
 const day = (d: string | null) => (d ? formatDate(`${d}T12:00:00Z`) : '—');

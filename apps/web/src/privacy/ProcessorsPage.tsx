@@ -11,11 +11,11 @@ import {
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { api } from '../api.js';
+import { Choices } from '../ui/choices.js';
 import { FormError, LoadError, Loading } from '../ui/errors.js';
 import { Field } from '../ui/field.js';
 import { formatDate, humanize } from '../ui/format.js';
 import { PageHeading } from '../ui/page-heading.js';
-import { Choices } from './Choices.js';
 import { mayCall } from './PrivacyDesk.js';
 
 const recipientsKey = ['privacy', 'recipients'] as const;

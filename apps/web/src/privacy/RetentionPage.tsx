@@ -18,11 +18,12 @@ import {
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { api } from '../api.js';
+import { Choices } from '../ui/choices.js';
 import { FieldError, FormError, LoadError, Loading } from '../ui/errors.js';
 import { Field } from '../ui/field.js';
 import { formatDate, formatDateTime, humanize } from '../ui/format.js';
 import { PageHeading } from '../ui/page-heading.js';
-import { Choices } from './Choices.js';
+import { tagChoices, useTags } from '../ui/use-tags.js';
 import { mayCall } from './PrivacyDesk.js';
 
 const policiesKey = ['privacy', 'retention', 'policies'] as const;
@@ -203,6 +204,8 @@ function PolicyForm({
     },
   });
   const e = save.error;
+  const tags = useTags();
+  const exemptTags = tagChoices(tags.data?.items, d.exemptions.tagIds);
   const changeTarget = (target: RetentionTarget) =>
     set({
       target,
@@ -332,10 +335,16 @@ function PolicyForm({
             />{' '}
             Leave alone people in an open deal
           </label>
-          {d.exemptions.tagIds.length > 0 && (
-            <p className="hint">
-              Also exempt: people with any of {d.exemptions.tagIds.length} tags (kept as set).
-            </p>
+          {exemptTags.options.length > 0 && (
+            <Choices
+              legend="Leave alone people tagged with any of"
+              options={exemptTags.options}
+              value={d.exemptions.tagIds}
+              onChange={(tagIds) => set({ exemptions: { ...d.exemptions, tagIds } })}
+              error={e}
+              field="body.exemptions.tagIds"
+              labelOf={exemptTags.labelOf}
+            />
           )}
           <FieldError error={e} field="body.exemptions" />
         </>

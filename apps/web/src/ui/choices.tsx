@@ -1,5 +1,6 @@
-import { FieldError, fieldIssue } from '../ui/errors.js';
-import { humanize } from '../ui/format.js';
+import './choices.css';
+import { FieldError, fieldIssue } from './errors.js';
+import { humanize } from './format.js';
 
 /** A group of checkboxes for a list field, with the server's issue for the list shown under it. */
 export function Choices<T extends string>({
