@@ -1,13 +1,13 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startTestSmtpServer, type TestSmtpServer } from '../../server/src/test/smtp.js';
-import { launchChromium, screenshot, seriousA11yViolations, startTestServer } from './browser.js';
+import { launchChromium, startTestServer } from './browser.js';
 import {
   type ApiCall,
   apiSession,
+  checkPage,
   createFirstAdmin,
   describedText,
-  overflowsSideways,
   password,
   signIn,
 } from './session.js';
@@ -68,17 +68,6 @@ afterAll(async () => {
   await smtp?.close();
 });
 
-/** Axe at desktop and phone width, no sideways scrolling on the phone, a screenshot at both. */
-async function checkPage(name: string): Promise<void> {
-  expect(await seriousA11yViolations(page)).toEqual([]);
-  await screenshot(page, name);
-  await page.setViewportSize({ width: 390, height: 844 });
-  expect(await overflowsSideways(page)).toBe(false);
-  expect(await seriousA11yViolations(page)).toEqual([]);
-  await screenshot(page, `${name}-phone`);
-  await page.setViewportSize({ width: 1280, height: 900 });
-}
-
 const tileValue = (name: string) =>
   page
     .locator('.tile')
@@ -113,7 +102,7 @@ it('marketing builds a segment with its live count, sends a campaign and sees wh
   await form.getByRole('button', { name: 'Create segment' }).click();
   await page.getByRole('status').getByText('The segment Leads was created.').waitFor();
   await page.getByRole('list', { name: 'Saved segments' }).getByText('2 contacts').waitFor();
-  await checkPage('marketing-segments');
+  await checkPage(page, 'marketing-segments');
 
   // A campaign to it. Tracking is refused at its field while e-mail tracking does not rest on consent.
   await admin('PATCH', '/api/v1/purposes/email_tracking', { lawfulBasis: 'legitimate_interests' });
@@ -129,7 +118,7 @@ it('marketing builds a segment with its live count, sends a campaign and sees wh
   await draft.getByRole('button', { name: 'Create draft' }).click();
   await expect.poll(() => tracking.getAttribute('aria-invalid')).toBe('true');
   expect(await describedText(tracking)).toContain('email_tracking');
-  await checkPage('marketing-campaign-new');
+  await checkPage(page, 'marketing-campaign-new');
   await tracking.uncheck();
   await draft.getByRole('button', { name: 'Create draft' }).click();
   await page.getByRole('heading', { name: 'Spring newsletter', level: 1 }).waitFor();
@@ -148,12 +137,12 @@ it('marketing builds a segment with its live count, sends a campaign and sees wh
   const mail = await smtp.mailTo('ann@example.test');
   expect(mail.data).toContain('Spring news for Ann');
   expect(smtp.received.some((m) => m.to.includes('ben@example.test'))).toBe(false);
-  await checkPage('marketing-campaign');
+  await checkPage(page, 'marketing-campaign');
 
   await page.getByRole('link', { name: 'All campaigns' }).click();
   const row = page.getByRole('row', { name: /Spring newsletter/ });
   await row.getByText('Sent', { exact: true }).waitFor();
-  await checkPage('marketing-campaigns');
+  await checkPage(page, 'marketing-campaigns');
 });
 
 it('marketing adds a scoring rule, runs it and sees the scores with links to the contacts', async () => {
@@ -186,7 +175,7 @@ it('marketing adds a scoring rule, runs it and sees the scores with links to the
   expect(await scoreOf('Ben Example')).toBe('15');
   expect(await scoreOf('Cal Example')).toBe('0');
   await page.getByRole('region', { name: 'Runs' }).getByText('Finished').first().waitFor();
-  await checkPage('marketing-scoring');
+  await checkPage(page, 'marketing-scoring');
   await scores.getByRole('link', { name: 'Ann Example' }).click();
   await page.waitForURL(`**/contacts/${people.ann!.id}`);
 });
@@ -217,7 +206,7 @@ it('an administrator subscribes a webhook: a loopback address is refused at its 
   await form.getByRole('button', { name: 'Create webhook' }).click();
   await expect.poll(() => url.getAttribute('aria-invalid')).toBe('true');
   expect(await describedText(url)).toContain('private or loopback');
-  await checkPage('admin-webhooks-refused');
+  await checkPage(page, 'admin-webhooks-refused');
 
   await url.fill('https://hooks.partner-shop.example/custodian');
   await form.getByRole('button', { name: 'Create webhook' }).click();
@@ -231,7 +220,7 @@ it('an administrator subscribes a webhook: a loopback address is refused at its 
     () => JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }),
   );
   expect(stored).not.toContain(secret);
-  await checkPage('admin-webhooks');
+  await checkPage(page, 'admin-webhooks');
   await notice.getByRole('button', { name: 'I have stored it' }).click();
   await notice.waitFor({ state: 'detached' });
 
@@ -245,5 +234,5 @@ it('an administrator subscribes a webhook: a loopback address is refused at its 
   await list.getByText('No deliveries.').waitFor();
   await list.getByLabel('Show').selectOption('dead');
   await list.getByText('No deliveries with this status.').waitFor();
-  await checkPage('admin-webhooks-deliveries');
+  await checkPage(page, 'admin-webhooks-deliveries');
 });

@@ -1,5 +1,5 @@
 import { strFromU8, unzipSync } from 'fflate';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { solveChallenge } from '../../server/src/modules/consents/bot-check.js';
 import {
@@ -8,13 +8,13 @@ import {
   type TestSmtpServer,
   textOf,
 } from '../../server/src/test/smtp.js';
-import { launchChromium, screenshot, seriousA11yViolations, startTestServer } from './browser.js';
+import { launchChromium, startTestServer } from './browser.js';
 import {
   type ApiCall,
   apiSession,
+  checkPage,
   createFirstAdmin,
   describedText,
-  overflowsSideways,
   password,
   signIn,
 } from './session.js';
@@ -80,18 +80,6 @@ function linkIn(mail: ReceivedMail, path: string): string {
 
 const codeIn = (mail: ReceivedMail) => textOf(mail).match(/enter this code: ([0-9]{6})/)![1]!;
 
-/** Axe, the phone width and a screenshot at both widths: every portal page goes through this. */
-async function checkPage(page: Page, name: string) {
-  expect(await seriousA11yViolations(page)).toEqual([]);
-  await screenshot(page, `portal-${name}`);
-  const desktop = page.viewportSize()!;
-  await page.setViewportSize({ width: 390, height: 844 });
-  expect(await overflowsSideways(page)).toBe(false);
-  expect(await seriousA11yViolations(page)).toEqual([]);
-  await screenshot(page, `portal-${name}-phone`);
-  await page.setViewportSize(desktop);
-}
-
 async function personContext(options: Parameters<Browser['newContext']>[0] = {}): Promise<BrowserContext> {
   return browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-GB', ...options });
 }
@@ -118,7 +106,7 @@ it('a person asks for their data and then for its erasure; the dpo answers both 
   // The portal's own bundle: nothing of the staff app was loaded.
   const scripts = await page.evaluate(() => performance.getEntriesByType('resource').map((r) => r.name));
   expect(scripts.some((s) => /\/assets\/main-/.test(s))).toBe(false);
-  await checkPage(page, 'home');
+  await checkPage(page, 'portal-home');
 
   // Ask for access; an empty address is refused next to its field.
   await page.getByRole('link', { name: 'See your data' }).click();
@@ -128,7 +116,7 @@ it('a person asks for their data and then for its erasure; the dpo answers both 
   const address = page.getByRole('textbox', { name: 'Your e-mail address' });
   await expect.poll(() => address.getAttribute('aria-invalid')).toBe('true');
   expect(await describedText(address)).toContain('Enter an e-mail address such as name@example.com.');
-  await checkPage(page, 'request-error');
+  await checkPage(page, 'portal-request-error');
   await address.fill(email);
   await page.getByRole('button', { name: 'Send the request' }).click();
 
@@ -142,7 +130,7 @@ it('a person asks for their data and then for its erasure; the dpo answers both 
   await page.getByRole('button', { name: 'Confirm' }).click();
   await expect.poll(() => codeField.getAttribute('aria-invalid')).toBe('true');
   expect(await describedText(codeField)).toContain('This is not the code we sent.');
-  await checkPage(page, 'verify-error');
+  await checkPage(page, 'portal-verify-error');
   await codeField.fill(code);
   await page.getByRole('button', { name: 'Confirm' }).click();
 
@@ -156,7 +144,7 @@ it('a person asks for their data and then for its erasure; the dpo answers both 
     await page.getByRole('textbox', { name: 'Keep this link to follow your request:' }).inputValue(),
   ).toBe(statusLink);
   expect(await page.locator('body').textContent()).not.toContain(email);
-  await checkPage(page, 'status');
+  await checkPage(page, 'portal-status');
 
   // The dpo releases the package in the desk.
   const staff = await browser.newContext({ viewport: { width: 1280, height: 900 } });
@@ -224,7 +212,7 @@ it('a person asks for their data and then for its erasure; the dpo answers both 
   await page.getByText('Done', { exact: true }).waitFor();
   const timeline = page.getByRole('region', { name: 'What happened' });
   expect(await timeline.getByRole('listitem').last().textContent()).toContain('Done');
-  await checkPage(page, 'status-erased');
+  await checkPage(page, 'portal-status-erased');
   await staff.close();
   await context.close();
 });
@@ -239,7 +227,7 @@ it('speaks German and French: from the address, from the browser, and from the s
   await page.getByRole('heading', { name: 'Antrag stellen', level: 1 }).waitFor();
   expect(new URL(page.url()).searchParams.get('lang')).toBe('de');
   await page.getByRole('textbox', { name: 'Ihre E-Mail-Adresse' }).waitFor();
-  await checkPage(page, 'request-de');
+  await checkPage(page, 'portal-request-de');
 
   // The switcher: French, on the same page.
   await page.getByRole('navigation', { name: 'Sprache' }).getByRole('button', { name: 'Français' }).click();
@@ -247,7 +235,7 @@ it('speaks German and French: from the address, from the browser, and from the s
   await page.getByRole('textbox', { name: 'Votre adresse e-mail' }).waitFor();
   expect(await page.locator('html').getAttribute('lang')).toBe('fr');
   expect(new URL(page.url()).searchParams.get('lang')).toBe('fr');
-  await checkPage(page, 'request-fr');
+  await checkPage(page, 'portal-request-fr');
   await context.close();
 
   // A browser set to French gets French without asking.
@@ -270,7 +258,7 @@ it('honours Global Privacy Control and says so; the preference centre changes a 
   const page = await context.newPage();
   await page.goto(`${env.server.url}/privacy`);
   await page.getByText('Your browser sent a Global Privacy Control signal.').waitFor();
-  await checkPage(page, 'home-gpc');
+  await checkPage(page, 'portal-home-gpc');
 
   await page.goto(`${env.server.url}${new URL(url).pathname}${new URL(url).search}`);
   await page.getByRole('heading', { name: 'Your preferences', level: 1 }).waitFor();
@@ -279,12 +267,12 @@ it('honours Global Privacy Control and says so; the preference centre changes a 
   await newsletter.getByText('You are not subscribed.').waitFor();
   // The notice is shown before subscribing.
   await newsletter.getByText('We send a monthly newsletter about our products and events.').waitFor();
-  await checkPage(page, 'preferences');
+  await checkPage(page, 'portal-preferences');
   await newsletter.getByRole('button', { name: 'Subscribe' }).click();
   await page.getByText('Saved: you subscribed to “Newsletter”.').waitFor();
   await newsletter.getByText('You are subscribed.').waitFor();
   await newsletter.getByRole('button', { name: 'Unsubscribe' }).waitFor();
-  await checkPage(page, 'preferences-saved');
+  await checkPage(page, 'portal-preferences-saved');
 
   const ledger = await admin<{ items: { kind: string; method: string; purpose: string | null }[] }>(
     'GET',
@@ -329,16 +317,16 @@ it('confirms a double opt-in on the portal page: one button, once', async () => 
   await page.goto(link);
   await page.getByRole('heading', { name: 'Confirm your consent', level: 1 }).waitFor();
   await page.getByText('Opening this page changes nothing').waitFor();
-  await checkPage(page, 'confirm');
+  await checkPage(page, 'portal-confirm');
   await page.getByRole('button', { name: 'Confirm' }).click();
   await page.getByText('Thank you: your consent is confirmed for:').waitFor();
   await page.getByRole('listitem').getByText('Newsletter').waitFor();
-  await checkPage(page, 'confirmed');
+  await checkPage(page, 'portal-confirmed');
 
   // The same link again: used.
   await page.reload();
   await page.getByRole('button', { name: 'Confirm' }).click();
   await page.getByText('This link was already used: your consent is confirmed.').waitFor();
-  await checkPage(page, 'confirm-used');
+  await checkPage(page, 'portal-confirm-used');
   await context.close();
 });

@@ -1,14 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { launchChromium, screenshot, seriousA11yViolations, startTestServer } from './browser.js';
-import {
-  apiSession,
-  createFirstAdmin,
-  describedText,
-  overflowsSideways,
-  password,
-  signIn,
-} from './session.js';
+import { launchChromium, screenshot, startTestServer } from './browser.js';
+import { apiSession, checkPage, createFirstAdmin, describedText, password, signIn } from './session.js';
 
 let env: Awaited<ReturnType<typeof startTestServer>>;
 let browser: Browser;
@@ -23,23 +16,6 @@ afterAll(async () => {
 });
 
 const daysAgo = (n: number) => new Date(Date.now() - n * 86_400_000).toISOString();
-
-/** No serious axe violation, no sideways scrolling at a phone's width; a screenshot at both widths. */
-async function checkPage(page: Page, name: string) {
-  expect(await seriousA11yViolations(page)).toEqual([]);
-  await screenshot(page, name);
-  await page.setViewportSize({ width: 390, height: 844 });
-  const wide = await page.evaluate(() =>
-    Array.from(document.querySelectorAll('body *'))
-      .filter((el) => el.getBoundingClientRect().right > document.documentElement.clientWidth + 1)
-      .slice(0, 5)
-      .map((el) => `${el.tagName}.${el.className}`),
-  );
-  expect(await overflowsSideways(page), wide.join(', ')).toBe(false);
-  expect(await seriousA11yViolations(page)).toEqual([]);
-  await screenshot(page, `${name}-phone`);
-  await page.setViewportSize({ width: 1280, height: 900 });
-}
 
 const deskLink = (page: Page, name: string) =>
   page.getByRole('navigation', { name: 'Privacy desk' }).getByRole('link', { name, exact: true }).click();

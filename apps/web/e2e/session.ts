@@ -5,7 +5,7 @@ import { setupToken } from '../../server/src/modules/setup/index.js';
 import { loadConfig } from '../../server/src/platform/config.js';
 import { KeyRing } from '../../server/src/platform/crypto/keys.js';
 import { loadExistingMasterKey } from '../../server/src/platform/master-key.js';
-import type { startTestServer } from './browser.js';
+import { screenshot, seriousA11yViolations, type startTestServer } from './browser.js';
 
 type TestServer = Awaited<ReturnType<typeof startTestServer>>;
 export const password = 'a long enough passphrase';
@@ -78,3 +78,24 @@ export const describedText = (control: Locator): Promise<string> =>
       .map((id) => document.getElementById(id)?.textContent ?? '')
       .join(' '),
   );
+
+/**
+ * The checks every page gets: no serious axe violation at desktop and at a phone's width (390 px), no sideways
+ * scrolling on the phone (naming the first elements that stick out), and a screenshot at both widths.
+ */
+export async function checkPage(page: Page, name: string): Promise<void> {
+  expect(await seriousA11yViolations(page)).toEqual([]);
+  await screenshot(page, name);
+  const desktop = page.viewportSize() ?? { width: 1280, height: 900 };
+  await page.setViewportSize({ width: 390, height: 844 });
+  const wide = await page.evaluate(() =>
+    Array.from(document.querySelectorAll('body *'))
+      .filter((el) => el.getBoundingClientRect().right > document.documentElement.clientWidth + 1)
+      .slice(0, 5)
+      .map((el) => `${el.tagName}.${el.className}`),
+  );
+  expect(await overflowsSideways(page), wide.join(', ')).toBe(false);
+  expect(await seriousA11yViolations(page)).toEqual([]);
+  await screenshot(page, `${name}-phone`);
+  await page.setViewportSize(desktop);
+}

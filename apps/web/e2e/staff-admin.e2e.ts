@@ -1,14 +1,7 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { launchChromium, screenshot, seriousA11yViolations, startTestServer } from './browser.js';
-import {
-  type ApiCall,
-  apiSession,
-  createFirstAdmin,
-  describedText,
-  overflowsSideways,
-  signIn,
-} from './session.js';
+import { launchChromium, startTestServer } from './browser.js';
+import { type ApiCall, apiSession, checkPage, createFirstAdmin, describedText, signIn } from './session.js';
 
 let env: Awaited<ReturnType<typeof startTestServer>>;
 let browser: Browser;
@@ -30,17 +23,6 @@ afterAll(async () => {
   await browser?.close();
   await env?.close();
 });
-
-/** Checks the page at a phone's width (no sideways scrolling) and back, with axe at both widths. */
-async function checkPage(name: string): Promise<void> {
-  expect(await seriousA11yViolations(page)).toEqual([]);
-  await screenshot(page, name);
-  await page.setViewportSize({ width: 390, height: 844 });
-  expect(await overflowsSideways(page)).toBe(false);
-  expect(await seriousA11yViolations(page)).toEqual([]);
-  await screenshot(page, `${name}-phone`);
-  await page.setViewportSize({ width: 1280, height: 900 });
-}
 
 it('edits a contact (a bad e-mail is refused next to its field) and records a consent choice', async () => {
   const contact = await admin<{ id: string }>('POST', '/api/v1/contacts', {
@@ -64,7 +46,7 @@ it('edits a contact (a bad e-mail is refused next to its field) and records a co
   await form.getByRole('button', { name: 'Save changes' }).click();
   await expect.poll(() => email.getAttribute('aria-invalid')).toBe('true');
   expect(await describedText(email)).toMatch(/e-?mail/i);
-  await checkPage('contact-edit');
+  await checkPage(page, 'contact-edit');
 
   await email.fill('grace.hopper@example.test');
   await form.getByRole('button', { name: 'Save changes' }).click();
@@ -85,7 +67,7 @@ it('edits a contact (a bad e-mail is refused next to its field) and records a co
   const newsletterRow = consent.getByRole('row', { name: /Newsletter/ });
   await newsletterRow.getByText('Given', { exact: true }).waitFor();
   await consent.getByRole('listitem').filter({ hasText: 'Call on Monday, recording 42' }).waitFor();
-  await checkPage('contact-consent-recorded');
+  await checkPage(page, 'contact-consent-recorded');
 
   // Withdrawn: the state changes again.
   await record.getByLabel('Choice').selectOption('withdrawn');
@@ -129,7 +111,7 @@ it('opens a deal from its card on the board, moves it to another stage, edits it
     .getByRole('region', { name: 'Contacts' })
     .getByRole('link', { name: 'Katherine Johnson' })
     .waitFor();
-  await checkPage('deal');
+  await checkPage(page, 'deal');
 
   const stage = page.getByRole('form', { name: 'Change the stage' });
   await stage.getByLabel('Move to stage').selectOption({ label: 'Propose' });
@@ -179,7 +161,7 @@ it('creates a user with a role, changes the role and disables the user; lists th
     .getByRole('list', { name: 'Permissions of the support role' })
     .getByText('consents:record')
     .waitFor();
-  await checkPage('admin-users');
+  await checkPage(page, 'admin-users');
 
   await row.getByRole('combobox', { name: 'Role of Barbara Liskov' }).selectOption('sales');
   await row.getByRole('button', { name: 'Change role of Barbara Liskov' }).click();
@@ -216,7 +198,7 @@ it('creates a custom field only with its classification (a missing category is r
   const category = form.getByLabel('Category');
   await expect.poll(() => category.getAttribute('aria-invalid')).toBe('true');
   expect(await describedText(category)).toContain('a personal field names its category');
-  await checkPage('admin-fields-error');
+  await checkPage(page, 'admin-fields-error');
   // Special category: its Art. 9 kind is asked for.
   await category.selectOption('special');
   await form.getByLabel('Special category kind').selectOption('health');
@@ -226,7 +208,7 @@ it('creates a custom field only with its classification (a missing category is r
   const row = page.getByRole('row', { name: /Allergies/ });
   await row.getByText('Special category (GDPR Art. 9)').waitFor();
   await row.getByText('Health').waitFor();
-  await checkPage('admin-fields');
+  await checkPage(page, 'admin-fields');
 });
 
 it('creates a pipeline with stages, then renames and reorders a stage', async () => {
@@ -248,7 +230,7 @@ it('creates a pipeline with stages, then renames and reorders a stage', async ()
   await expect
     .poll(() => stages.allTextContents())
     .toEqual(['Qualify (20%)', 'Contract (70%)', 'Won (100%, won)', 'Lost (0%, lost)']);
-  await checkPage('admin-pipelines');
+  await checkPage(page, 'admin-pipelines');
 
   await page.getByRole('button', { name: 'Edit Partnerships' }).click();
   const edit = page.getByRole('form', { name: 'Edit Partnerships' });
@@ -291,7 +273,7 @@ it('saves the filters and chosen columns as a view, gets it back after a reload,
   await save.getByLabel('Save as a view named').fill('NASA customers');
   await save.getByRole('button', { name: 'Save view' }).click();
   await page.getByText('Saved as the view NASA customers.').waitFor();
-  await checkPage('contacts-views');
+  await checkPage(page, 'contacts-views');
   // Nothing of it in browser storage: the view lives on the server, the unsaved choice in memory.
   expect(await page.evaluate(() => localStorage.length + sessionStorage.length)).toBe(0);
 
