@@ -1,21 +1,20 @@
 import {
   type ConsentEvent,
   type ConsentOverview,
-  consentKinds,
   type LawfulBasis,
   type Purpose,
   type PurposeRecord,
   purposes,
 } from '@custodian/contracts';
-import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
-import { api, withQuery } from '../api.js';
+import { useQuery } from '@tanstack/react-query';
+import { api } from '../api.js';
 import { LoadError, Loading } from '../ui/errors.js';
 import { formatDateTime, humanize } from '../ui/format.js';
 import { Value } from '../ui/restricted.js';
 import { useCan } from '../ui/use-me.js';
+import { hasReceipt, useConsentEvents } from './consent-events.js';
 import { RecordConsentForm } from './RecordConsentForm.js';
 
-type EventPage = { items: ConsentEvent[]; nextBefore: number | null };
 type PurposeState = ConsentOverview['purposes'][number];
 
 const consentLabel: Record<PurposeState['consent'], string> = {
@@ -36,9 +35,6 @@ const basisLabel: Record<LawfulBasis, string> = {
   legitimate_interests: 'legitimate interests',
 };
 
-const hasReceipt = (e: ConsentEvent) =>
-  (consentKinds as readonly string[]).includes(e.kind) && (e.noticeId !== null || e.relatesTo !== null);
-
 /**
  * The person's choices: the current state per purpose (derived from the ledger by the server) with the
  * event it rests on as proof, the CCPA choices, and the ledger itself, newest first.
@@ -48,16 +44,7 @@ export function ConsentPanel({ contactId }: { contactId: string }) {
     queryKey: ['contact', contactId, 'consents'],
     queryFn: () => api<ConsentOverview>('GET', `/api/v1/contacts/${contactId}/consents`),
   });
-  const events = useInfiniteQuery({
-    queryKey: ['contact', contactId, 'consent-events'],
-    queryFn: ({ pageParam }) =>
-      api<EventPage>(
-        'GET',
-        withQuery(`/api/v1/contacts/${contactId}/consents/events`, { limit: 50, before: pageParam }),
-      ),
-    initialPageParam: undefined as number | undefined,
-    getNextPageParam: (last) => last.nextBefore ?? undefined,
-  });
+  const events = useConsentEvents(contactId);
   // Consent is asked only for purposes that rest on it; the others say their basis instead of "not asked".
   const purposeRecords = useQuery({
     queryKey: ['purposes'],

@@ -1,7 +1,8 @@
-import { type ConsentEvent, type Contact, consentKinds, type Notice } from '@custodian/contracts';
-import { keepPreviousData, useInfiniteQuery, useQuery } from '@tanstack/react-query';
+import type { ConsentEvent, Contact, Notice } from '@custodian/contracts';
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api, withQuery } from '../api.js';
+import { hasReceipt, useConsentEvents } from '../contacts/consent-events.js';
 import { Link } from '../router.js';
 import { LoadError, Loading } from '../ui/errors.js';
 import { Field } from '../ui/field.js';
@@ -9,8 +10,6 @@ import { contactName, formatDateTime, humanize, primaryEmail } from '../ui/forma
 import { PageHeading } from '../ui/page-heading.js';
 import { Value } from '../ui/restricted.js';
 import { useDebounced } from '../ui/use-debounced.js';
-
-type EventPage = { items: ConsentEvent[]; nextBefore: number | null };
 
 /**
  * Finding the person whose ledger to read. The ledger is kept per person (each one's proof is encrypted
@@ -61,25 +60,13 @@ export function ConsentLedgerSearchPage() {
   );
 }
 
-const hasReceipt = (e: ConsentEvent) =>
-  (consentKinds as readonly string[]).includes(e.kind) && (e.noticeId !== null || e.relatesTo !== null);
-
 /** One person's whole ledger, newest first, with every piece of proof the caller's role may see. */
 export function ConsentLedgerPage({ contactId }: { contactId: string }) {
   const contact = useQuery({
     queryKey: ['contact', contactId],
     queryFn: () => api<Contact>('GET', `/api/v1/contacts/${contactId}`),
   });
-  const events = useInfiniteQuery({
-    queryKey: ['contact', contactId, 'consent-events'],
-    queryFn: ({ pageParam }) =>
-      api<EventPage>(
-        'GET',
-        withQuery(`/api/v1/contacts/${contactId}/consents/events`, { limit: 100, before: pageParam }),
-      ),
-    initialPageParam: undefined as number | undefined,
-    getNextPageParam: (last) => last.nextBefore ?? undefined,
-  });
+  const events = useConsentEvents(contactId);
   const notices = useQuery({
     queryKey: ['notices'],
     queryFn: () => api<{ items: Notice[] }>('GET', '/api/v1/notices'),
