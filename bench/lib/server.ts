@@ -80,10 +80,10 @@ export interface Session {
 const password = 'benchmark passphrase, long enough';
 
 /** Creates the first administrator with the setup token, as the setup page would, and signs in. */
-export async function adminSession(bench: BenchServer): Promise<Session> {
+export async function adminSession(bench: Pick<BenchServer, 'url' | 'config'>): Promise<Session> {
   const key = loadExistingMasterKey(bench.config);
   if (!key) throw new Error('the server has no master key');
-  const email = 'bench-admin@custodian.invalid';
+  const email = adminEmail;
   const setup = await fetch(`${bench.url}/api/v1/setup`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -94,7 +94,9 @@ export async function adminSession(bench: BenchServer): Promise<Session> {
   return signIn(bench.url, email);
 }
 
-export async function signIn(baseUrl: string, email: string): Promise<Session> {
+export const adminEmail = 'bench-admin@custodian.invalid';
+
+export async function signIn(baseUrl: string, email: string = adminEmail): Promise<Session> {
   const login = await fetch(`${baseUrl}/api/v1/auth/login`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },

@@ -1,0 +1,54 @@
+/**
+ * The baseline for "GET one contact": a minimal Fastify server reading the same contacts row by id, with no
+ * session, no decryption, no audit entry and no presentation — what the database and HTTP alone cost. The
+ * ciphertext columns are sent as base64, so the response is about as large as Custodian's. Same database, same
+ * pool size (10) as Custodian. Started by bench/run.ts (PORT, HOST, DATABASE_URL or DATA_DIR from the environment).
+ */
+import Fastify from 'fastify';
+import { loadConfig } from '../apps/server/src/platform/config.js';
+import { openPglite } from '../apps/server/src/platform/db/database.js';
+
+type Query = (text: string, params: unknown[]) => Promise<Record<string, unknown>[]>;
+
+async function connect(): Promise<{ query: Query; close: () => Promise<void> }> {
+  const url = process.env.DATABASE_URL;
+  if (url) {
+    const { default: pg } = await import('pg');
+    const pool = new pg.Pool({ connectionString: url, max: 10 });
+    return {
+      query: async (text, params) => (await pool.query(text, params)).rows,
+      close: () => pool.end(),
+    };
+  }
+  const database = await openPglite(loadConfig().dataDir);
+  if (database.driver.kind !== 'pglite') throw new Error('expected the embedded database');
+  const client = database.driver.client;
+  return {
+    query: async (text, params) => (await client.query<Record<string, unknown>>(text, params)).rows,
+    close: () => database.close(),
+  };
+}
+
+const db = await connect();
+const app = Fastify({ logger: false });
+const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+app.get('/healthz', async () => ({ ok: true }));
+app.get<{ Params: { id: string } }>('/contacts/:id', async (request, reply) => {
+  if (!uuid.test(request.params.id)) return reply.code(400).send({ error: 'bad id' });
+  const [row] = await db.query('select * from contacts where id = $1', [request.params.id]);
+  if (!row) return reply.code(404).send({ error: 'not found' });
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(row))
+    out[k] = v instanceof Uint8Array ? Buffer.from(v).toString('base64') : v;
+  return out;
+});
+
+await app.listen({ port: Number(process.env.PORT ?? 0), host: process.env.HOST ?? '127.0.0.1' });
+const stop = async () => {
+  await app.close();
+  await db.close();
+  process.exit(0);
+};
+process.once('SIGTERM', stop);
+process.once('SIGINT', stop);
