@@ -1,8 +1,8 @@
 /**
  * The baseline for "GET one contact": a minimal Fastify server reading the same contacts row by id, with no
- * session, no decryption, no audit entry and no presentation — what the database and HTTP alone cost. The
- * ciphertext columns are sent as base64, so the response is about as large as Custodian's. Same database, same
- * pool size (10) as Custodian. Started by bench/run.ts (PORT, HOST, DATABASE_URL or DATA_DIR from the environment).
+ * session, no decryption, no audit entry and no presentation — what the database and HTTP alone cost. It selects
+ * the columns Custodian reads (not the write-only blind-index tokens) and sends the ciphertexts as base64, so the
+ * response is about as large as Custodian's. Same database, same pool size (10) as Custodian. Started by bench/run.ts (PORT, HOST, DATABASE_URL or DATA_DIR from the environment).
  */
 import Fastify from 'fastify';
 import { loadConfig } from '../apps/server/src/platform/config.js';
@@ -30,13 +30,22 @@ async function connect(): Promise<{ query: Query; close: () => Promise<void> }> 
 }
 
 const db = await connect();
+// The columns Custodian reads: every one but the write-only blind-index tokens.
+const columns = (
+  await db.query(
+    `select column_name from information_schema.columns
+     where table_name = 'contacts' and right(column_name, 7) <> '_tokens' order by ordinal_position`,
+    [],
+  )
+).map((r) => `"${String(r.column_name)}"`);
+const select = `select ${columns.join(', ')} from contacts where id = $1`;
 const app = Fastify({ logger: false });
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 app.get('/healthz', async () => ({ ok: true }));
 app.get<{ Params: { id: string } }>('/contacts/:id', async (request, reply) => {
   if (!uuid.test(request.params.id)) return reply.code(400).send({ error: 'bad id' });
-  const [row] = await db.query('select * from contacts where id = $1', [request.params.id]);
+  const [row] = await db.query(select, [request.params.id]);
   if (!row) return reply.code(404).send({ error: 'not found' });
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(row))

@@ -196,7 +196,7 @@ const search: Scenario = {
       out[kind.key] = s;
       rows.push(
         {
-          measure: `${kind.measure}, ${ctx.connections} clients, p50 / p99 ${s.p50Ms} / ${s.p99Ms} ms`,
+          measure: `${kind.measure}, ${ctx.connections} clients, p50 / p99 ${s.requests === 0 ? '–' : `${s.p50Ms} / ${s.p99Ms}`} ms`,
           value: s.p95Ms,
           unit: 'ms p95',
           target: `p95 ≤ ${kind.target} ms`,
