@@ -74,6 +74,7 @@ async function timed<T>(work: () => Promise<T>): Promise<{ ms: number; value: T 
 /** Median percentiles over several loads of the same kind. */
 function summarise(loads: LoadResult[]) {
   return {
+    requests: loads.reduce((n, l) => n + l.requests, 0),
     perSecond: medianOf(loads, (l) => l.perSecond),
     p50Ms: medianOf(loads, (l) => l.p50Ms),
     p95Ms: medianOf(loads, (l) => l.p95Ms),
