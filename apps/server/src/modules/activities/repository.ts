@@ -53,6 +53,67 @@ export async function insertActivity(
   }
 }
 
+/**
+ * Many new activities at once (an import): one statement for their keys, one for the rows, one for the links
+ * to their people. Each still has a key of its own, its text sealed under it. Returns them in input order.
+ */
+export async function insertActivitiesBatch(
+  ex: Executor,
+  subjects: SubjectKeyStore,
+  items: readonly { text: ActivityText; attributes: ActivityAttributes; contactIds: readonly string[] }[],
+): Promise<{ id: string; subjectId: string }[]> {
+  if (items.length === 0) return [];
+  const subjectIds = await subjects.createSubjects(ex, items.length);
+  const keys = await subjects.keysFor(ex, subjectIds);
+  const rows = await ex
+    .insert(activities)
+    .values(
+      items.map((item, i) => {
+        const subjectId = subjectIds[i]!;
+        return {
+          subjectId,
+          ...item.attributes,
+          ...sealPersonalFields(activityEntity, keys.get(subjectId)!, subjectId, { ...item.text }),
+        };
+      }),
+    )
+    .returning({ id: activities.id, subjectId: activities.subjectId });
+  const bySubject = new Map(rows.map((r) => [r.subjectId, r]));
+  const ordered = subjectIds.map((id) => bySubject.get(id)!);
+  const links = ordered.flatMap((r, i) =>
+    [...new Set(items[i]!.contactIds)].map((contactId) => ({ activityId: r.id, contactId })),
+  );
+  if (links.length > 0) await ex.insert(activityContacts).values(links);
+  return ordered;
+}
+
+/**
+ * The activities of these people at these moments, as `contactId|type|epoch ms` keys: how an import tells an
+ * activity it already brought in from a new one.
+ */
+export async function findActivityMoments(
+  ex: Executor,
+  contactIds: readonly string[],
+  moments: readonly Date[],
+): Promise<Set<string>> {
+  if (contactIds.length === 0 || moments.length === 0) return new Set();
+  const rows = await ex
+    .select({
+      contactId: activityContacts.contactId,
+      type: activities.type,
+      occurredAt: activities.occurredAt,
+    })
+    .from(activityContacts)
+    .innerJoin(activities, eq(activities.id, activityContacts.activityId))
+    .where(
+      and(
+        inArray(activityContacts.contactId, [...new Set(contactIds)]),
+        inArray(activities.occurredAt, [...moments]),
+      ),
+    );
+  return new Set(rows.map((r) => `${r.contactId}|${r.type}|${r.occurredAt.getTime()}`));
+}
+
 export async function updateActivityRow(
   ex: Executor,
   subjects: SubjectKeyStore,

@@ -1,13 +1,14 @@
 import type { CollectionMethod, ConsentEventKind } from '@custodian/contracts';
-import { and, asc, desc, eq, inArray, isNotNull, isNull, lt, or, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, getTableColumns, inArray, isNotNull, isNull, lt, or, sql } from 'drizzle-orm';
 import { consentEventEntity, openPersonalFields, sealPersonalFields } from '../../catalog/index.js';
 import { type Executor, execute } from '../../platform/db/database.js';
-import { recordDomainEvent } from '../events/index.js';
+import { type NewDomainEvent, recordDomainEvent, recordDomainEvents } from '../events/index.js';
 import type { SubjectKeyStore } from '../subjects/index.js';
 import {
   applyToChoices,
   applyToPurpose,
   comesAfter,
+  compareEvents,
   type LedgerEvent,
   type PurposeState,
   replayLedger,
@@ -239,6 +240,170 @@ export async function appendLedgerEvent(
       data: changeOf(event.kind, event.purpose, state),
     });
   return { row: row!, proof: event.proof };
+}
+
+/**
+ * Appends many events at once (an import of consent history): one lock statement for their people, one insert
+ * for the events (each proof sealed under its person's key), one upsert each for the derived states and choices,
+ * one insert for the `consent.changed` events. The state follows the same rules as `appendLedgerEvent`: events
+ * after everything already recorded for a person and purpose are applied on top, in ledger order; a person
+ * whose new events come before recorded ones has that purpose replayed from the whole ledger.
+ */
+export async function appendLedgerEvents(
+  ex: Executor,
+  subjects: SubjectKeyStore,
+  events: readonly NewLedgerEvent[],
+): Promise<ConsentEventRow[]> {
+  if (events.length === 0) return [];
+  const subjectIds = [...new Set(events.map((e) => e.subjectId))].sort();
+  const idList = `{${subjectIds.join(',')}}`;
+  // The same lock as one append takes (see appendLedgerEvent), in one order so two imports cannot deadlock.
+  await execute(
+    ex,
+    sql`select id from data_subjects where id = any(${idList}::uuid[]) order by id for no key update`,
+  );
+  const keys = await subjects.keysFor(ex, subjectIds);
+  // Inserted per person in the order the choices were made, so `seq` agrees with it within the batch.
+  const ordered = events
+    .map((e, i) => ({ e, i }))
+    .sort(
+      (a, b) =>
+        a.e.subjectId.localeCompare(b.e.subjectId) ||
+        a.e.occurredAt.getTime() - b.e.occurredAt.getTime() ||
+        a.i - b.i,
+    )
+    .map(({ e }) => e);
+  const rows = await ex
+    .insert(consentEvents)
+    .values(
+      ordered.map((event) => ({
+        subjectId: event.subjectId,
+        kind: event.kind,
+        purpose: event.purpose,
+        noticeId: event.noticeId,
+        language: event.language,
+        method: event.method,
+        occurredAt: event.occurredAt,
+        actorType: event.actor.type,
+        actorId: event.actor.id,
+        relatesTo: event.relatesTo,
+        conflictsWith: event.conflictsWith,
+        mergedFrom: event.mergedFrom,
+        minor: event.proof.ageCheck?.minor ?? false,
+        hasParentalConsent: event.proof.parentalConsentReference !== null,
+        ...sealPersonalFields(consentEventEntity, keys.get(event.subjectId)!, event.subjectId, {
+          ...event.proof,
+        }),
+      })),
+    )
+    .returning();
+
+  const groups = new Map<string, LedgerEvent[]>();
+  for (const row of rows) {
+    const groupKey = `${row.subjectId}|${row.purpose ?? ''}`;
+    groups.set(groupKey, [...(groups.get(groupKey) ?? []), toLedger(row)]);
+  }
+  const states = new Map(
+    (
+      await ex.select().from(consentStates).where(inArray(consentStates.subjectId, subjectIds)).for('update')
+    ).map((r) => [`${r.subjectId}|${r.purpose}`, purposeStateOf(r)]),
+  );
+  const choices = new Map(
+    (
+      await ex
+        .select()
+        .from(subjectChoices)
+        .where(inArray(subjectChoices.subjectId, subjectIds))
+        .for('update')
+    ).map((r): [string, SubjectChoiceState] => [r.subjectId, r]),
+  );
+  const subjectOf = new Map(rows.map((r) => [r.id, r.subjectId]));
+  const changes: NewDomainEvent[] = [];
+  const nextStates: (PurposeState & { subjectId: string; purpose: string })[] = [];
+  const nextChoices: (SubjectChoiceState & { subjectId: string })[] = [];
+  for (const [groupKey, group] of groups) {
+    const [subjectId, purposeKey] = groupKey.split('|') as [string, string];
+    const purpose = purposeKey === '' ? null : purposeKey;
+    group.sort(compareEvents);
+    const current = purpose === null ? (choices.get(subjectId) ?? null) : (states.get(groupKey) ?? null);
+    const inOrder = current === null || comesAfter(current, group[0]!);
+    let state: PurposeState | SubjectChoiceState | null = current;
+    const after: (PurposeState | SubjectChoiceState)[] = [];
+    if (inOrder)
+      for (const e of group) {
+        state =
+          purpose === null
+            ? applyToChoices(state as SubjectChoiceState | null, e)
+            : applyToPurpose(state as PurposeState | null, e);
+        after.push(state);
+      }
+    else {
+      const replayed = replayLedger(await findLedger(ex, subjectId, purpose));
+      state = purpose === null ? replayed.choices! : replayed.purposes.get(purpose)!;
+      for (const _ of group) after.push(state);
+    }
+    if (purpose === null) nextChoices.push({ ...(state as SubjectChoiceState), subjectId });
+    else nextStates.push({ ...(state as PurposeState), subjectId, purpose });
+    group.forEach((e, i) => {
+      if (e.kind !== 'pending')
+        changes.push({
+          type: 'consent.changed',
+          subjectId: subjectOf.get(e.id)!,
+          data: changeOf(e.kind, e.purpose, after[i]!),
+        });
+    });
+  }
+  if (nextStates.length > 0)
+    await ex
+      .insert(consentStates)
+      .values(nextStates.map((s) => ({ subjectId: s.subjectId, purpose: s.purpose, ...stateColumns(s) })))
+      .onConflictDoUpdate({
+        target: [consentStates.subjectId, consentStates.purpose],
+        set: excludedColumns(consentStates, Object.keys(stateColumns(nextStates[0]!))),
+      });
+  if (nextChoices.length > 0)
+    await ex
+      .insert(subjectChoices)
+      .values(nextChoices.map((s) => ({ subjectId: s.subjectId, ...choiceColumns(s) })))
+      .onConflictDoUpdate({
+        target: subjectChoices.subjectId,
+        set: excludedColumns(subjectChoices, Object.keys(choiceColumns(nextChoices[0]!))),
+      });
+  await recordDomainEvents(ex, changes);
+  return rows;
+}
+
+/** `set col = excluded.col` for an upsert of many rows. */
+function excludedColumns(table: typeof consentStates | typeof subjectChoices, properties: readonly string[]) {
+  const columns = getTableColumns(table) as Record<string, { name: string }>;
+  return Object.fromEntries(properties.map((p) => [p, sql.raw(`excluded.${columns[p]!.name}`)]));
+}
+
+/**
+ * Which of these choices the ledger already holds, as `subjectId|purpose|kind|epoch ms` keys: how an import
+ * tells an event it already brought in from a new one.
+ */
+export async function findLedgerMoments(
+  ex: Executor,
+  subjectIds: readonly string[],
+  moments: readonly Date[],
+): Promise<Set<string>> {
+  if (subjectIds.length === 0 || moments.length === 0) return new Set();
+  const rows = await ex
+    .select({
+      subjectId: consentEvents.subjectId,
+      purpose: consentEvents.purpose,
+      kind: consentEvents.kind,
+      occurredAt: consentEvents.occurredAt,
+    })
+    .from(consentEvents)
+    .where(
+      and(
+        inArray(consentEvents.subjectId, [...new Set(subjectIds)]),
+        inArray(consentEvents.occurredAt, [...moments]),
+      ),
+    );
+  return new Set(rows.map((r) => `${r.subjectId}|${r.purpose ?? ''}|${r.kind}|${r.occurredAt.getTime()}`));
 }
 
 /** Decrypts the proof of events; events of a person whose key was shredded are left out. */
