@@ -113,7 +113,8 @@ async function prepare(
   // and have been in use then.
   let notice: Notice | null = null;
   if (input.kind !== 'withdrawn') {
-    const noticeField = input.noticeId || !input.noticeKey ? 'noticeId' : 'noticeKey';
+    // The column to blame: the one naming the notice, or the key column of a file that names it so.
+    const noticeField = input.noticeId || !columns.noticeKey ? 'noticeId' : 'noticeKey';
     if (!input.noticeId && !(input.noticeKey && input.noticeVersion))
       fail(
         noticeField,
