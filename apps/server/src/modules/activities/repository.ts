@@ -1,6 +1,7 @@
 import { and, eq, inArray, type SQL, sql } from 'drizzle-orm';
 import { activityEntity, openPersonalFields, sealPersonalFields } from '../../catalog/index.js';
-import type { Executor } from '../../platform/db/database.js';
+import { arrayParam, hexParam } from '../../platform/db/array-literal.js';
+import { type Executor, queryRows } from '../../platform/db/database.js';
 import { rethrowMissingLink } from '../../platform/db/errors.js';
 import { keyset } from '../../platform/db/keyset.js';
 import type { SubjectKeyStore } from '../subjects/index.js';
@@ -65,25 +66,62 @@ export async function insertActivitiesBatch(
   if (items.length === 0) return [];
   const subjectIds = await subjects.createSubjects(ex, items.length);
   const keys = await subjects.keysFor(ex, subjectIds);
-  const rows = await ex
-    .insert(activities)
-    .values(
-      items.map((item, i) => {
-        const subjectId = subjectIds[i]!;
-        return {
-          subjectId,
-          ...item.attributes,
-          ...sealPersonalFields(activityEntity, keys.get(subjectId)!, subjectId, { ...item.text }),
-        };
-      }),
-    )
-    .returning({ id: activities.id, subjectId: activities.subjectId });
-  const bySubject = new Map(rows.map((r) => [r.subjectId, r]));
-  const ordered = subjectIds.map((id) => bySubject.get(id)!);
+  const sealed = items.map((item, i) =>
+    sealPersonalFields(activityEntity, keys.get(subjectIds[i]!)!, subjectIds[i]!, { ...item.text }),
+  );
+  const column = <T extends string | number | null>(pick: (a: ActivityAttributes) => T) =>
+    items.map((item) => pick(item.attributes));
+  // Raw SQL with one array parameter per column: the query builder would cost more than the insert itself.
+  const rows = await queryRows<{ id: string; subject_id: string }>(
+    ex,
+    sql`insert into ${activities} (subject_id, type, subject, body, occurred_at, duration_minutes, direction,
+          company_id, deal_id, created_by)
+        select s, t, decode(su, 'hex'), decode(b, 'hex'), o, d, dir, co, de, cb
+        from unnest(${arrayParam(subjectIds, 'uuid')}, ${arrayParam(
+          column((a) => a.type),
+          'text',
+        )},
+          ${hexParam(sealed.map((x) => x.subject ?? null))}, ${hexParam(sealed.map((x) => x.body ?? null))},
+          ${arrayParam(
+            column((a) => a.occurredAt.toISOString()),
+            'timestamptz',
+          )},
+          ${arrayParam(
+            column((a) => a.durationMinutes),
+            'int',
+          )}, ${arrayParam(
+            column((a) => a.direction),
+            'text',
+          )},
+          ${arrayParam(
+            column((a) => a.companyId),
+            'uuid',
+          )}, ${arrayParam(
+            column((a) => a.dealId),
+            'uuid',
+          )},
+          ${arrayParam(
+            column((a) => a.createdBy),
+            'uuid',
+          )}) as v(s, t, su, b, o, d, dir, co, de, cb)
+        returning id, subject_id`,
+  );
+  const bySubject = new Map(rows.map((r) => [r.subject_id, r.id]));
+  const ordered = subjectIds.map((subjectId) => ({ id: bySubject.get(subjectId)!, subjectId }));
   const links = ordered.flatMap((r, i) =>
     [...new Set(items[i]!.contactIds)].map((contactId) => ({ activityId: r.id, contactId })),
   );
-  if (links.length > 0) await ex.insert(activityContacts).values(links);
+  if (links.length > 0)
+    await ex.execute(
+      sql`insert into ${activityContacts} (activity_id, contact_id)
+          select * from unnest(${arrayParam(
+            links.map((l) => l.activityId),
+            'uuid',
+          )}, ${arrayParam(
+            links.map((l) => l.contactId),
+            'uuid',
+          )})`,
+    );
   return ordered;
 }
 

@@ -1,7 +1,8 @@
 import type { CollectionMethod, ConsentEventKind } from '@custodian/contracts';
 import { and, asc, desc, eq, getTableColumns, inArray, isNotNull, isNull, lt, or, sql } from 'drizzle-orm';
 import { consentEventEntity, openPersonalFields, sealPersonalFields } from '../../catalog/index.js';
-import { type Executor, execute } from '../../platform/db/database.js';
+import { arrayParam, hexParam } from '../../platform/db/array-literal.js';
+import { type Executor, execute, queryRows } from '../../platform/db/database.js';
 import { type NewDomainEvent, recordDomainEvent, recordDomainEvents } from '../events/index.js';
 import type { SubjectKeyStore } from '../subjects/index.js';
 import {
@@ -253,7 +254,7 @@ export async function appendLedgerEvents(
   ex: Executor,
   subjects: SubjectKeyStore,
   events: readonly NewLedgerEvent[],
-): Promise<ConsentEventRow[]> {
+): Promise<{ id: string; subjectId: string }[]> {
   if (events.length === 0) return [];
   const subjectIds = [...new Set(events.map((e) => e.subjectId))].sort();
   const idList = `{${subjectIds.join(',')}}`;
@@ -273,35 +274,68 @@ export async function appendLedgerEvents(
         a.i - b.i,
     )
     .map(({ e }) => e);
-  const rows = await ex
-    .insert(consentEvents)
-    .values(
-      ordered.map((event) => ({
-        subjectId: event.subjectId,
-        kind: event.kind,
-        purpose: event.purpose,
-        noticeId: event.noticeId,
-        language: event.language,
-        method: event.method,
-        occurredAt: event.occurredAt,
-        actorType: event.actor.type,
-        actorId: event.actor.id,
-        relatesTo: event.relatesTo,
-        conflictsWith: event.conflictsWith,
-        mergedFrom: event.mergedFrom,
-        minor: event.proof.ageCheck?.minor ?? false,
-        hasParentalConsent: event.proof.parentalConsentReference !== null,
-        ...sealPersonalFields(consentEventEntity, keys.get(event.subjectId)!, event.subjectId, {
-          ...event.proof,
-        }),
-      })),
-    )
-    .returning();
+  const sealed = ordered.map((e) =>
+    sealPersonalFields(consentEventEntity, keys.get(e.subjectId)!, e.subjectId, { ...e.proof }),
+  );
+  const column = <T extends string | number | null>(pick: (e: NewLedgerEvent) => T) =>
+    arrayParam(ordered.map(pick), 'text');
+  const hex = (field: keyof Proof) => hexParam(sealed.map((x) => x[field] ?? null));
+  // Raw SQL with one array parameter per column: the query builder would cost more than the insert itself.
+  const inserted = await queryRows<{
+    id: string;
+    seq: number | string;
+    subject_id: string;
+    kind: string;
+    purpose: string | null;
+    notice_id: string | null;
+    relates_to: string | null;
+    occurred_at: Date | string;
+    minor: boolean;
+    has_parental_consent: boolean;
+  }>(
+    ex,
+    sql`insert into ${consentEvents} (subject_id, kind, purpose, notice_id, language, method, occurred_at,
+          actor_type, actor_id, relates_to, conflicts_with, merged_from, minor, has_parental_consent, source,
+          network_address_hash, user_agent, jurisdiction, age_check, parental_consent_reference, note)
+        select subject_id::uuid, kind, purpose, notice_id::uuid, language, method, occurred_at::timestamptz,
+          actor_type, actor_id::uuid, relates_to::uuid, conflicts_with::uuid, merged_from::uuid, minor::boolean,
+          has_parental_consent::boolean, decode(source, 'hex'), decode(network_address_hash, 'hex'),
+          decode(user_agent, 'hex'), decode(jurisdiction, 'hex'), decode(age_check, 'hex'),
+          decode(parental_consent_reference, 'hex'), decode(note, 'hex')
+        from unnest(${column((e) => e.subjectId)}, ${column((e) => e.kind)}, ${column((e) => e.purpose)},
+          ${column((e) => e.noticeId)}, ${column((e) => e.language)}, ${column((e) => e.method)},
+          ${column((e) => e.occurredAt.toISOString())}, ${column((e) => e.actor.type)}, ${column((e) => e.actor.id)},
+          ${column((e) => e.relatesTo)}, ${column((e) => e.conflictsWith)}, ${column((e) => e.mergedFrom)},
+          ${column((e) => String(e.proof.ageCheck?.minor ?? false))},
+          ${column((e) => String(e.proof.parentalConsentReference !== null))}, ${hex('source')},
+          ${hex('networkAddressHash')}, ${hex('userAgent')}, ${hex('jurisdiction')}, ${hex('ageCheck')},
+          ${hex('parentalConsentReference')}, ${hex('note')})
+          as v(subject_id, kind, purpose, notice_id, language, method, occurred_at, actor_type, actor_id,
+            relates_to, conflicts_with, merged_from, minor, has_parental_consent, source, network_address_hash,
+            user_agent, jurisdiction, age_check, parental_consent_reference, note)
+        returning id, seq, subject_id, kind, purpose, notice_id, relates_to, occurred_at, minor,
+          has_parental_consent`,
+  );
+  // Both drivers' shapes (pg gives bigserial as text), as the fold reads them.
+  const rows = inserted.map((r) => ({
+    subjectId: r.subject_id,
+    ledger: {
+      id: r.id,
+      seq: Number(r.seq),
+      kind: r.kind as ConsentEventKind,
+      purpose: r.purpose,
+      noticeId: r.notice_id,
+      relatesTo: r.relates_to,
+      occurredAt: new Date(r.occurred_at),
+      minor: r.minor,
+      hasParentalConsent: r.has_parental_consent,
+    } satisfies LedgerEvent,
+  }));
 
   const groups = new Map<string, LedgerEvent[]>();
-  for (const row of rows) {
-    const groupKey = `${row.subjectId}|${row.purpose ?? ''}`;
-    groups.set(groupKey, [...(groups.get(groupKey) ?? []), toLedger(row)]);
+  for (const { subjectId, ledger } of rows) {
+    const groupKey = `${subjectId}|${ledger.purpose ?? ''}`;
+    groups.set(groupKey, [...(groups.get(groupKey) ?? []), ledger]);
   }
   const states = new Map(
     (
@@ -317,7 +351,7 @@ export async function appendLedgerEvents(
         .for('update')
     ).map((r): [string, SubjectChoiceState] => [r.subjectId, r]),
   );
-  const subjectOf = new Map(rows.map((r) => [r.id, r.subjectId]));
+  const subjectOf = new Map(rows.map((r) => [r.ledger.id, r.subjectId]));
   const changes: NewDomainEvent[] = [];
   const nextStates: (PurposeState & { subjectId: string; purpose: string })[] = [];
   const nextChoices: (SubjectChoiceState & { subjectId: string })[] = [];
@@ -370,7 +404,7 @@ export async function appendLedgerEvents(
         set: excludedColumns(subjectChoices, Object.keys(choiceColumns(nextChoices[0]!))),
       });
   await recordDomainEvents(ex, changes);
-  return rows;
+  return rows.map((r) => ({ id: r.ledger.id, subjectId: r.subjectId }));
 }
 
 /** `set col = excluded.col` for an upsert of many rows. */
