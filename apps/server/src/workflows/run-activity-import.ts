@@ -108,8 +108,7 @@ export function runActivityImport(options: ImportJobOptions): Promise<ImportRow 
       `${a.contactIds[0]}|${a.input.type}|${new Date(a.input.occurredAt).getTime()}`;
     const existing = await findActivityMoments(
       tx,
-      known.map((a) => a.contactIds[0]!),
-      known.map((a) => new Date(a.input.occurredAt)),
+      known.map((a) => ({ contactId: a.contactIds[0]!, occurredAt: new Date(a.input.occurredAt) })),
     );
     const creates = known.filter((a) => {
       const key = momentKey(a);

@@ -176,8 +176,7 @@ export function runConsentImport(options: ImportJobOptions): Promise<ImportRow |
       `${e.subjectId}|${e.input.purpose}|${e.input.kind}|${new Date(e.input.occurredAt).getTime()}`;
     const existing = await findLedgerMoments(
       tx,
-      known.map((e) => e.subjectId),
-      known.map((e) => new Date(e.input.occurredAt)),
+      known.map((e) => ({ subjectId: e.subjectId, occurredAt: new Date(e.input.occurredAt) })),
     );
     const appends = known.filter((e) => {
       const key = momentKey(e);

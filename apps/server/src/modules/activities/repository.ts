@@ -126,30 +126,28 @@ export async function insertActivitiesBatch(
 }
 
 /**
- * The activities of these people at these moments, as `contactId|type|epoch ms` keys: how an import tells an
- * activity it already brought in from a new one.
+ * Which of these (person, moment) pairs already have an activity, as `contactId|type|epoch ms` keys: how an
+ * import tells an activity it already brought in from a new one.
  */
 export async function findActivityMoments(
   ex: Executor,
-  contactIds: readonly string[],
-  moments: readonly Date[],
+  pairs: readonly { contactId: string; occurredAt: Date }[],
 ): Promise<Set<string>> {
-  if (contactIds.length === 0 || moments.length === 0) return new Set();
-  const rows = await ex
-    .select({
-      contactId: activityContacts.contactId,
-      type: activities.type,
-      occurredAt: activities.occurredAt,
-    })
-    .from(activityContacts)
-    .innerJoin(activities, eq(activities.id, activityContacts.activityId))
-    .where(
-      and(
-        inArray(activityContacts.contactId, [...new Set(contactIds)]),
-        inArray(activities.occurredAt, [...moments]),
-      ),
-    );
-  return new Set(rows.map((r) => `${r.contactId}|${r.type}|${r.occurredAt.getTime()}`));
+  if (pairs.length === 0) return new Set();
+  const rows = await queryRows<{ contact_id: string; type: string; at: string }>(
+    ex,
+    sql`select l.contact_id, a.type, (extract(epoch from a.occurred_at) * 1000)::bigint::text as at
+        from unnest(${arrayParam(
+          pairs.map((p) => p.contactId),
+          'uuid',
+        )}, ${arrayParam(
+          pairs.map((p) => p.occurredAt.toISOString()),
+          'timestamptz',
+        )}) as v(contact_id, occurred_at)
+        join ${activityContacts} l on l.contact_id = v.contact_id
+        join ${activities} a on a.id = l.activity_id and a.occurred_at = v.occurred_at`,
+  );
+  return new Set(rows.map((r) => `${r.contact_id}|${r.type}|${r.at}`));
 }
 
 export async function updateActivityRow(

@@ -419,25 +419,22 @@ function excludedColumns(table: typeof consentStates | typeof subjectChoices, pr
  */
 export async function findLedgerMoments(
   ex: Executor,
-  subjectIds: readonly string[],
-  moments: readonly Date[],
+  pairs: readonly { subjectId: string; occurredAt: Date }[],
 ): Promise<Set<string>> {
-  if (subjectIds.length === 0 || moments.length === 0) return new Set();
-  const rows = await ex
-    .select({
-      subjectId: consentEvents.subjectId,
-      purpose: consentEvents.purpose,
-      kind: consentEvents.kind,
-      occurredAt: consentEvents.occurredAt,
-    })
-    .from(consentEvents)
-    .where(
-      and(
-        inArray(consentEvents.subjectId, [...new Set(subjectIds)]),
-        inArray(consentEvents.occurredAt, [...moments]),
-      ),
-    );
-  return new Set(rows.map((r) => `${r.subjectId}|${r.purpose ?? ''}|${r.kind}|${r.occurredAt.getTime()}`));
+  if (pairs.length === 0) return new Set();
+  const rows = await queryRows<{ subject_id: string; purpose: string | null; kind: string; at: string }>(
+    ex,
+    sql`select e.subject_id, e.purpose, e.kind, (extract(epoch from e.occurred_at) * 1000)::bigint::text as at
+        from unnest(${arrayParam(
+          pairs.map((p) => p.subjectId),
+          'uuid',
+        )}, ${arrayParam(
+          pairs.map((p) => p.occurredAt.toISOString()),
+          'timestamptz',
+        )}) as v(subject_id, occurred_at)
+        join ${consentEvents} e on e.subject_id = v.subject_id and e.occurred_at = v.occurred_at`,
+  );
+  return new Set(rows.map((r) => `${r.subject_id}|${r.purpose ?? ''}|${r.kind}|${r.at}`));
 }
 
 /** Decrypts the proof of events; events of a person whose key was shredded are left out. */
