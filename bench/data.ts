@@ -6,9 +6,9 @@
  *                         [--embedded] [--database custodian_bench] [--data-dir bench/.data] [--concurrency 8]
  *                         [--contacts-only]
  *
- * Contacts go through the CSV import (POST /api/v1/imports, the file streamed from disk), which is itself a
- * benchmark. Companies, deals, activities and consent histories go through their API endpoints, `concurrency`
- * requests at a time. On PostgreSQL (the server of DATABASE_URL, default the local one) the database is created
+ * Contacts, activities and consent histories go through the CSV import (POST /api/v1/imports with `kind`
+ * contacts, activities or consents, each file written to the data directory and streamed from disk), which is
+ * itself a benchmark. Companies and deals go through their API endpoints, `concurrency` requests at a time. On PostgreSQL (the server of DATABASE_URL, default the local one) the database is created
  * afresh; `--embedded` uses the embedded database in the data directory instead. The data directory keeps the
  * master key, so `npm run bench` can start the server again on the same data. Prints the figures as JSON and
  * writes them to bench/results/load-<date>.json.
@@ -20,12 +20,19 @@ import { pipeline } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
 import { stringify } from 'csv-stringify';
 import {
-  type Activity,
-  type ConsentEvent,
+  activityCsvHeader,
+  activityCsvMapping,
+  activityCsvRow,
+  consentCsvHeader,
+  consentCsvMapping,
+  consentCsvRow,
+  consentNoticesShownSince,
+  consentPurposes,
   contactCsvHeader,
   contactCsvMapping,
   contactCsvRow,
   DataGenerator,
+  noticeKeyOf,
 } from './generator.js';
 import {
   adminSession,
@@ -95,58 +102,76 @@ const bench: BenchServer = await startBenchServer({
 try {
   const { call, headers } = await adminSession(bench);
 
-  // Contacts: a CSV written from the generator, then imported as a user would.
-  const csvPath = path.join(dataDir, 'contacts.csv');
-  let t = performance.now();
-  await pipeline(
-    Readable.from(
-      (function* () {
-        yield contactCsvHeader;
-        for (const p of generator.people()) yield contactCsvRow(p);
-      })(),
-    ),
-    stringify(),
-    fs.createWriteStream(csvPath),
-  );
-  results.generateContactsMs = Math.round(performance.now() - t);
-
-  t = performance.now();
-  const form = new FormData();
-  form.set('mapping', JSON.stringify(contactCsvMapping));
-  form.set('source', 'benchmark generator');
-  form.set('lawfulBasis', 'legitimate_interests');
-  form.set('onDuplicate', 'skip');
-  form.set('dryRun', 'false');
-  form.set('file', await fs.openAsBlob(csvPath, { type: 'text/csv' }), 'contacts.csv');
-  const upload = await fetch(`${bench.url}/api/v1/imports`, { method: 'POST', headers, body: form });
-  if (upload.status !== 202) throw new Error(`the import answered ${upload.status}`);
-  const { id: importId } = (await upload.json()) as { id: string };
-  const uploadedMs = performance.now() - t;
   type ImportState = {
     status: string;
     created: number;
+    skipped: number;
     failed: number;
     rowsDone: number;
     errors: { row: number; field: string; issue: string }[];
   };
-  let state = await call<ImportState>('GET', `/api/v1/imports/${importId}`);
-  while (state.status !== 'completed' && state.status !== 'failed') {
-    await new Promise((r) => setTimeout(r, 250));
-    state = await call<ImportState>('GET', `/api/v1/imports/${importId}`);
+  /** Writes a CSV from generated rows into the data directory. */
+  async function writeCsv(name: string, rows: Iterable<string[]>): Promise<string> {
+    const file = path.join(dataDir, name);
+    await pipeline(Readable.from(rows), stringify(), fs.createWriteStream(file));
+    return file;
   }
-  const importMs = performance.now() - t;
-  if (state.status !== 'completed' || state.failed > 0) {
-    for (const e of state.errors.slice(0, 10)) console.error(`row ${e.row}, ${e.field}: ${e.issue}`);
-    throw new Error(`the import ended ${state.status} with ${state.failed} bad rows`);
+  /** Uploads a CSV as a user would (streamed from disk) and waits for the import job to finish it. */
+  async function importCsv(file: string, fields: Record<string, string>) {
+    const started = performance.now();
+    const form = new FormData();
+    for (const [name, value] of Object.entries(fields)) form.set(name, value);
+    form.set('dryRun', 'false');
+    form.set('file', await fs.openAsBlob(file, { type: 'text/csv' }), path.basename(file));
+    const upload = await fetch(`${bench.url}/api/v1/imports`, { method: 'POST', headers, body: form });
+    if (upload.status !== 202)
+      throw new Error(`the import answered ${upload.status}: ${await upload.text()}`);
+    const { id } = (await upload.json()) as { id: string };
+    const uploadMs = performance.now() - started;
+    let state = await call<ImportState>('GET', `/api/v1/imports/${id}`);
+    while (state.status !== 'completed' && state.status !== 'failed') {
+      await new Promise((r) => setTimeout(r, 250));
+      state = await call<ImportState>('GET', `/api/v1/imports/${id}`);
+    }
+    const totalMs = performance.now() - started;
+    if (state.status !== 'completed' || state.failed > 0) {
+      for (const e of state.errors.slice(0, 10)) console.error(`row ${e.row}, ${e.field}: ${e.issue}`);
+      throw new Error(`the ${fields.kind} import ended ${state.status} with ${state.failed} bad rows`);
+    }
+    return {
+      rows: state.rowsDone,
+      created: state.created,
+      skipped: state.skipped,
+      uploadMs: Math.round(uploadMs),
+      totalMs: Math.round(totalMs),
+      rowsPerSecond: rate(state.rowsDone, totalMs),
+      csvBytes: fs.statSync(file).size,
+    };
   }
-  results.import = {
-    rows: state.created,
-    uploadMs: Math.round(uploadedMs),
-    totalMs: Math.round(importMs),
-    rowsPerSecond: rate(state.created, importMs),
-    csvBytes: fs.statSync(csvPath).size,
-  };
-  console.error(`contacts: ${state.created} imported at ${rate(state.created, importMs)} rows/s`);
+
+  // Contacts: a CSV written from the generator, then imported as a user would. Each person's primary e-mail
+  // is kept: activities and consent events name their people by it.
+  const emails: string[] = new Array(contacts);
+  let t = performance.now();
+  const contactsCsv = await writeCsv(
+    'contacts.csv',
+    (function* () {
+      yield contactCsvHeader;
+      for (const p of generator.people()) {
+        emails[p.index] = p.emails[0]!;
+        yield contactCsvRow(p);
+      }
+    })(),
+  );
+  results.generateContactsMs = Math.round(performance.now() - t);
+  const contactImport = await importCsv(contactsCsv, {
+    mapping: JSON.stringify(contactCsvMapping),
+    source: 'benchmark generator',
+    lawfulBasis: 'legitimate_interests',
+    onDuplicate: 'skip',
+  });
+  results.import = contactImport;
+  console.error(`contacts: ${contactImport.created} imported at ${contactImport.rowsPerSecond} rows/s`);
 
   if (!values['contacts-only']) {
     // Every contact's id, read back page by page; the generated primary e-mail carries the person's index.
@@ -209,29 +234,35 @@ try {
     results.deals = { count: generator.deals, perSecond: rate(generator.deals, performance.now() - t) };
     console.error(`companies and deals: ${generator.companies} and ${generator.deals}`);
 
-    // Activities, person by person.
+    // Activities: a CSV naming each activity's people by e-mail, imported.
     t = performance.now();
-    const activityCount = await inPool(generator.activities(), concurrency, async (a: Activity) => {
-      await call('POST', '/api/v1/activities', {
-        type: a.type,
-        subject: a.subject,
-        body: a.body,
-        occurredAt: a.occurredAt,
-        durationMinutes: a.durationMinutes,
-        direction: a.direction,
-        contactIds: a.alsoWith === null ? [ids[a.contact]!] : [ids[a.contact]!, ids[a.alsoWith]!],
-      });
+    const activitiesCsv = await writeCsv(
+      'activities.csv',
+      (function* () {
+        yield activityCsvHeader;
+        for (const a of generator.activities()) yield activityCsvRow(a, emails);
+      })(),
+    );
+    results.generateActivitiesMs = Math.round(performance.now() - t);
+    const activityImport = await importCsv(activitiesCsv, {
+      kind: 'activities',
+      mapping: JSON.stringify(activityCsvMapping),
+      source: 'benchmark generator',
     });
-    results.activities = { count: activityCount, perSecond: rate(activityCount, performance.now() - t) };
-    console.error(`activities: ${activityCount} at ${rate(activityCount, performance.now() - t)}/s`);
+    results.activities = activityImport;
+    console.error(
+      `activities: ${activityImport.created} imported at ${activityImport.rowsPerSecond} rows/s` +
+        (activityImport.skipped > 0 ? ` (${activityImport.skipped} skipped as already recorded)` : ''),
+    );
 
-    // Consent histories under the notice in force for each purpose (published here, as a DPO would).
-    const notices = new Map<string, string>();
-    for (const purpose of ['newsletter', 'marketing_email']) {
-      const notice = await call<{ id: string }>('POST', '/api/v1/notices', {
-        key: `bench-${purpose.replace(/_/g, '-')}`,
+    // Consent histories, with their original dates, under notices the previous system showed since before the
+    // first of them: published here as a DPO registers an old text (`shownSince`).
+    for (const purpose of consentPurposes) {
+      await call('POST', '/api/v1/notices', {
+        key: noticeKeyOf(purpose),
         name: `${purpose} notice`,
         purposes: [purpose],
+        shownSince: consentNoticesShownSince,
         texts: [
           {
             language: 'en',
@@ -239,44 +270,25 @@ try {
           },
         ],
       });
-      notices.set(purpose, notice.id);
-    }
-    // A person's events in order, one person per lane. They are dated now: the ledger (rightly) refuses a consent
-    // dated before the notice it was given under, and notices cannot be back-dated.
-    function* histories(): Generator<ConsentEvent[]> {
-      let current: ConsentEvent[] = [];
-      for (const e of generator.consentEvents()) {
-        if (current.length > 0 && current[0]!.contact !== e.contact) {
-          yield current;
-          current = [];
-        }
-        current.push(e);
-      }
-      if (current.length > 0) yield current;
     }
     t = performance.now();
-    let consentCount = 0;
-    await inPool(histories(), concurrency, async (events) => {
-      for (const e of events) {
-        const proof = { method: e.method, source: 'benchmark generator' };
-        await call(
-          'POST',
-          `/api/v1/contacts/${ids[e.contact]}/consents/events`,
-          e.kind === 'withdrawn'
-            ? { kind: 'withdrawn', purpose: e.purpose, ...proof }
-            : {
-                kind: e.kind,
-                purpose: e.purpose,
-                noticeId: notices.get(e.purpose),
-                language: 'en',
-                ...proof,
-              },
-        );
-        consentCount++;
-      }
+    const consentsCsv = await writeCsv(
+      'consents.csv',
+      (function* () {
+        yield consentCsvHeader;
+        for (const e of generator.consentEvents()) yield consentCsvRow(e, emails);
+      })(),
+    );
+    results.generateConsentEventsMs = Math.round(performance.now() - t);
+    const consentImport = await importCsv(consentsCsv, {
+      kind: 'consents',
+      mapping: JSON.stringify(consentCsvMapping),
+      source: 'benchmark generator',
     });
-    results.consentEvents = { count: consentCount, perSecond: rate(consentCount, performance.now() - t) };
-    console.error(`consent events: ${consentCount}`);
+    results.consentEvents = consentImport;
+    console.error(
+      `consent events: ${consentImport.created} imported at ${consentImport.rowsPerSecond} rows/s`,
+    );
   }
   results.peakRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
 } finally {

@@ -460,3 +460,61 @@ export function contactCsvRow(p: Person): string[] {
     p.tags.join(';'),
   ];
 }
+
+/** The CSV of activities, in the columns Custodian's activity import maps; people named by e-mail. */
+export const activityCsvHeader = ['Type', 'When', 'Subject', 'Notes', 'Minutes', 'Direction', 'Who', 'Also'];
+export const activityCsvMapping = {
+  Type: 'type',
+  When: 'occurredAt',
+  Subject: 'subject',
+  Notes: 'body',
+  Minutes: 'durationMinutes',
+  Direction: 'direction',
+  Who: 'email',
+  Also: 'email2',
+} as const;
+
+/** `emails[i]` is person i's primary e-mail address. */
+export function activityCsvRow(a: Activity, emails: readonly string[]): string[] {
+  return [
+    a.type,
+    a.occurredAt,
+    a.subject,
+    a.body,
+    a.durationMinutes === null ? '' : String(a.durationMinutes),
+    a.direction ?? '',
+    emails[a.contact]!,
+    a.alsoWith === null ? '' : emails[a.alsoWith]!,
+  ];
+}
+
+/** The notice a purpose's consents were given under, and since when the previous system showed it. */
+export const noticeKeyOf = (purpose: ConsentEvent['purpose']) => `bench-${purpose.replace(/_/g, '-')}`;
+export const consentNoticesShownSince = new Date(epoch - 4 * 365 * dayMs).toISOString();
+
+/** The CSV of consent history, in the columns Custodian's consent import maps. */
+export const consentCsvHeader = [
+  'Email',
+  'Purpose',
+  'Choice',
+  'Date',
+  'Method',
+  'Notice',
+  'Version',
+  'Language',
+];
+export const consentCsvMapping = {
+  Email: 'email',
+  Purpose: 'purpose',
+  Choice: 'kind',
+  Date: 'occurredAt',
+  Method: 'method',
+  Notice: 'noticeKey',
+  Version: 'noticeVersion',
+  Language: 'language',
+} as const;
+
+export function consentCsvRow(e: ConsentEvent, emails: readonly string[]): string[] {
+  const notice = e.kind === 'withdrawn' ? ['', '', ''] : [noticeKeyOf(e.purpose), '1', 'en'];
+  return [emails[e.contact]!, e.purpose, e.kind, e.occurredAt, e.method, ...notice];
+}

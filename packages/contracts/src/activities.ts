@@ -23,6 +23,9 @@ const activityFields = {
   dealId: z.uuid().nullable(),
 };
 
+/** Every field of an activity as written (imports check a CSV row's fields against it). */
+export const activityFieldsSchema = z.object(activityFields);
+
 export const createActivityBody = z
   .object(activityFields)
   .partial()

@@ -30,6 +30,11 @@ export const noticeSchema = z.object({
   requiresReconsent: z.boolean(),
   texts: z.array(noticeTextSchema),
   publishedAt: isoDateTime,
+  /**
+   * For a text shown before it was registered here (another system's notice, for importing consent history):
+   * since when it was in use, as the privacy officer declared when publishing it. Null: since publication.
+   */
+  shownSince: isoDateTime.nullable(),
   publishedBy: z.uuid().nullable(),
 });
 export type Notice = z.infer<typeof noticeSchema>;
@@ -40,6 +45,11 @@ export const publishNoticeBody = z
     name: z.string().trim().min(1).max(200),
     purposes: z.array(purposeSchema).min(1).max(20),
     requiresReconsent: z.boolean().default(false),
+    /**
+     * Only for a text people were shown before (in a previous system): when it was first shown, in the past.
+     * Consents dated from then on may name this version; without it, only those from publication on.
+     */
+    shownSince: isoDateTime.optional(),
     texts: z
       .array(z.object({ language: languageTagSchema, text: z.string().trim().min(20).max(100_000) }))
       .min(1)
@@ -52,6 +62,8 @@ export const publishNoticeBody = z
         ctx.addIssue({ code: 'custom', path: ['texts', i, 'language'], message: 'appears twice' });
       seen.add(t.language);
     });
+    if (b.shownSince !== undefined && Date.parse(b.shownSince) > Date.now())
+      ctx.addIssue({ code: 'custom', path: ['shownSince'], message: 'must be in the past' });
   });
 export type PublishNoticeInput = z.infer<typeof publishNoticeBody>;
 

@@ -148,6 +148,7 @@ export const consentStateEntities: readonly EntityDeclaration[] = [
       purposes: 'the purposes it informs about',
       requires_reconsent: 'a flag',
       published_at: 'when it was published',
+      shown_since: 'since when an earlier system showed the text, as the privacy officer declared',
       published_by: 'a user id',
     },
   },

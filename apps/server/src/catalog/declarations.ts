@@ -382,10 +382,11 @@ export const importEntities: readonly EntityDeclaration[] = [
     notPersonal: {
       id: randomId,
       subject_id: 'random identifier of the key that seals the uploaded file; shredded when the import ends',
+      kind: 'contacts, activities or consents',
       status: 'queued, running, completed or failed',
       dry_run: 'whether nothing is written',
       source: 'where the list came from, as the importer described it',
-      lawful_basis: 'GDPR Art. 6(1) basis, from a fixed list',
+      lawful_basis: 'GDPR Art. 6(1) basis, from a fixed list (contact imports)',
       on_duplicate: 'update or skip',
       mapping: 'CSV column names and the fields they map to',
       file_bytes: 'size of the upload',

@@ -602,3 +602,70 @@ describe('custodian import contacts', () => {
     spawnTimeout,
   );
 });
+
+describe('custodian import activities and consents', () => {
+  it(
+    'imports activities and consent history about people already imported, listing bad rows by number and column',
+    async () => {
+      const people = path.join(base, 'history-people.csv');
+      fs.writeFileSync(people, 'Name,Mail\nAda,ada-history@example.test\n');
+      const contacts = await cli(
+        [
+          ...['import', 'contacts', people, '--map', 'Name=firstName', '--map', 'Mail=email'],
+          ...['--source', 'old CRM', '--lawful-basis', 'legitimate_interests'],
+        ],
+        env,
+      );
+      expect(contacts.code, contacts.stderr).toBe(0);
+
+      const activities = path.join(base, 'history-activities.csv');
+      fs.writeFileSync(
+        activities,
+        'Kind,At,Title,Who\ncall,2024-01-05,Renewal,ada-history@example.test\nnote,2024-01-06,Lost,bob-secret@example.test\n',
+      );
+      const mapped = [
+        '--map',
+        'Kind=type',
+        '--map',
+        'At=occurredAt',
+        '--map',
+        'Title=subject',
+        '--map',
+        'Who=email',
+      ];
+      const acts = await cli(['import', 'activities', activities, ...mapped, '--source', 'old CRM'], env);
+      expect(acts.code, acts.stderr).toBe(2);
+      expect(acts.stdout).toMatch(
+        /^Imported 2 rows: 1 activities added, 0 skipped as already recorded, 1 refused \(import [0-9a-f-]{36}\)\.\n$/,
+      );
+      expect(acts.stderr).toContain('row 2, column Who: names nobody in the CRM');
+      expect(acts.stderr).not.toContain('bob-secret');
+
+      const consents = path.join(base, 'history-consents.csv');
+      fs.writeFileSync(
+        consents,
+        'Mail,Purpose,Kind,Date\nada-history@example.test,newsletter,withdrawn,2023-02-01\n',
+      );
+      const cmap = [
+        '--map',
+        'Mail=email',
+        '--map',
+        'Purpose=purpose',
+        '--map',
+        'Kind=kind',
+        '--map',
+        'Date=occurredAt',
+      ];
+      const dry = await cli(
+        ['import', 'consents', consents, ...cmap, '--source', 'old shop', '--dry-run'],
+        env,
+      );
+      expect(dry.code, dry.stderr).toBe(0);
+      expect(dry.stdout).toMatch(/^Dry run: would have imported 1 rows: 1 consent events added/);
+      const done = await cli(['import', 'consents', consents, ...cmap, '--source', 'old shop'], env);
+      expect(done.code, done.stderr).toBe(0);
+      expect(done.stdout).toMatch(/^Imported 1 rows: 1 consent events added, 0 skipped/);
+    },
+    spawnTimeout * 2,
+  );
+});

@@ -4,6 +4,7 @@ import { Writable } from 'node:stream';
 import {
   type CreateUserInput,
   createUserBody,
+  type ImportKind,
   type IssuedCertificate,
   type Permission,
   type Role,
@@ -295,13 +296,15 @@ function progressReporter(total: number): (done: number) => void {
   };
 }
 
-export const runImportContacts = (
+/** Imports a CSV file of contacts, activities or consent history, as POST /api/v1/imports does, then runs it here. */
+const runImportFile = (
+  kind: ImportKind,
   file: string,
   options: {
     map: string[];
     source: string;
-    lawfulBasis: string;
-    onDuplicate: 'update' | 'skip';
+    lawfulBasis?: string;
+    onDuplicate?: 'update' | 'skip';
     dryRun?: boolean;
   },
 ) =>
@@ -320,12 +323,13 @@ export const runImportContacts = (
     ]);
     return withDatabase(config, 'existing', async (database, keys) => {
       const deps = { db: database.db, keys, subjects: subjectKeysFor(keys), indexer: indexerFor(keys) };
-      const fields = {
+      const fields: Record<string, string> = {
+        kind,
         mapping: JSON.stringify(mapping),
         source: options.source,
-        lawfulBasis: options.lawfulBasis,
-        onDuplicate: options.onDuplicate,
         dryRun: options.dryRun ? 'true' : 'false',
+        ...(options.lawfulBasis ? { lawfulBasis: options.lawfulBasis } : {}),
+        ...(options.onDuplicate ? { onDuplicate: options.onDuplicate } : {}),
       };
       async function* parts() {
         for (const [fieldname, value] of Object.entries(fields))
@@ -349,14 +353,38 @@ export const runImportContacts = (
       for (const e of result.errors) warn(`row ${e.row}, column ${e.field}: ${e.issue}`);
       if (result.failed > result.errors.length)
         warn(`… and ${result.failed - result.errors.length} more bad rows`);
+      const counts =
+        kind === 'contacts'
+          ? `${result.created} created, ${result.updated} updated, ${result.skipped} skipped as duplicates`
+          : `${result.created} ${kind === 'activities' ? 'activities' : 'consent events'} added, ${result.skipped} skipped as already recorded`;
       say(
         `${result.dryRun ? 'Dry run: would have imported' : 'Imported'} ${result.rowsDone} rows: ` +
-          `${result.created} created, ${result.updated} updated, ${result.skipped} skipped as duplicates, ` +
-          `${result.failed} refused (import ${result.id}).`,
+          `${counts}, ${result.failed} refused (import ${result.id}).`,
       );
       return result.failed > 0 ? 2 : 0;
     });
   });
+
+export const runImportContacts = (
+  file: string,
+  options: {
+    map: string[];
+    source: string;
+    lawfulBasis: string;
+    onDuplicate: 'update' | 'skip';
+    dryRun?: boolean;
+  },
+) => runImportFile('contacts', file, options);
+
+export const runImportActivities = (
+  file: string,
+  options: { map: string[]; source: string; dryRun?: boolean },
+) => runImportFile('activities', file, options);
+
+export const runImportConsents = (
+  file: string,
+  options: { map: string[]; source: string; dryRun?: boolean },
+) => runImportFile('consents', file, options);
 
 const requestDeps = (config: Config, database: Database, keys: KeyRing) => ({
   db: database.db,

@@ -1,9 +1,19 @@
-import { importableFields, lawfulBases, permissions, requestStatuses, roles } from '@custodian/contracts';
+import {
+  activityImportFields,
+  consentImportFields,
+  importableFields,
+  lawfulBases,
+  permissions,
+  requestStatuses,
+  roles,
+} from '@custodian/contracts';
 import { Command, InvalidArgumentError } from 'commander';
 import {
   runAuditVerify,
   runDemo,
   runErase,
+  runImportActivities,
+  runImportConsents,
   runImportContacts,
   runKeysRotate,
   runMigrate,
@@ -128,6 +138,32 @@ importCommand
   )
   .option('--dry-run', 'check every row and report, changing nothing')
   .action(runImportContacts);
+importCommand
+  .command('activities')
+  .description(
+    'Import activities (notes, calls, meetings, e-mails) from a CSV file with a header row. Each row names its people by e-mail (one or two columns), matched to contacts already in the CRM; a row naming nobody known is refused. Activities already here (same type, moment and person) are skipped. Needs the embedded database to itself (stop the server), or DATABASE_URL.',
+  )
+  .argument('<file>', 'the CSV file (UTF-8)')
+  .requiredOption(
+    '--map <column=field...>',
+    `CSV column = activity field, repeatable; fields: ${activityImportFields.join(', ')} (type, occurredAt and email required)`,
+  )
+  .requiredOption('--source <text>', 'where the records came from (the previous CRM)')
+  .option('--dry-run', 'check every row and report, changing nothing')
+  .action(runImportActivities);
+importCommand
+  .command('consents')
+  .description(
+    'Import consent history (given, refused, withdrawn) from a previous system: a CSV file with a header row, one event per row, of people already in the CRM (by e-mail). Events keep their original date and method; a given or refused one names a notice (noticeId, or noticeKey and noticeVersion) covering the purpose, in its language, and in use then (publish the old text with shownSince first). Needs the embedded database to itself (stop the server), or DATABASE_URL.',
+  )
+  .argument('<file>', 'the CSV file (UTF-8)')
+  .requiredOption(
+    '--map <column=field...>',
+    `CSV column = consent field, repeatable; fields: ${consentImportFields.join(', ')} (email, purpose, kind and occurredAt required)`,
+  )
+  .requiredOption('--source <text>', 'the previous system, named in every imported event’s proof')
+  .option('--dry-run', 'check every row and report, changing nothing')
+  .action(runImportConsents);
 
 const requests = program.command('requests').description('Data-subject requests');
 requests

@@ -271,7 +271,8 @@ export async function buildSubjectPackage(
     },
     source: {
       how: contact.source,
-      import: imported
+      // Contacts come only from contact imports, which always name a lawful basis.
+      import: imported?.lawfulBasis
         ? {
             description: imported.source,
             lawfulBasis: imported.lawfulBasis,

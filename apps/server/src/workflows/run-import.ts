@@ -32,6 +32,8 @@ import { type RequestContext, systemContext } from '../platform/access.js';
 import { open } from '../platform/crypto/cipher.js';
 import { type Db, type Tx, transaction } from '../platform/db/database.js';
 import { AppError } from '../platform/http/errors.js';
+import { runActivityImport } from './run-activity-import.js';
+import { runConsentImport } from './run-consent-import.js';
 
 export const importBatchSize = 500;
 
@@ -173,6 +175,10 @@ export async function runImport(
   options: ContactDeps & { importId: string; batchSize?: number; onProgress?: (row: ImportRow) => void },
 ): Promise<ImportRow | null> {
   const { db, keys, subjects, indexer, importId } = options;
+  // Activities and consent history have their own runners on the same job machinery.
+  const kind = (await findImport(db, importId))?.kind;
+  if (kind === 'activities') return runActivityImport(options);
+  if (kind === 'consents') return runConsentImport(options);
   const batchSize = options.batchSize ?? importBatchSize;
   const row = await claim(db, importId);
   // Finished (or unknown): nothing to do, the answer is its state.

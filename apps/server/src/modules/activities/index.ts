@@ -2,8 +2,10 @@ export { createActivity, deleteActivity, findActivities, getActivity, updateActi
 export {
   activitiesOfContact,
   deleteActivityRows,
+  findActivityMoments,
   findActivityRow,
   findActivityRows,
+  insertActivitiesBatch,
   listActivityRows,
   moveActivityLinks,
   openActivities,

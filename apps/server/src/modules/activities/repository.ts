@@ -1,6 +1,7 @@
 import { and, eq, inArray, type SQL, sql } from 'drizzle-orm';
 import { activityEntity, openPersonalFields, sealPersonalFields } from '../../catalog/index.js';
-import type { Executor } from '../../platform/db/database.js';
+import { arrayParam, hexParam } from '../../platform/db/array-literal.js';
+import { type Executor, queryRows } from '../../platform/db/database.js';
 import { rethrowMissingLink } from '../../platform/db/errors.js';
 import { keyset } from '../../platform/db/keyset.js';
 import type { SubjectKeyStore } from '../subjects/index.js';
@@ -51,6 +52,102 @@ export async function insertActivity(
   } catch (err) {
     translate(err);
   }
+}
+
+/**
+ * Many new activities at once (an import): one statement for their keys, one for the rows, one for the links
+ * to their people. Each still has a key of its own, its text sealed under it. Returns them in input order.
+ */
+export async function insertActivitiesBatch(
+  ex: Executor,
+  subjects: SubjectKeyStore,
+  items: readonly { text: ActivityText; attributes: ActivityAttributes; contactIds: readonly string[] }[],
+): Promise<{ id: string; subjectId: string }[]> {
+  if (items.length === 0) return [];
+  const subjectIds = await subjects.createSubjects(ex, items.length);
+  const keys = await subjects.keysFor(ex, subjectIds);
+  const sealed = items.map((item, i) =>
+    sealPersonalFields(activityEntity, keys.get(subjectIds[i]!)!, subjectIds[i]!, { ...item.text }),
+  );
+  const column = <T extends string | number | null>(pick: (a: ActivityAttributes) => T) =>
+    items.map((item) => pick(item.attributes));
+  // Raw SQL with one array parameter per column: the query builder would cost more than the insert itself.
+  const rows = await queryRows<{ id: string; subject_id: string }>(
+    ex,
+    sql`insert into ${activities} (subject_id, type, subject, body, occurred_at, duration_minutes, direction,
+          company_id, deal_id, created_by)
+        select s, t, decode(su, 'hex'), decode(b, 'hex'), o, d, dir, co, de, cb
+        from unnest(${arrayParam(subjectIds, 'uuid')}, ${arrayParam(
+          column((a) => a.type),
+          'text',
+        )},
+          ${hexParam(sealed.map((x) => x.subject ?? null))}, ${hexParam(sealed.map((x) => x.body ?? null))},
+          ${arrayParam(
+            column((a) => a.occurredAt.toISOString()),
+            'timestamptz',
+          )},
+          ${arrayParam(
+            column((a) => a.durationMinutes),
+            'int',
+          )}, ${arrayParam(
+            column((a) => a.direction),
+            'text',
+          )},
+          ${arrayParam(
+            column((a) => a.companyId),
+            'uuid',
+          )}, ${arrayParam(
+            column((a) => a.dealId),
+            'uuid',
+          )},
+          ${arrayParam(
+            column((a) => a.createdBy),
+            'uuid',
+          )}) as v(s, t, su, b, o, d, dir, co, de, cb)
+        returning id, subject_id`,
+  );
+  const bySubject = new Map(rows.map((r) => [r.subject_id, r.id]));
+  const ordered = subjectIds.map((subjectId) => ({ id: bySubject.get(subjectId)!, subjectId }));
+  const links = ordered.flatMap((r, i) =>
+    [...new Set(items[i]!.contactIds)].map((contactId) => ({ activityId: r.id, contactId })),
+  );
+  if (links.length > 0)
+    await ex.execute(
+      sql`insert into ${activityContacts} (activity_id, contact_id)
+          select * from unnest(${arrayParam(
+            links.map((l) => l.activityId),
+            'uuid',
+          )}, ${arrayParam(
+            links.map((l) => l.contactId),
+            'uuid',
+          )})`,
+    );
+  return ordered;
+}
+
+/**
+ * Which of these (person, moment) pairs already have an activity, as `contactId|type|epoch ms` keys: how an
+ * import tells an activity it already brought in from a new one.
+ */
+export async function findActivityMoments(
+  ex: Executor,
+  pairs: readonly { contactId: string; occurredAt: Date }[],
+): Promise<Set<string>> {
+  if (pairs.length === 0) return new Set();
+  const rows = await queryRows<{ contact_id: string; type: string; at: string }>(
+    ex,
+    sql`select l.contact_id, a.type, (extract(epoch from a.occurred_at) * 1000)::bigint::text as at
+        from unnest(${arrayParam(
+          pairs.map((p) => p.contactId),
+          'uuid',
+        )}, ${arrayParam(
+          pairs.map((p) => p.occurredAt.toISOString()),
+          'timestamptz',
+        )}) as v(contact_id, occurred_at)
+        join ${activityContacts} l on l.contact_id = v.contact_id
+        join ${activities} a on a.id = l.activity_id and a.occurred_at = v.occurred_at`,
+  );
+  return new Set(rows.map((r) => `${r.contact_id}|${r.type}|${r.at}`));
 }
 
 export async function updateActivityRow(

@@ -11,14 +11,16 @@ export { gpcSupport, honourGpc, sendsGpc } from './gpc.js';
 export { applyToPurpose, type LedgerEvent, type PurposeState } from './ledger.js';
 export { answerProcessing, assertMayProcess, type GuardAnswer, processingGuard } from './may-process.js';
 export { publicConsentRoutes } from './public-routes.js';
-export { hashNetworkAddress } from './record-consent-event.js';
+export { cleanSource, hashNetworkAddress } from './record-consent-event.js';
 export {
   appendLedgerEvent,
+  appendLedgerEvents,
   copyLedger,
   deleteConsentRecords,
   deleteSubjectState,
   emptyProof,
   findLedger,
+  findLedgerMoments,
   listEventRows,
   mergedSubjectsOf,
   type NewLedgerEvent,

@@ -6,7 +6,7 @@ import { transaction } from '../../platform/db/database.js';
 import { AppError, notFound } from '../../platform/http/errors.js';
 import { recordAudit } from '../audit/index.js';
 import { findContactRow } from '../contacts/index.js';
-import { findNotice } from '../notices/index.js';
+import { findNotice, noticeInUseSince } from '../notices/index.js';
 import type { ConsentDeps } from './deps.js';
 import { digitalConsentAge } from './digital-consent-age.js';
 import { presentEvent } from './present-event.js';
@@ -43,7 +43,9 @@ async function checkNotice(
 ) {
   const notice = await findNotice(ex, input.noticeId);
   if (!notice) throw invalid('body.noticeId', 'is not a published notice');
-  if (new Date(notice.publishedAt).getTime() > occurredAt.getTime() + futureToleranceMs)
+  // Nobody can consent to a text not yet shown: the notice's publication, or the date the privacy officer
+  // declared for a text an earlier system showed.
+  if (noticeInUseSince(notice).getTime() > occurredAt.getTime() + futureToleranceMs)
     throw invalid('body.occurredAt', 'is before the notice was published');
   if (!(notice.purposes as string[]).includes(input.purpose))
     throw invalid('body.noticeId', 'does not cover this purpose');

@@ -1,13 +1,15 @@
 import type { CollectionMethod, ConsentEventKind } from '@custodian/contracts';
-import { and, asc, desc, eq, inArray, isNotNull, isNull, lt, or, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, getTableColumns, inArray, isNotNull, isNull, lt, or, sql } from 'drizzle-orm';
 import { consentEventEntity, openPersonalFields, sealPersonalFields } from '../../catalog/index.js';
-import { type Executor, execute } from '../../platform/db/database.js';
-import { recordDomainEvent } from '../events/index.js';
+import { arrayParam, hexParam } from '../../platform/db/array-literal.js';
+import { type Executor, execute, queryRows } from '../../platform/db/database.js';
+import { type NewDomainEvent, recordDomainEvent, recordDomainEvents } from '../events/index.js';
 import type { SubjectKeyStore } from '../subjects/index.js';
 import {
   applyToChoices,
   applyToPurpose,
   comesAfter,
+  compareEvents,
   type LedgerEvent,
   type PurposeState,
   replayLedger,
@@ -239,6 +241,200 @@ export async function appendLedgerEvent(
       data: changeOf(event.kind, event.purpose, state),
     });
   return { row: row!, proof: event.proof };
+}
+
+/**
+ * Appends many events at once (an import of consent history): one lock statement for their people, one insert
+ * for the events (each proof sealed under its person's key), one upsert each for the derived states and choices,
+ * one insert for the `consent.changed` events. The state follows the same rules as `appendLedgerEvent`: events
+ * after everything already recorded for a person and purpose are applied on top, in ledger order; a person
+ * whose new events come before recorded ones has that purpose replayed from the whole ledger.
+ */
+export async function appendLedgerEvents(
+  ex: Executor,
+  subjects: SubjectKeyStore,
+  events: readonly NewLedgerEvent[],
+): Promise<{ id: string; subjectId: string }[]> {
+  if (events.length === 0) return [];
+  const subjectIds = [...new Set(events.map((e) => e.subjectId))].sort();
+  const idList = `{${subjectIds.join(',')}}`;
+  // The same lock as one append takes (see appendLedgerEvent), in one order so two imports cannot deadlock.
+  await execute(
+    ex,
+    sql`select id from data_subjects where id = any(${idList}::uuid[]) order by id for no key update`,
+  );
+  const keys = await subjects.keysFor(ex, subjectIds);
+  // Inserted per person in the order the choices were made, so `seq` agrees with it within the batch.
+  const ordered = events
+    .map((e, i) => ({ e, i }))
+    .sort(
+      (a, b) =>
+        a.e.subjectId.localeCompare(b.e.subjectId) ||
+        a.e.occurredAt.getTime() - b.e.occurredAt.getTime() ||
+        a.i - b.i,
+    )
+    .map(({ e }) => e);
+  const sealed = ordered.map((e) =>
+    sealPersonalFields(consentEventEntity, keys.get(e.subjectId)!, e.subjectId, { ...e.proof }),
+  );
+  const column = <T extends string | number | null>(pick: (e: NewLedgerEvent) => T) =>
+    arrayParam(ordered.map(pick), 'text');
+  const hex = (field: keyof Proof) => hexParam(sealed.map((x) => x[field] ?? null));
+  // Raw SQL with one array parameter per column: the query builder would cost more than the insert itself.
+  const inserted = await queryRows<{
+    id: string;
+    seq: number | string;
+    subject_id: string;
+    kind: string;
+    purpose: string | null;
+    notice_id: string | null;
+    relates_to: string | null;
+    occurred_at: Date | string;
+    minor: boolean;
+    has_parental_consent: boolean;
+  }>(
+    ex,
+    sql`insert into ${consentEvents} (subject_id, kind, purpose, notice_id, language, method, occurred_at,
+          actor_type, actor_id, relates_to, conflicts_with, merged_from, minor, has_parental_consent, source,
+          network_address_hash, user_agent, jurisdiction, age_check, parental_consent_reference, note)
+        select subject_id::uuid, kind, purpose, notice_id::uuid, language, method, occurred_at::timestamptz,
+          actor_type, actor_id::uuid, relates_to::uuid, conflicts_with::uuid, merged_from::uuid, minor::boolean,
+          has_parental_consent::boolean, decode(source, 'hex'), decode(network_address_hash, 'hex'),
+          decode(user_agent, 'hex'), decode(jurisdiction, 'hex'), decode(age_check, 'hex'),
+          decode(parental_consent_reference, 'hex'), decode(note, 'hex')
+        from unnest(${column((e) => e.subjectId)}, ${column((e) => e.kind)}, ${column((e) => e.purpose)},
+          ${column((e) => e.noticeId)}, ${column((e) => e.language)}, ${column((e) => e.method)},
+          ${column((e) => e.occurredAt.toISOString())}, ${column((e) => e.actor.type)}, ${column((e) => e.actor.id)},
+          ${column((e) => e.relatesTo)}, ${column((e) => e.conflictsWith)}, ${column((e) => e.mergedFrom)},
+          ${column((e) => String(e.proof.ageCheck?.minor ?? false))},
+          ${column((e) => String(e.proof.parentalConsentReference !== null))}, ${hex('source')},
+          ${hex('networkAddressHash')}, ${hex('userAgent')}, ${hex('jurisdiction')}, ${hex('ageCheck')},
+          ${hex('parentalConsentReference')}, ${hex('note')})
+          as v(subject_id, kind, purpose, notice_id, language, method, occurred_at, actor_type, actor_id,
+            relates_to, conflicts_with, merged_from, minor, has_parental_consent, source, network_address_hash,
+            user_agent, jurisdiction, age_check, parental_consent_reference, note)
+        returning id, seq, subject_id, kind, purpose, notice_id, relates_to, occurred_at, minor,
+          has_parental_consent`,
+  );
+  // Both drivers' shapes (pg gives bigserial as text), as the fold reads them.
+  const rows = inserted.map((r) => ({
+    subjectId: r.subject_id,
+    ledger: {
+      id: r.id,
+      seq: Number(r.seq),
+      kind: r.kind as ConsentEventKind,
+      purpose: r.purpose,
+      noticeId: r.notice_id,
+      relatesTo: r.relates_to,
+      occurredAt: new Date(r.occurred_at),
+      minor: r.minor,
+      hasParentalConsent: r.has_parental_consent,
+    } satisfies LedgerEvent,
+  }));
+
+  const groups = new Map<string, LedgerEvent[]>();
+  for (const { subjectId, ledger } of rows) {
+    const groupKey = `${subjectId}|${ledger.purpose ?? ''}`;
+    groups.set(groupKey, [...(groups.get(groupKey) ?? []), ledger]);
+  }
+  const states = new Map(
+    (
+      await ex.select().from(consentStates).where(inArray(consentStates.subjectId, subjectIds)).for('update')
+    ).map((r) => [`${r.subjectId}|${r.purpose}`, purposeStateOf(r)]),
+  );
+  const choices = new Map(
+    (
+      await ex
+        .select()
+        .from(subjectChoices)
+        .where(inArray(subjectChoices.subjectId, subjectIds))
+        .for('update')
+    ).map((r): [string, SubjectChoiceState] => [r.subjectId, r]),
+  );
+  const subjectOf = new Map(rows.map((r) => [r.ledger.id, r.subjectId]));
+  const changes: NewDomainEvent[] = [];
+  const nextStates: (PurposeState & { subjectId: string; purpose: string })[] = [];
+  const nextChoices: (SubjectChoiceState & { subjectId: string })[] = [];
+  for (const [groupKey, group] of groups) {
+    const [subjectId, purposeKey] = groupKey.split('|') as [string, string];
+    const purpose = purposeKey === '' ? null : purposeKey;
+    group.sort(compareEvents);
+    const current = purpose === null ? (choices.get(subjectId) ?? null) : (states.get(groupKey) ?? null);
+    const inOrder = current === null || comesAfter(current, group[0]!);
+    let state: PurposeState | SubjectChoiceState | null = current;
+    const after: (PurposeState | SubjectChoiceState)[] = [];
+    if (inOrder)
+      for (const e of group) {
+        state =
+          purpose === null
+            ? applyToChoices(state as SubjectChoiceState | null, e)
+            : applyToPurpose(state as PurposeState | null, e);
+        after.push(state);
+      }
+    else {
+      const replayed = replayLedger(await findLedger(ex, subjectId, purpose));
+      state = purpose === null ? replayed.choices! : replayed.purposes.get(purpose)!;
+      for (const _ of group) after.push(state);
+    }
+    if (purpose === null) nextChoices.push({ ...(state as SubjectChoiceState), subjectId });
+    else nextStates.push({ ...(state as PurposeState), subjectId, purpose });
+    group.forEach((e, i) => {
+      if (e.kind !== 'pending')
+        changes.push({
+          type: 'consent.changed',
+          subjectId: subjectOf.get(e.id)!,
+          data: changeOf(e.kind, e.purpose, after[i]!),
+        });
+    });
+  }
+  if (nextStates.length > 0)
+    await ex
+      .insert(consentStates)
+      .values(nextStates.map((s) => ({ subjectId: s.subjectId, purpose: s.purpose, ...stateColumns(s) })))
+      .onConflictDoUpdate({
+        target: [consentStates.subjectId, consentStates.purpose],
+        set: excludedColumns(consentStates, Object.keys(stateColumns(nextStates[0]!))),
+      });
+  if (nextChoices.length > 0)
+    await ex
+      .insert(subjectChoices)
+      .values(nextChoices.map((s) => ({ subjectId: s.subjectId, ...choiceColumns(s) })))
+      .onConflictDoUpdate({
+        target: subjectChoices.subjectId,
+        set: excludedColumns(subjectChoices, Object.keys(choiceColumns(nextChoices[0]!))),
+      });
+  await recordDomainEvents(ex, changes);
+  return rows.map((r) => ({ id: r.ledger.id, subjectId: r.subjectId }));
+}
+
+/** `set col = excluded.col` for an upsert of many rows. */
+function excludedColumns(table: typeof consentStates | typeof subjectChoices, properties: readonly string[]) {
+  const columns = getTableColumns(table) as Record<string, { name: string }>;
+  return Object.fromEntries(properties.map((p) => [p, sql.raw(`excluded.${columns[p]!.name}`)]));
+}
+
+/**
+ * Which of these choices the ledger already holds, as `subjectId|purpose|kind|epoch ms` keys: how an import
+ * tells an event it already brought in from a new one.
+ */
+export async function findLedgerMoments(
+  ex: Executor,
+  pairs: readonly { subjectId: string; occurredAt: Date }[],
+): Promise<Set<string>> {
+  if (pairs.length === 0) return new Set();
+  const rows = await queryRows<{ subject_id: string; purpose: string | null; kind: string; at: string }>(
+    ex,
+    sql`select e.subject_id, e.purpose, e.kind, (extract(epoch from e.occurred_at) * 1000)::bigint::text as at
+        from unnest(${arrayParam(
+          pairs.map((p) => p.subjectId),
+          'uuid',
+        )}, ${arrayParam(
+          pairs.map((p) => p.occurredAt.toISOString()),
+          'timestamptz',
+        )}) as v(subject_id, occurred_at)
+        join ${consentEvents} e on e.subject_id = v.subject_id and e.occurred_at = v.occurred_at`,
+  );
+  return new Set(rows.map((r) => `${r.subject_id}|${r.purpose ?? ''}|${r.kind}|${r.at}`));
 }
 
 /** Decrypts the proof of events; events of a person whose key was shredded are left out. */

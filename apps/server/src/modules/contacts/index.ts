@@ -6,7 +6,12 @@ export type { ContactDeps } from './deps.js';
 export { neutraliseFormula } from './export-contacts.js';
 export { findContacts } from './find-contacts.js';
 export { getContact } from './get-contact.js';
-export { moveContactTags, subjectIdsOfContacts, touchLastActivity } from './links-repository.js';
+export {
+  moveContactTags,
+  subjectIdsOfContacts,
+  touchLastActivities,
+  touchLastActivity,
+} from './links-repository.js';
 export { mailableEmail, markEmailUndeliverable } from './mark-email-undeliverable.js';
 export { presentContact } from './present-contact.js';
 export { countryOf, readAllowedContacts } from './read-allowed-contacts.js';

@@ -28,6 +28,18 @@ export async function touchLastActivity(
     .where(inArray(contacts.id, [...contactIds]));
 }
 
+/** Moves each contact's last activity to its time, if later (an import's batch: one statement). */
+export async function touchLastActivities(ex: Executor, latest: ReadonlyMap<string, Date>): Promise<void> {
+  if (latest.size === 0) return;
+  const ids = [...latest.keys()];
+  const times = ids.map((id) => latest.get(id)!.toISOString());
+  await ex.execute(
+    sql`update ${contacts} c set last_activity_at = greatest(c.last_activity_at, v.at)
+        from unnest(${`{${ids.join(',')}}`}::uuid[], ${`{${times.join(',')}}`}::timestamptz[]) as v(id, at)
+        where c.id = v.id`,
+  );
+}
+
 /** Merging contacts: the survivor gets the other's tags too. */
 export async function moveContactTags(ex: Executor, from: string, to: string): Promise<void> {
   await ex.execute(

@@ -4,6 +4,7 @@ import type { ImportRow } from './repository.js';
 export function presentImport(row: ImportRow): Import {
   return {
     id: row.id,
+    kind: row.kind as Import['kind'],
     status: row.status as Import['status'],
     dryRun: row.dryRun,
     source: row.source,

@@ -1,4 +1,10 @@
-import { type Import, type ImportSettings, importSettingsSchema } from '@custodian/contracts';
+import {
+  type Import,
+  type ImportKind,
+  type ImportSettings,
+  importSettingsSchema,
+  type Permission,
+} from '@custodian/contracts';
 import { parse } from 'csv-parse';
 import { assertPermission, type RequestContext } from '../../platform/access.js';
 import { seal } from '../../platform/crypto/cipher.js';
@@ -24,6 +30,11 @@ export const chunkContext = (importId: string, seq: number) => `import-chunk:${i
 export type UploadPart =
   | { type: 'field'; fieldname: string; value: unknown }
   | { type: 'file'; fieldname: string; file: AsyncIterable<Buffer> & { truncated?: boolean } };
+
+const permissionFor = {
+  activities: 'activities:write',
+  consents: 'consents:record',
+} as const satisfies Record<Exclude<ImportKind, 'contacts'>, Permission>;
 
 function settingsFrom(fields: Record<string, string>): ImportSettings {
   let mapping: unknown;
@@ -65,6 +76,7 @@ export async function receiveImport(
 ): Promise<Import> {
   const { db, keys, subjects, ctx, parts } = options;
   assertPermission(ctx.actor, 'contacts:import');
+  // Contacts are the default; activities and consent history need the right to record those too.
   const fields: Record<string, string> = {};
   let row: ImportRow | null = null;
   try {
@@ -76,12 +88,14 @@ export async function receiveImport(
       if (part.fieldname !== 'file' || row)
         throw problem('body.file', 'send exactly one file part, named file');
       const settings = settingsFrom(fields);
+      if (settings.kind !== 'contacts') assertPermission(ctx.actor, permissionFor[settings.kind]);
       row = await transaction(db, async (tx) =>
         insertImport(tx, {
           subjectId: await subjects.createSubject(tx),
+          kind: settings.kind,
           dryRun: settings.dryRun,
           source: settings.source,
-          lawfulBasis: settings.lawfulBasis,
+          lawfulBasis: settings.kind === 'contacts' ? settings.lawfulBasis : null,
           onDuplicate: settings.onDuplicate,
           mapping: settings.mapping,
           createdBy: ctx.actor.kind === 'user' || ctx.actor.kind === 'token' ? ctx.actor.userId : null,

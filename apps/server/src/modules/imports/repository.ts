@@ -11,7 +11,7 @@ export async function insertImport(
   ex: Executor,
   values: Pick<
     ImportRow,
-    'subjectId' | 'dryRun' | 'source' | 'lawfulBasis' | 'onDuplicate' | 'mapping' | 'createdBy'
+    'subjectId' | 'kind' | 'dryRun' | 'source' | 'lawfulBasis' | 'onDuplicate' | 'mapping' | 'createdBy'
   >,
 ): Promise<ImportRow> {
   const [row] = await ex

@@ -24,10 +24,13 @@ export const imports = pgTable(
   {
     id: uuid('id').primaryKey().defaultRandom(),
     subjectId: uuid('subject_id').references(() => dataSubjects.id),
+    /** contacts, activities or consents. */
+    kind: text('kind').notNull().default('contacts'),
     status: text('status').notNull(),
     dryRun: boolean('dry_run').notNull(),
     source: text('source').notNull(),
-    lawfulBasis: text('lawful_basis').notNull(),
+    /** For contact imports only. */
+    lawfulBasis: text('lawful_basis'),
     onDuplicate: text('on_duplicate').notNull(),
     mapping: jsonb('mapping').$type<Record<string, string>>().notNull(),
     fileBytes: bigint('file_bytes', { mode: 'number' }).notNull().default(0),

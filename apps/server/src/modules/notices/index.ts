@@ -1,3 +1,10 @@
-export { findNotice, getCurrentNotice, hasReconsentSince, sha256Of } from './notices.js';
+export {
+  findNotice,
+  findNoticeVersion,
+  getCurrentNotice,
+  hasReconsentSince,
+  noticeInUseSince,
+  sha256Of,
+} from './notices.js';
 export { noticeRoutes } from './routes.js';
 export { notices, noticeTexts } from './schema.js';

@@ -25,6 +25,7 @@ function present(row: NoticeRow, texts: readonly TextRow[]): Notice {
       .filter((t) => t.noticeId === row.id)
       .map((t) => ({ language: t.language, text: t.body, sha256: t.sha256 })),
     publishedAt: row.publishedAt.toISOString(),
+    shownSince: row.shownSince?.toISOString() ?? null,
     publishedBy: row.publishedBy,
   };
 }
@@ -73,6 +74,7 @@ export async function publishNotice({
         name: input.name,
         purposes: [...new Set(input.purposes)],
         requiresReconsent: input.requiresReconsent,
+        shownSince: input.shownSince ? new Date(input.shownSince) : null,
         publishedBy: ctx.actor.kind === 'user' || ctx.actor.kind === 'token' ? ctx.actor.userId : null,
       })
       .returning();
@@ -108,9 +110,26 @@ export async function findNotices({
   return { items: await withTexts(db, rows) };
 }
 
+/**
+ * Since when a notice version was shown to people: the date the privacy officer declared for a text an
+ * earlier system showed, else its publication. No consent can rest on it from before then.
+ */
+export const noticeInUseSince = (notice: Pick<Notice, 'publishedAt' | 'shownSince'>): Date =>
+  new Date(notice.shownSince ?? notice.publishedAt);
+
 /** A notice version by id, or null. For other modules: consent events name the version shown. */
 export async function findNotice(ex: Executor, id: string): Promise<Notice | null> {
   const rows = await ex.select().from(notices).where(eq(notices.id, id));
+  const [notice] = await withTexts(ex, rows);
+  return notice ?? null;
+}
+
+/** A notice version by key and version number, or null (imports name notices this way). */
+export async function findNoticeVersion(ex: Executor, key: string, version: number): Promise<Notice | null> {
+  const rows = await ex
+    .select()
+    .from(notices)
+    .where(and(eq(notices.key, key), eq(notices.version, version)));
   const [notice] = await withTexts(ex, rows);
   return notice ?? null;
 }

@@ -21,6 +21,8 @@ export const notices = pgTable(
     purposes: text('purposes').array().notNull(),
     requiresReconsent: boolean('requires_reconsent').notNull(),
     publishedAt: timestamp('published_at', { withTimezone: true, precision: 3 }).notNull().defaultNow(),
+    /** A text shown before it was registered here (another system's): since when, as the DPO declared. */
+    shownSince: timestamp('shown_since', { withTimezone: true, precision: 3 }),
     publishedBy: uuid('published_by').references(() => users.id),
   },
   (t) => [uniqueIndex('notices_key_version_idx').on(t.key, t.version)],

@@ -73,6 +73,21 @@ export async function recordFindings(
   return any;
 }
 
+/** Scans the free-text fields of many new records at once (an import): one statement for their findings. */
+export async function recordNewFindings(
+  ex: Executor,
+  records: readonly { target: FindingTarget; texts: Readonly<Record<string, string | null>> }[],
+): Promise<void> {
+  const foundAt = new Date();
+  const rows = records.flatMap(({ target, texts }) =>
+    Object.entries(texts).flatMap(([field, text]) => {
+      const kinds = text ? kindsIn(text).sort() : [];
+      return kinds.length === 0 ? [] : [{ ...target, field, kinds, foundAt, status: 'open' }];
+    }),
+  );
+  if (rows.length > 0) await ex.insert(scannerFindings).values(rows);
+}
+
 /** A contact's custom field values as the texts the scanner reads (`customFields.<key>`). */
 export function customFieldTexts(
   customFields: Readonly<Record<string, unknown>>,

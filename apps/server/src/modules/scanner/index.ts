@@ -9,6 +9,7 @@ export {
   reclassifyFinding,
   recordContactFindings,
   recordFindings,
+  recordNewFindings,
   specialFieldsOf,
 } from './findings.js';
 export { type RedactFinding, scannerRoutes } from './routes.js';
