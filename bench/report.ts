@@ -38,9 +38,21 @@ export function markdownTable(results: Record<string, unknown>): string {
       lines.push(
         `| contacts (POST /api/v1/imports) | ${number(imp.rows)} | ${number(imp.rowsPerSecond)} rows/s |`,
       );
-    for (const key of ['companies', 'deals', 'activities', 'consentEvents']) {
-      const part = load[key] as { count: number; perSecond: number } | undefined;
-      if (part) lines.push(`| ${key} | ${number(part.count)} | ${number(part.perSecond)}/s |`);
+    const parts = [
+      ['companies', 'companies (API)'],
+      ['deals', 'deals (API)'],
+      ['activities', 'activities (import)'],
+      ['consentEvents', 'consent events (import)'],
+    ];
+    for (const [key, label] of parts) {
+      // API loads report count and perSecond; imports report rows and rowsPerSecond.
+      const part = load[key!] as
+        | { count?: number; perSecond?: number; rows?: number; rowsPerSecond?: number }
+        | undefined;
+      if (part)
+        lines.push(
+          `| ${label} | ${number(part.rows ?? part.count)} | ${number(part.rowsPerSecond ?? part.perSecond)}/s |`,
+        );
     }
     if (load.peakRssMb)
       lines.push(`| peak RSS of the loading process | | ${number(Number(load.peakRssMb))} MB |`);
