@@ -8,8 +8,8 @@
  *
  * Contacts, activities and consent histories go through the CSV import (POST /api/v1/imports with `kind`
  * contacts, activities or consents, each file written to the data directory and streamed from disk), which is
- * itself a benchmark. Companies and deals go through their API endpoints, `concurrency` requests at a time. On PostgreSQL (the server of DATABASE_URL, default the local one) the database is created
- * afresh; `--embedded` uses the embedded database in the data directory instead. The data directory keeps the
+ * itself a benchmark. Companies and deals go through their API endpoints, `concurrency` requests at a time.
+ * On PostgreSQL (the server of DATABASE_URL, default the local one) the database is created afresh; `--embedded` uses the embedded database in the data directory instead. The data directory keeps the
  * master key, so `npm run bench` can start the server again on the same data. Prints the figures as JSON and
  * writes them to bench/results/load-<date>.json.
  */
