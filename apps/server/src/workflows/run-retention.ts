@@ -196,6 +196,8 @@ export async function runRetentionSweep(
     const policies = await findPoliciesToApply(db);
     const custom = await customKeysByCategory(db);
     let run = await findRunningRun(db);
+    // Only a resumed run can meet records it handled already; a new one pages through each record once.
+    const resumed = run !== null;
     if (!run) {
       const asOf = new Date();
       const counts: Record<string, { done: number; held: number; exempt: number; failed: number }> = {};
@@ -309,7 +311,7 @@ export async function runRetentionSweep(
           if (due.length === 0) break;
           after = due[due.length - 1]!.id;
           const refs = due.map((d) => itemRefOf(keys, policy.target, d.id));
-          const handled = await handledRefs(db, runId, policy.id, refs);
+          const handled = resumed ? await handledRefs(db, runId, policy.id, refs) : new Set<string>();
           const todo = due.filter((_, i) => !handled.has(refs[i]!)).map((d) => d.id);
           if (todo.length > 0) await handle(policy, todo);
           // Let the requests queued meanwhile run before the next batch.

@@ -2,7 +2,7 @@ import type { RetentionRun } from '@custodian/contracts';
 import { and, desc, eq, sql } from 'drizzle-orm';
 import { assertPermission, type RequestContext } from '../../platform/access.js';
 import type { KeyRing } from '../../platform/crypto/keys.js';
-import { type Db, type Executor, execute, queryRows } from '../../platform/db/database.js';
+import { type Db, type Executor, queryRows } from '../../platform/db/database.js';
 import { retentionRunItems, retentionRuns } from './schema.js';
 
 type RunRow = typeof retentionRuns.$inferSelect;
@@ -57,32 +57,29 @@ export async function handledRefs(
   return new Set(rows.map((r) => r.ref));
 }
 
-/** Records items in the transaction that handled them, as one batch: its number, then the items in one statement. */
+/** Records items in the transaction that handled them, as one batch: its number and its items in one statement. */
 export async function recordRunItems(
   ex: Executor,
   runId: string,
   items: readonly { policyId: string; target: string; ref: string; outcome: ItemOutcome; records?: number }[],
 ): Promise<number> {
   if (items.length === 0) return 0;
-  const [row] = await ex
-    .update(retentionRuns)
-    .set({ batches: sql`${retentionRuns.batches} + 1` })
-    .where(eq(retentionRuns.id, runId))
-    .returning({ batches: retentionRuns.batches });
-  const batch = row!.batches;
   const column = <T extends string | number>(
     f: (i: (typeof items)[number]) => T,
     type: 'text' | 'uuid' | 'int',
   ) => arrayOf(items.map(f), type);
-  await execute(
+  const [row] = await queryRows<{ batch: number }>(
     ex,
-    sql`insert into retention_run_items (run_id, policy_id, target, target_ref, outcome, records, batch)
-        select ${runId}::uuid, i.policy_id, i.target, i.ref, i.outcome, i.records, ${batch}::int
-        from unnest(${column((i) => i.policyId, 'uuid')}, ${column((i) => i.target, 'text')},
-                    ${column((i) => i.ref, 'text')}, ${column((i) => i.outcome, 'text')},
-                    ${column((i) => i.records ?? 1, 'int')}) as i(policy_id, target, ref, outcome, records)`,
+    sql`with run as (update retention_runs set batches = batches + 1 where id = ${runId} returning batches),
+             items as (
+               insert into retention_run_items (run_id, policy_id, target, target_ref, outcome, records, batch)
+               select ${runId}::uuid, i.policy_id, i.target, i.ref, i.outcome, i.records, run.batches
+               from run, unnest(${column((i) => i.policyId, 'uuid')}, ${column((i) => i.target, 'text')},
+                                ${column((i) => i.ref, 'text')}, ${column((i) => i.outcome, 'text')},
+                                ${column((i) => i.records ?? 1, 'int')}) as i(policy_id, target, ref, outcome, records))
+        select batches as batch from run`,
   );
-  return batch;
+  return Number(row!.batch);
 }
 
 /** Done and failed per policy, from the items. */
