@@ -10,6 +10,7 @@
  *   npm run bench -- --reuse                       # keep the data set loaded by the last run of the same size
  *   npm run bench -- --only read,search            # some scenarios only
  *   npm run bench -- --cpu-prof /tmp/prof          # V8 CPU profiles of the server, one per server process
+ *   npm run bench -- --database custodian_bench_x  # another database on the server (default custodian_bench)
  *
  * See bench/README.md for what each number means.
  */
@@ -35,13 +36,14 @@ const { values } = parseArgs({
     only: { type: 'string' },
     reuse: { type: 'boolean', default: false },
     'cpu-prof': { type: 'string' },
+    database: { type: 'string', default: 'custodian_bench' },
   },
 });
 
 const contacts = Number(values.contacts);
 const engine = values.embedded ? 'embedded' : 'postgresql';
 const seed = Number(values.seed);
-const database = 'custodian_bench';
+const database = values.database;
 const dataDir = path.join(repoRoot, 'bench/.data', engine);
 const serverDir = path.join(dataDir, 'server');
 const manifestPath = path.join(dataDir, 'manifest.json');
@@ -67,9 +69,15 @@ const results: Record<string, unknown> = {
 
 // 1. The data set, through Custodian's own import paths (itself a benchmark), unless the last one can be kept.
 const manifest = fs.existsSync(manifestPath)
-  ? (JSON.parse(fs.readFileSync(manifestPath, 'utf8')) as { contacts: number; seed: number; load: unknown })
+  ? (JSON.parse(fs.readFileSync(manifestPath, 'utf8')) as {
+      contacts: number;
+      seed: number;
+      database?: string;
+      load: unknown;
+    })
   : null;
-if (values.reuse && manifest?.contacts === contacts && manifest.seed === seed) {
+const sameDatabase = values.embedded || (manifest?.database ?? 'custodian_bench') === database;
+if (values.reuse && manifest?.contacts === contacts && manifest.seed === seed && sameDatabase) {
   console.error(`reusing the data set of ${contacts} contacts in ${dataDir}`);
   results.load = { reused: true, ...(manifest.load as object) };
 } else {
@@ -87,7 +95,7 @@ if (values.reuse && manifest?.contacts === contacts && manifest.seed === seed) {
   // The loader's figures are its last output (a server warning may have been logged before them).
   const loaded = JSON.parse(out.slice(out.lastIndexOf('{\n  "startedAt"'))) as Record<string, unknown>;
   results.load = loaded;
-  fs.writeFileSync(manifestPath, JSON.stringify({ contacts, seed, load: loaded }, null, 2));
+  fs.writeFileSync(manifestPath, JSON.stringify({ contacts, seed, database, load: loaded }, null, 2));
 }
 
 // 2. The server in a process of its own, on that data.

@@ -114,6 +114,8 @@ export async function eraseSubjectsIn(
 ): Promise<IssuedCertificate[]> {
   const removed: Removed[] = [];
   for (const input of inputs) removed.push(await removePerson(tx, deps, ctx, input));
+  // The rows of every key destroyed, in one statement (it refuses any key not shredded).
+  await deps.subjects.forgetShredded(tx, [...new Set(removed.flatMap((r) => r.shredded))]);
 
   // 6. Verification: nothing of them may be left outside what a hold keeps.
   const traces = {
@@ -186,6 +188,8 @@ export async function eraseSubjectsIn(
 interface Removed {
   contactId: string;
   subjectId: string;
+  /** The keys destroyed, whose rows are forgotten next. */
+  shredded: string[];
   heldCount: number;
   traces: { ids: string[]; tokens: bigint[] };
   certificate: Omit<ErasureCertificate, 'certificateId' | 'verification'>;
@@ -234,8 +238,11 @@ async function removePerson(
     tx,
     sole.map((a) => a.id),
   );
+  await subjects.shredMany(
+    tx,
+    sole.map((a) => a.subjectId),
+  );
   for (const a of sole) {
-    await subjects.shred(tx, a.subjectId);
     shredded.push(a.subjectId);
     goneIds.push(a.id, a.subjectId);
   }
@@ -254,8 +261,11 @@ async function removePerson(
   touch('activity_contacts', 'deleted', sole.length + (await unlinkActivities(tx, contact.id, shared)));
 
   const tasks = await deleteTasksOfContact(tx, contact.id);
+  await subjects.shredMany(
+    tx,
+    tasks.map((task) => task.subjectId),
+  );
   for (const task of tasks) {
-    await subjects.shred(tx, task.subjectId);
     shredded.push(task.subjectId);
     goneIds.push(task.id, task.subjectId);
   }
@@ -333,7 +343,7 @@ async function removePerson(
     });
   }
   const keysDestroyed = shredded.length;
-  await subjects.forgetShredded(tx, [...new Set(shredded)]);
+  // Their rows go for the whole batch at once (eraseSubjectsIn), before the verification.
   touch('data_subjects', 'deleted', new Set(shredded).size);
 
   // 5. Recipients (Art. 19): nothing pending about the person is sent any more; the subscribers to erasures
@@ -352,6 +362,7 @@ async function removePerson(
   return {
     contactId: contact.id,
     subjectId: contact.subjectId,
+    shredded,
     heldCount: held.size,
     traces,
     certificate: {

@@ -1,6 +1,6 @@
 import type { DataCategory, RetentionItem, RetentionPreview, RetentionRun } from '@custodian/contracts';
 import { contactEntity } from '../catalog/declarations.js';
-import { deleteActivityRows, findActivityRows } from '../modules/activities/index.js';
+import { deleteActivitiesReturningKeys } from '../modules/activities/index.js';
 import { anonymiseContacts } from '../modules/analytics/index.js';
 import { pruneAuditTrail, recordAudit } from '../modules/audit/index.js';
 import {
@@ -155,16 +155,10 @@ async function applyPolicy(
   if (policy.target === 'contact' && policy.action === 'delete_fields')
     return emptyContactFields(tx, deps, policy, ids, custom);
   if (policy.target === 'activity' && policy.action === 'delete_record') {
-    const rows = await findActivityRows(tx, ids);
-    await deleteActivityRows(
-      tx,
-      rows.map((r) => r.id),
-    );
-    for (const r of rows) await deps.subjects.shred(tx, r.subjectId);
-    await deps.subjects.forgetShredded(
-      tx,
-      rows.map((r) => r.subjectId),
-    );
+    // Each activity has a key of its own: the rows, then their keys, a few statements for the whole batch.
+    const subjectIds = (await deleteActivitiesReturningKeys(tx, ids)).map((r) => r.subjectId);
+    await deps.subjects.shredMany(tx, subjectIds);
+    await deps.subjects.forgetShredded(tx, subjectIds);
     return [];
   }
   if (policy.target === 'request' && policy.action === 'delete_record') {
@@ -202,6 +196,8 @@ export async function runRetentionSweep(
     const policies = await findPoliciesToApply(db);
     const custom = await customKeysByCategory(db);
     let run = await findRunningRun(db);
+    // Only a resumed run can meet records it handled already; a new one pages through each record once.
+    const resumed = run !== null;
     if (!run) {
       const asOf = new Date();
       const counts: Record<string, { done: number; held: number; exempt: number; failed: number }> = {};
@@ -315,9 +311,11 @@ export async function runRetentionSweep(
           if (due.length === 0) break;
           after = due[due.length - 1]!.id;
           const refs = due.map((d) => itemRefOf(keys, policy.target, d.id));
-          const handled = await handledRefs(db, runId, policy.id, refs);
+          const handled = resumed ? await handledRefs(db, runId, policy.id, refs) : new Set<string>();
           const todo = due.filter((_, i) => !handled.has(refs[i]!)).map((d) => d.id);
           if (todo.length > 0) await handle(policy, todo);
+          // Let the requests queued meanwhile run before the next batch.
+          await new Promise((resolve) => setImmediate(resolve));
         }
       }
       const finished = await finishRun(db, runId, 'completed');

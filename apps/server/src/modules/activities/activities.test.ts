@@ -4,6 +4,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryRows } from '../../platform/db/database.js';
 import { type Caller, createTestContext, type TestContext } from '../../test/context.js';
+import { deleteActivitiesReturningKeys } from './index.js';
 
 let t: TestContext;
 let sales: Caller;
@@ -126,6 +127,25 @@ describe('activities and the timeline', () => {
     );
     expect(keys).toHaveLength(2);
     expect(keys.every((k) => k.wrapped_key === null)).toBe(true);
+  });
+
+  it('deletes a batch of activities in one statement, returning those that were there with their keys', async () => {
+    const erin = await contact('Erin');
+    const a = await record({ type: 'note', body: 'First', contactIds: [erin.id] });
+    const b = await record({ type: 'call', subject: 'Second', contactIds: [erin.id] });
+    const kept = await record({ type: 'note', body: 'Kept', contactIds: [erin.id] });
+    const keysBefore = [await subjectOf('activities', a.id), await subjectOf('activities', b.id)];
+    const gone = await deleteActivitiesReturningKeys(t.database.db, [a.id, b.id, randomUUID()]);
+    expect(gone.map((g) => g.id).sort()).toEqual([a.id, b.id].sort());
+    expect(gone.map((g) => g.subjectId).sort()).toEqual([...keysBefore].sort());
+    expect(await deleteActivitiesReturningKeys(t.database.db, [])).toEqual([]);
+    expect((await t.request({ url: `/api/v1/activities/${a.id}`, as: sales })).statusCode).toBe(404);
+    expect((await t.request({ url: `/api/v1/activities/${kept.id}`, as: sales })).statusCode).toBe(200);
+    const links = await queryRows<{ n: number }>(
+      t.database.db,
+      sql`select count(*)::int as n from activity_contacts where activity_id in (${a.id}, ${b.id})`,
+    );
+    expect(links[0]!.n).toBe(0);
   });
 
   it.each([

@@ -1,6 +1,7 @@
 export { createActivity, deleteActivity, findActivities, getActivity, updateActivity } from './activities.js';
 export {
   activitiesOfContact,
+  deleteActivitiesReturningKeys,
   deleteActivityRows,
   findActivityMoments,
   findActivityRow,

@@ -188,6 +188,21 @@ export async function deleteActivityRows(ex: Executor, ids: readonly string[]): 
   if (ids.length > 0) await ex.delete(activities).where(inArray(activities.id, [...ids]));
 }
 
+/**
+ * Deletes the activities in one statement (a retention batch) and returns the ones that were there, with the
+ * keys their text is sealed under, for the caller to shred. Ids gone meanwhile are left out.
+ */
+export async function deleteActivitiesReturningKeys(
+  ex: Executor,
+  ids: readonly string[],
+): Promise<{ id: string; subjectId: string }[]> {
+  if (ids.length === 0) return [];
+  return ex
+    .delete(activities)
+    .where(sql`${activities.id} = any(${`{${ids.join(',')}}`}::uuid[])`)
+    .returning({ id: activities.id, subjectId: activities.subjectId });
+}
+
 export async function replaceActivityContacts(
   ex: Executor,
   activityId: string,

@@ -45,6 +45,11 @@ export async function scanForTraces(
   const tokens = `{${traces.tokens.join(',')}}`;
   const texts = [...traces.ids, ...traces.tokens.map(String)];
   const patterns = arrayLiteral(texts.map((t) => `%${t}%`));
+  // A text shorter than every trace cannot hold one: the length test spares most short values (states, kinds,
+  // purposes) the comparison with each pattern, which costs rows × patterns.
+  const shortest = Math.min(...texts.map((t) => t.length));
+  const contains = (text: SQL) =>
+    sql`(length(${text}) >= ${shortest} and ${text} like any(${patterns}::text[]))`;
   const predicateOf = (c: Column): SQL | null => {
     const col = sql.identifier(c.column_name);
     if (traces.ids.length > 0 && c.udt_name === 'uuid') return sql`${col} = any(${ids}::uuid[])`;
@@ -52,11 +57,10 @@ export async function scanForTraces(
     if (traces.tokens.length > 0 && c.udt_name === 'int8') return sql`${col} = any(${tokens}::bigint[])`;
     if (traces.tokens.length > 0 && c.udt_name === '_int8') return sql`${col} && ${tokens}::bigint[]`;
     if (texts.length === 0) return null;
-    if (c.udt_name === 'text' || c.udt_name === 'varchar') return sql`${col} like any(${patterns}::text[])`;
-    if (c.udt_name === 'jsonb' || c.udt_name === 'json')
-      return sql`${col}::text like any(${patterns}::text[])`;
+    if (c.udt_name === 'text' || c.udt_name === 'varchar') return contains(sql`${col}::text`);
+    if (c.udt_name === 'jsonb' || c.udt_name === 'json') return contains(sql`${col}::text`);
     if (c.udt_name === '_text' || c.udt_name === '_varchar')
-      return sql`array_to_string(${col}, ' ') like any(${patterns}::text[])`;
+      return contains(sql`array_to_string(${col}, ' ')`);
     return null;
   };
 

@@ -1,5 +1,5 @@
 import type { RetentionRun } from '@custodian/contracts';
-import { and, desc, eq, inArray, sql } from 'drizzle-orm';
+import { and, desc, eq, sql } from 'drizzle-orm';
 import { assertPermission, type RequestContext } from '../../platform/access.js';
 import type { KeyRing } from '../../platform/crypto/keys.js';
 import { type Db, type Executor, queryRows } from '../../platform/db/database.js';
@@ -32,6 +32,10 @@ export async function createRun(
   return row!;
 }
 
+/** Values as one array parameter, so a batch of thousands stays one short statement. */
+const arrayOf = (values: readonly (string | number)[], type: 'text' | 'uuid' | 'int') =>
+  sql`${`{${values.map((v) => `"${v}"`).join(',')}}`}::${sql.raw(type)}[]`;
+
 /** Of these refs, the ones this run already handled for the policy. */
 export async function handledRefs(
   ex: Executor,
@@ -47,36 +51,35 @@ export async function handledRefs(
       and(
         eq(retentionRunItems.runId, runId),
         eq(retentionRunItems.policyId, policyId),
-        inArray(retentionRunItems.targetRef, [...refs]),
+        sql`${retentionRunItems.targetRef} = any(${arrayOf(refs, 'text')})`,
       ),
     );
   return new Set(rows.map((r) => r.ref));
 }
 
-/** Records items in the transaction that handled them, and counts the batch. */
+/** Records items in the transaction that handled them, as one batch: its number and its items in one statement. */
 export async function recordRunItems(
   ex: Executor,
   runId: string,
   items: readonly { policyId: string; target: string; ref: string; outcome: ItemOutcome; records?: number }[],
 ): Promise<number> {
   if (items.length === 0) return 0;
-  await ex.insert(retentionRunItems).values(
-    items.map((i) => ({
-      runId,
-      policyId: i.policyId,
-      target: i.target,
-      targetRef: i.ref,
-      outcome: i.outcome,
-      records: i.records ?? 1,
-      batch: sql`(select batches + 1 from retention_runs where id = ${runId})`,
-    })),
+  const column = <T extends string | number>(
+    f: (i: (typeof items)[number]) => T,
+    type: 'text' | 'uuid' | 'int',
+  ) => arrayOf(items.map(f), type);
+  const [row] = await queryRows<{ batch: number }>(
+    ex,
+    sql`with run as (update retention_runs set batches = batches + 1 where id = ${runId} returning batches),
+             items as (
+               insert into retention_run_items (run_id, policy_id, target, target_ref, outcome, records, batch)
+               select ${runId}::uuid, i.policy_id, i.target, i.ref, i.outcome, i.records, run.batches
+               from run, unnest(${column((i) => i.policyId, 'uuid')}, ${column((i) => i.target, 'text')},
+                                ${column((i) => i.ref, 'text')}, ${column((i) => i.outcome, 'text')},
+                                ${column((i) => i.records ?? 1, 'int')}) as i(policy_id, target, ref, outcome, records))
+        select batches as batch from run`,
   );
-  const [row] = await ex
-    .update(retentionRuns)
-    .set({ batches: sql`${retentionRuns.batches} + 1` })
-    .where(eq(retentionRuns.id, runId))
-    .returning({ batches: retentionRuns.batches });
-  return row!.batches;
+  return Number(row!.batch);
 }
 
 /** Done and failed per policy, from the items. */

@@ -3,7 +3,7 @@ import { sql } from 'drizzle-orm';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KeyRing } from '../../platform/crypto/keys.js';
-import { type Database, queryRows } from '../../platform/db/database.js';
+import { type Database, queryRows, transaction } from '../../platform/db/database.js';
 import { createTestDatabase } from '../../test/database.js';
 import { decryptField, encryptField, SubjectKeyStore, SubjectShreddedError } from './index.js';
 
@@ -103,6 +103,29 @@ describe('per-person data keys', () => {
     expect(row).toEqual({ wrapped: null, shredded: true });
     // No key anywhere can open the backup's ciphertext except the destroyed one.
     expect(() => decryptField(randomBytes(32), location(id), backup)).toThrow();
+  });
+
+  it('shreds many keys in one statement, once each, and forgets only shredded ones', async () => {
+    const store = new SubjectKeyStore(keys);
+    const ids = await store.createSubjects(database.db, 4);
+    const [a, b, c, d] = ids as [string, string, string, string];
+    await store.shred(database.db, a);
+    // a was shredded before; b twice in the list; d is left alone.
+    expect(await store.shredMany(database.db, [a, b, b, c])).toBe(2);
+    expect(await store.shredMany(database.db, [])).toBe(0);
+    for (const id of [a, b, c])
+      await expect(store.keyFor(database.db, id)).rejects.toBeInstanceOf(SubjectShreddedError);
+    await expect(store.keyFor(database.db, d)).resolves.toHaveLength(32);
+    // In the caller's transaction, a refusal undoes the whole statement.
+    await expect(transaction(database.db, (tx) => store.forgetShredded(tx, [c, d]))).rejects.toThrow(
+      'Only shredded keys',
+    );
+    expect(await store.forgetShredded(database.db, [a, b, b, c])).toBe(3);
+    const left = await queryRows<{ id: string }>(
+      database.db,
+      sql`select id from data_subjects where id = any(${`{${ids.join(',')}}`}::uuid[])`,
+    );
+    expect(left.map((r) => r.id)).toEqual([d]);
   });
 
   it('answers not found for an unknown subject', async () => {

@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { and, eq, inArray, isNotNull, isNull } from 'drizzle-orm';
+import { and, eq, inArray, isNotNull, isNull, sql } from 'drizzle-orm';
 import { open, seal } from '../../platform/crypto/cipher.js';
 import type { KeyRing } from '../../platform/crypto/keys.js';
 import type { Executor } from '../../platform/db/database.js';
@@ -7,6 +7,8 @@ import { AppError } from '../../platform/http/errors.js';
 import { dataSubjects } from './schema.js';
 
 const wrapContext = (subjectId: string) => `subject-key:${subjectId}`;
+/** Ids as one array parameter: a batch of thousands stays one short statement. */
+const uuidArray = (ids: readonly string[]) => sql`${`{${ids.join(',')}}`}::uuid[]`;
 
 export class SubjectShreddedError extends AppError {
   constructor() {
@@ -106,11 +108,20 @@ export class SubjectKeyStore {
 
   /** Crypto-shredding: destroys the subject's data key. Irreversible; idempotent. */
   async shred(ex: Executor, subjectId: string): Promise<void> {
-    this.cache.delete(subjectId);
-    await ex
+    await this.shredMany(ex, [subjectId]);
+  }
+
+  /** Crypto-shredding of many subjects in one statement (a retention batch); returns how many were shredded now. */
+  async shredMany(ex: Executor, subjectIds: readonly string[]): Promise<number> {
+    const unique = [...new Set(subjectIds)];
+    if (unique.length === 0) return 0;
+    for (const id of unique) this.cache.delete(id);
+    const shredded = await ex
       .update(dataSubjects)
       .set({ wrappedKey: null, keyId: null, shreddedAt: new Date() })
-      .where(and(eq(dataSubjects.id, subjectId), isNull(dataSubjects.shreddedAt)));
+      .where(and(sql`${dataSubjects.id} = any(${uuidArray(unique)})`, isNull(dataSubjects.shreddedAt)))
+      .returning({ id: dataSubjects.id });
+    return shredded.length;
   }
 
   /**
@@ -119,11 +130,12 @@ export class SubjectKeyStore {
    */
   async forgetShredded(ex: Executor, subjectIds: readonly string[]): Promise<number> {
     if (subjectIds.length === 0) return 0;
+    const unique = [...new Set(subjectIds)];
     const gone = await ex
       .delete(dataSubjects)
-      .where(and(inArray(dataSubjects.id, [...subjectIds]), isNotNull(dataSubjects.shreddedAt)))
+      .where(and(sql`${dataSubjects.id} = any(${uuidArray(unique)})`, isNotNull(dataSubjects.shreddedAt)))
       .returning({ id: dataSubjects.id });
-    if (gone.length !== new Set(subjectIds).size) throw new Error('Only shredded keys can be forgotten');
+    if (gone.length !== unique.length) throw new Error('Only shredded keys can be forgotten');
     return gone.length;
   }
 
