@@ -172,7 +172,10 @@ async function claim(db: Db, importId: string): Promise<ImportRow | null> {
 export async function runImport(
   options: ContactDeps & { importId: string; batchSize?: number; onProgress?: (row: ImportRow) => void },
 ): Promise<ImportRow | null> {
-  const { db, keys, subjects, indexer, importId } = options;
+  const { db, keys, subjects, importId } = options;
+  // Tokens of repeated name prefixes are computed once per run.
+  const indexer = options.indexer.forRun();
+  const deps = { ...options, indexer };
   const batchSize = options.batchSize ?? importBatchSize;
   const row = await claim(db, importId);
   // Finished (or unknown): nothing to do, the answer is its state.
@@ -204,7 +207,7 @@ export async function runImport(
       // Another runner of the same import (after a restart) must not apply these rows again.
       const current = await findImport(tx, importId, { forUpdate: true });
       if (current?.rowsDone !== expectedDone) throw new ImportTakenOver();
-      await applyBatch(tx, { ...options, ctx, row, columns, emailToken, rows });
+      await applyBatch(tx, { ...deps, ctx, row, columns, emailToken, rows });
     });
     expectedDone += rows.length;
     const progress = await findImport(db, importId);

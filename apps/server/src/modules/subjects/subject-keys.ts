@@ -2,6 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { and, eq, inArray, isNotNull, isNull } from 'drizzle-orm';
 import { open, seal } from '../../platform/crypto/cipher.js';
 import type { KeyRing } from '../../platform/crypto/keys.js';
+import { bulkColumn, insertRows } from '../../platform/db/bulk.js';
 import type { Executor } from '../../platform/db/database.js';
 import { AppError } from '../../platform/http/errors.js';
 import { dataSubjects } from './schema.js';
@@ -47,17 +48,35 @@ export class SubjectKeyStore {
     return id;
   }
 
-  /** Many new subjects in one statement (bulk imports); returns their ids in order. */
-  async createSubjects(ex: Executor, count: number): Promise<string[]> {
+  /**
+   * Many new subjects in one statement (bulk imports): their ids and data keys, in order. The keys are
+   * remembered in the cache too, but a caller sealing with them uses the ones returned.
+   */
+  async createSubjects(ex: Executor, count: number): Promise<{ id: string; key: Buffer }[]> {
     if (count === 0) return [];
-    const fresh = Array.from({ length: count }, () => ({ id: randomUUID(), key: randomBytes(32) }));
-    await ex
-      .insert(dataSubjects)
-      .values(
-        fresh.map(({ id, key }) => ({ id, wrappedKey: this.wrap(id, key), keyId: this.keys.masterKeyId })),
-      );
+    // One draw from the CSPRNG for every key; each key is its own copy and the draw is wiped.
+    const material = randomBytes(32 * count);
+    const fresh = Array.from({ length: count }, (_, i) => ({
+      id: randomUUID(),
+      key: Buffer.from(material.subarray(32 * i, 32 * i + 32)),
+    }));
+    material.fill(0);
+    await insertRows(ex, dataSubjects, [
+      bulkColumn(
+        dataSubjects.id,
+        fresh.map((f) => f.id),
+      ),
+      bulkColumn(
+        dataSubjects.wrappedKey,
+        fresh.map((f) => this.wrap(f.id, f.key)),
+      ),
+      bulkColumn(
+        dataSubjects.keyId,
+        fresh.map(() => this.keys.masterKeyId),
+      ),
+    ]);
     for (const { id, key } of fresh) this.remember(id, key);
-    return fresh.map((f) => f.id);
+    return fresh;
   }
 
   /** The subject's data key. Throws not_found for an unknown or shredded subject. */
