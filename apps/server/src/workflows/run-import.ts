@@ -199,28 +199,43 @@ export async function runImport(
   let rowNumber = 0;
   let expectedDone = row.rowsDone;
   let batch: { rowNumber: number; record: Record<string, string> }[] = [];
-  const flush = async () => {
-    if (batch.length === 0) return;
-    const rows = batch;
-    batch = [];
+  const commit = async (prepared: PreparedBatch) => {
     await transaction(db, async (tx) => {
       // Another runner of the same import (after a restart) must not apply these rows again.
       const current = await findImport(tx, importId, { forUpdate: true });
       if (current?.rowsDone !== expectedDone) throw new ImportTakenOver();
-      await applyBatch(tx, { ...deps, ctx, row, columns, emailToken, rows });
+      await applyBatch(tx, { ...deps, ctx, row, columns, prepared });
     });
-    expectedDone += rows.length;
+    expectedDone += prepared.rows;
     const progress = await findImport(db, importId);
     if (progress) options.onProgress?.(progress);
   };
+  // Pipelined: a batch is read and prepared (CPU work) while the one before it is written (database work).
+  // Batches still commit one after the other, in file order, each with its progress.
+  let committing: Promise<void> = Promise.resolve();
+  const flush = async () => {
+    if (batch.length === 0) return;
+    const rows = batch;
+    batch = [];
+    const prepared = await prepareBatch(rows, columns, emailToken);
+    await committing;
+    committing = commit(prepared);
+    committing.catch(() => {}); // awaited by the next flush or below
+  };
   try {
-    for await (const record of parser) {
-      rowNumber++;
-      if (rowNumber <= row.rowsDone) continue;
-      batch.push({ rowNumber, record: record as Record<string, string> });
-      if (batch.length >= batchSize) await flush();
+    try {
+      for await (const record of parser) {
+        rowNumber++;
+        if (rowNumber <= row.rowsDone) continue;
+        batch.push({ rowNumber, record: record as Record<string, string> });
+        if (batch.length >= batchSize) await flush();
+      }
+      await flush();
+    } finally {
+      // Whatever stopped the loop, the batch being written finishes (or fails) before this returns.
+      await committing.catch(() => {});
     }
-    await flush();
+    await committing;
   } catch (err) {
     if (err instanceof ImportTakenOver) return findImport(db, importId);
     throw err;
@@ -236,24 +251,42 @@ export async function runImport(
 
 class ImportTakenOver extends Error {}
 
+/** A batch's rows made ready without the database: the contacts they hold, or why they are refused. */
+interface PreparedBatch {
+  rows: number;
+  errors: ImportError[];
+  candidates: PreparedRow[];
+}
+
+async function prepareBatch(
+  rows: readonly { rowNumber: number; record: Record<string, string> }[],
+  columns: Columns,
+  emailToken: (email: string) => string,
+): Promise<PreparedBatch> {
+  const errors: ImportError[] = [];
+  const candidates: PreparedRow[] = [];
+  for (const [i, r] of rows.entries()) {
+    // Lets the batch being written go on between slices of this CPU work.
+    if (i > 0 && i % 100 === 0) await new Promise((resolve) => setImmediate(resolve));
+    const result = prepare(r.rowNumber, r.record, columns, emailToken);
+    if (Array.isArray(result)) errors.push(...result.slice(0, 5));
+    else candidates.push(result);
+  }
+  return { rows: rows.length, errors, candidates };
+}
+
 async function applyBatch(
   tx: Tx,
   options: ContactDeps & {
     ctx: RequestContext;
     row: ImportRow;
     columns: Columns;
-    emailToken: (email: string) => string;
-    rows: { rowNumber: number; record: Record<string, string> }[];
+    prepared: PreparedBatch;
   },
 ): Promise<void> {
-  const { row, rows, columns, emailToken, keys, ctx } = options;
-  const errors: ImportError[] = [];
-  const candidates: PreparedRow[] = [];
-  for (const r of rows) {
-    const result = prepare(r.rowNumber, r.record, columns, emailToken);
-    if (Array.isArray(result)) errors.push(...result.slice(0, 5));
-    else candidates.push(result);
-  }
+  const { row, columns, keys, ctx } = options;
+  const errors = [...options.prepared.errors];
+  const { candidates } = options.prepared;
   // Rows of people on the suppression list (erased, or asked not to be contacted) are refused.
   const suppressed = await findSuppressedEmailTokens(tx, options.indexer, [
     ...new Set(candidates.flatMap((c) => c.tokens)),
@@ -386,7 +419,7 @@ async function applyBatch(
   // Counts are of rows: each row is created, updated (an existing contact or one earlier in the file),
   // skipped as a duplicate, or failed.
   await recordBatch(tx, row.id, {
-    rows: rows.length,
+    rows: options.prepared.rows,
     created: creates.length,
     updated: updatedRows,
     skipped,
