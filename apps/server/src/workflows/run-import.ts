@@ -33,7 +33,7 @@ import { open } from '../platform/crypto/cipher.js';
 import { type Db, type Tx, transaction } from '../platform/db/database.js';
 import { AppError } from '../platform/http/errors.js';
 
-export const importBatchSize = 500;
+export const importBatchSize = 2000;
 
 /** One CSV row made ready: its contact fields, or the errors that keep it out. */
 interface PreparedRow {
