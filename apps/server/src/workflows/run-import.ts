@@ -13,6 +13,9 @@ import {
   findContactsByEmailTokens,
   insertContactsBatch,
   openContacts,
+  resealNewContact,
+  type SealedContact,
+  sealNewContacts,
   updateContactFields,
 } from '../modules/contacts/index.js';
 import { recordDomainEvents } from '../modules/events/index.js';
@@ -217,7 +220,7 @@ export async function runImport(
     if (batch.length === 0) return;
     const rows = batch;
     batch = [];
-    const prepared = await prepareBatch(rows, columns, emailToken);
+    const prepared = await prepareBatch(rows, columns, emailToken, row.dryRun ? null : deps);
     await committing;
     committing = commit(prepared);
     committing.catch(() => {}); // awaited by the next flush or below
@@ -251,26 +254,46 @@ export async function runImport(
 
 class ImportTakenOver extends Error {}
 
-/** A batch's rows made ready without the database: the contacts they hold, or why they are refused. */
+/**
+ * A batch's rows made ready without the database: the contacts they hold, each already sealed as a new
+ * contact (most rows are new people; a row that turns out to be a duplicate drops its sealed copy, which was
+ * never stored), or why they are refused.
+ */
 interface PreparedBatch {
   rows: number;
   errors: ImportError[];
-  candidates: PreparedRow[];
+  /** Sealed as a new contact, except in a dry run (nothing is written). */
+  candidates: (PreparedRow & { sealed: SealedContact | null })[];
 }
+
+const slice = 100;
 
 async function prepareBatch(
   rows: readonly { rowNumber: number; record: Record<string, string> }[],
   columns: Columns,
   emailToken: (email: string) => string,
+  crypto: ContactDeps | null,
 ): Promise<PreparedBatch> {
   const errors: ImportError[] = [];
-  const candidates: PreparedRow[] = [];
-  for (const [i, r] of rows.entries()) {
-    // Lets the batch being written go on between slices of this CPU work.
-    if (i > 0 && i % 100 === 0) await new Promise((resolve) => setImmediate(resolve));
-    const result = prepare(r.rowNumber, r.record, columns, emailToken);
-    if (Array.isArray(result)) errors.push(...result.slice(0, 5));
-    else candidates.push(result);
+  const candidates: PreparedBatch['candidates'] = [];
+  // In slices, letting the batch being written go on between them.
+  for (let start = 0; start < rows.length; start += slice) {
+    if (start > 0) await new Promise((resolve) => setImmediate(resolve));
+    const ready: PreparedRow[] = [];
+    for (const r of rows.slice(start, start + slice)) {
+      const result = prepare(r.rowNumber, r.record, columns, emailToken);
+      if (Array.isArray(result)) errors.push(...result.slice(0, 5));
+      else ready.push(result);
+    }
+    const sealed = crypto
+      ? sealNewContacts(
+          crypto,
+          ready.map((p) => p.personal),
+        )
+      : [];
+    ready.forEach((p, i) => {
+      candidates.push({ ...p, sealed: sealed[i] ?? null });
+    });
   }
   return { rows: rows.length, errors, candidates };
 }
@@ -318,7 +341,8 @@ async function applyBatch(
   for (const f of found)
     for (const t of f.tokens) if (!existingByToken.has(t)) existingByToken.set(t, f.row.id);
 
-  const creates: { personal: ContactPersonal; input: CreateContactInput }[] = [];
+  const creates: { personal: ContactPersonal; input: CreateContactInput; sealed: SealedContact | null }[] =
+    [];
   const createByToken = new Map<string, number>();
   const updates = new Map<string, { personal: ContactPersonal; input: CreateContactInput }>();
   let skipped = 0;
@@ -347,23 +371,28 @@ async function applyBatch(
       }
       continue;
     }
-    creates.push({ personal: p.personal, input: p.input });
+    creates.push({ personal: p.personal, input: p.input, sealed: p.sealed });
     for (const t of p.tokens) createByToken.set(t, creates.length - 1);
   }
 
   const subjectIds: string[] = [];
   if (!row.dryRun) {
-    const inserted = await insertContactsBatch(
+    // A new contact that later rows of the file were merged into is sealed again with its merged fields.
+    const inserted = creates.map((c) => {
+      if (!c.sealed) return sealNewContacts(options, [c.personal])[0]!;
+      return c.sealed.personal === c.personal ? c.sealed : resealNewContact(options, c.sealed, c.personal);
+    });
+    await insertContactsBatch(
       tx,
       options,
-      creates.map((c) => ({
-        personal: c.personal,
+      inserted.map((contact, i) => ({
+        contact,
         importId: row.id,
         attributes: {
           ownerId: row.createdBy,
           companyId: null,
           source: 'import',
-          lifecycleStage: c.input.lifecycleStage ?? 'lead',
+          lifecycleStage: creates[i]!.input.lifecycleStage ?? 'lead',
         },
       })),
     );
@@ -408,7 +437,7 @@ async function applyBatch(
         p.names.map((n) => ({ contactId: p.contactId, tagId: tagIds.get(n.toLowerCase())! })),
       ),
     );
-    subjectIds.push(...inserted.map((r) => r.subjectId));
+    subjectIds.push(...inserted.map((r) => r.subject.id));
     await recordAudit(tx, keys, ctx, {
       action: 'contact.import',
       entityType: 'import',

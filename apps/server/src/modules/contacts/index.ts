@@ -28,7 +28,10 @@ export {
   listContactRows,
   listContactRowsByIds,
   openContacts,
+  resealNewContact,
+  type SealedContact,
   scanContactTokens,
+  sealNewContacts,
   tagsOfContacts,
   updateContact as updateContactFields,
 } from './repository.js';

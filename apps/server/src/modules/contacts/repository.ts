@@ -17,7 +17,7 @@ import { rethrowMissingLink } from '../../platform/db/errors.js';
 import { bigintArrayLiteral } from '../../platform/db/types.js';
 import { recordDomainEvent, recordDomainEvents } from '../events/index.js';
 import { recordContactFindings } from '../scanner/index.js';
-import type { SubjectKeyStore } from '../subjects/index.js';
+import type { NewSubject, SubjectKeyStore } from '../subjects/index.js';
 import { tags } from '../tags/index.js';
 import { contacts, contactTags } from './schema.js';
 
@@ -375,26 +375,69 @@ export async function listDuplicateCandidates(
 const sealedTargets: Record<string, PgColumn> = getTableColumns(contacts);
 
 /**
- * Bulk insert for imports: one statement for the keys, one for the rows, one for their events. Returns the new
- * contacts' ids and subject ids, in input order.
+ * A new contact sealed in memory, ready for `insertContactsBatch`: a new subject and key of its own (not stored
+ * yet), its fields encrypted under that key and its blind-index tokens. Sealing needs no database, so a bulk
+ * import seals a batch while the batch before it is being written. One never inserted leaves nothing behind.
+ */
+export interface SealedContact {
+  id: string;
+  subject: NewSubject;
+  personal: ContactPersonal;
+  columns: ReturnType<typeof sealedColumns>;
+}
+
+export function sealNewContacts(
+  crypto: ContactCrypto,
+  personals: readonly ContactPersonal[],
+): SealedContact[] {
+  const subjects = crypto.subjects.newSubjects(personals.length);
+  return personals.map((personal, i) => {
+    const subject = subjects[i]!;
+    return {
+      id: randomUUID(),
+      subject,
+      personal,
+      columns: sealedColumns(crypto, subject.key, subject.id, personal),
+    };
+  });
+}
+
+/** The same new contact with other fields (a later row of the file merged into it), sealed again. */
+export function resealNewContact(
+  crypto: ContactCrypto,
+  contact: SealedContact,
+  personal: ContactPersonal,
+): SealedContact {
+  const { subject } = contact;
+  return { ...contact, personal, columns: sealedColumns(crypto, subject.key, subject.id, personal) };
+}
+
+/**
+ * Bulk insert for imports: one statement for the subjects' wrapped keys, one for the rows, one for their events.
  */
 export async function insertContactsBatch(
   ex: Executor,
   crypto: ContactCrypto,
-  items: readonly { personal: ContactPersonal; attributes: ContactAttributes; importId: string | null }[],
-): Promise<{ id: string; subjectId: string }[]> {
-  if (items.length === 0) return [];
-  const subjects = await crypto.subjects.createSubjects(ex, items.length);
-  const rows = items.map((item, i) => {
-    const { id: subjectId, key } = subjects[i]!;
-    return { id: randomUUID(), subjectId, ...sealedColumns(crypto, key, subjectId, item.personal) };
-  });
-  const column = <K extends keyof (typeof rows)[number]>(key: K) => rows.map((r) => r[key]);
+  items: readonly { contact: SealedContact; attributes: ContactAttributes; importId: string | null }[],
+): Promise<void> {
+  if (items.length === 0) return;
+  const rows = items.map((item) => item.contact);
+  await crypto.subjects.insertSubjects(
+    ex,
+    rows.map((r) => r.subject),
+  );
+  const column = <K extends keyof SealedContact['columns']>(key: K) => rows.map((r) => r.columns[key]);
   const attribute = <K extends keyof ContactAttributes>(key: K) => items.map((item) => item.attributes[key]);
   try {
     await insertRows(ex, contacts, [
-      bulkColumn(contacts.id, column('id')),
-      bulkColumn(contacts.subjectId, column('subjectId')),
+      bulkColumn(
+        contacts.id,
+        rows.map((r) => r.id),
+      ),
+      bulkColumn(
+        contacts.subjectId,
+        rows.map((r) => r.subject.id),
+      ),
       // The ciphertext columns, as the catalog declares them.
       ...Object.values(contactEntity.personal).map((d) => {
         const property = propertyOf(d.column);
@@ -402,7 +445,7 @@ export async function insertContactsBatch(
         if (!target) throw new Error(`contacts has no column ${d.column}`);
         return {
           column: target,
-          values: rows.map((r) => (r as Record<string, unknown>)[property] ?? null),
+          values: rows.map((r) => (r.columns as Record<string, unknown>)[property] ?? null),
         };
       }),
       bulkColumn(contacts.customFieldKeys, column('customFieldKeys')),
@@ -421,17 +464,16 @@ export async function insertContactsBatch(
   } catch (err) {
     translate(err);
   }
-  for (const [i, row] of rows.entries()) {
-    const { customFields } = items[i]!.personal;
+  for (const row of rows) {
+    const { customFields } = row.personal;
     if (Object.keys(customFields).length > 0)
       await recordContactFindings(ex, row.id, customFields, { fresh: true });
   }
   // One statement for the batch's events.
   await recordDomainEvents(
     ex,
-    rows.map((r) => ({ type: 'contact.created', contactId: r.id, subjectId: r.subjectId })),
+    rows.map((r) => ({ type: 'contact.created', contactId: r.id, subjectId: r.subject.id })),
   );
-  return rows.map((r) => ({ id: r.id, subjectId: r.subjectId }));
 }
 
 /** Contacts holding any of these e-mail tokens, with the tokens they hold (as decimal strings). */

@@ -9,6 +9,12 @@ import { dataSubjects } from './schema.js';
 
 const wrapContext = (subjectId: string) => `subject-key:${subjectId}`;
 
+/** A data subject made in memory for a bulk insert: its id and its data key, in clear. */
+export interface NewSubject {
+  id: string;
+  key: Buffer;
+}
+
 export class SubjectShreddedError extends AppError {
   constructor() {
     super('not_found', 'The person’s data was erased');
@@ -49,10 +55,10 @@ export class SubjectKeyStore {
   }
 
   /**
-   * Many new subjects in one statement (bulk imports): their ids and data keys, in order. The keys are
-   * remembered in the cache too, but a caller sealing with them uses the ones returned.
+   * New subjects for a bulk insert, made in memory only: ids and fresh data keys. Nothing is stored (and
+   * nothing cached) until `insertSubjects`; subjects never inserted simply vanish with their keys.
    */
-  async createSubjects(ex: Executor, count: number): Promise<{ id: string; key: Buffer }[]> {
+  newSubjects(count: number): NewSubject[] {
     if (count === 0) return [];
     // One draw from the CSPRNG for every key; each key is its own copy and the draw is wiped.
     const material = randomBytes(32 * count);
@@ -61,21 +67,32 @@ export class SubjectKeyStore {
       key: Buffer.from(material.subarray(32 * i, 32 * i + 32)),
     }));
     material.fill(0);
+    return fresh;
+  }
+
+  /** Stores subjects made by `newSubjects`, their keys wrapped, in one statement. */
+  async insertSubjects(ex: Executor, subjects: readonly NewSubject[]): Promise<void> {
     await insertRows(ex, dataSubjects, [
       bulkColumn(
         dataSubjects.id,
-        fresh.map((f) => f.id),
+        subjects.map((f) => f.id),
       ),
       bulkColumn(
         dataSubjects.wrappedKey,
-        fresh.map((f) => this.wrap(f.id, f.key)),
+        subjects.map((f) => this.wrap(f.id, f.key)),
       ),
       bulkColumn(
         dataSubjects.keyId,
-        fresh.map(() => this.keys.masterKeyId),
+        subjects.map(() => this.keys.masterKeyId),
       ),
     ]);
-    for (const { id, key } of fresh) this.remember(id, key);
+    for (const { id, key } of subjects) this.remember(id, key);
+  }
+
+  /** Many new subjects in one statement: their ids and data keys, in order. */
+  async createSubjects(ex: Executor, count: number): Promise<NewSubject[]> {
+    const fresh = this.newSubjects(count);
+    await this.insertSubjects(ex, fresh);
     return fresh;
   }
 
