@@ -9,6 +9,24 @@ export type PersonalValues = Record<string, unknown>;
 export const propertyOf = (column: string): string =>
   column.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 
+/** An entity's personal fields with their column properties, worked out once per entity. */
+const fieldLists = new WeakMap<
+  EntityDeclaration,
+  { field: string; decl: PersonalFieldDeclaration; property: string }[]
+>();
+function fieldsOf(entity: EntityDeclaration) {
+  let list = fieldLists.get(entity);
+  if (!list) {
+    list = Object.entries(entity.personal).map(([field, decl]) => ({
+      field,
+      decl,
+      property: propertyOf(decl.column),
+    }));
+    fieldLists.set(entity, list);
+  }
+  return list;
+}
+
 function encode(decl: PersonalFieldDeclaration, value: unknown): string {
   if (decl.codec === 'json') return JSON.stringify(value);
   if (typeof value !== 'string') throw new Error('A text field was given a value that is not text');
@@ -26,10 +44,10 @@ export function sealPersonalFields(
   values: PersonalValues,
 ): Record<string, Buffer | null> {
   const out: Record<string, Buffer | null> = {};
-  for (const [field, decl] of Object.entries(entity.personal)) {
+  for (const { field, decl, property } of fieldsOf(entity)) {
     if (!(field in values)) continue;
     const value = values[field];
-    out[propertyOf(decl.column)] =
+    out[property] =
       value === null || value === undefined
         ? null
         : encryptField(dataKey, { subjectId, entity: entity.entity, field }, encode(decl, value));
@@ -45,8 +63,8 @@ export function openPersonalFields(
   row: Readonly<Record<string, unknown>>,
 ): PersonalValues {
   const out: PersonalValues = {};
-  for (const [field, decl] of Object.entries(entity.personal)) {
-    const sealed = row[propertyOf(decl.column)];
+  for (const { field, decl, property } of fieldsOf(entity)) {
+    const sealed = row[property];
     if (!Buffer.isBuffer(sealed)) {
       out[field] = null;
       continue;
@@ -80,11 +98,12 @@ export function blindIndexTokens(
   values: PersonalValues,
 ): Record<string, bigint[]> {
   const out: Record<string, Set<bigint>> = {};
-  for (const [field, decl] of Object.entries(entity.personal)) {
+  for (const { field, decl } of fieldsOf(entity)) {
     if (!decl.index) continue;
     const { column, name, kind } = decl.index;
-    const set = out[propertyOf(column)] ?? new Set<bigint>();
-    out[propertyOf(column)] = set;
+    const property = propertyOf(column);
+    const set = out[property] ?? new Set<bigint>();
+    out[property] = set;
     for (const s of indexedStrings(values[field])) {
       if (kind === 'email') set.add(indexer.exactEmail(name, s));
       else if (kind === 'phone') {

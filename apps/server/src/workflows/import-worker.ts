@@ -6,9 +6,17 @@ import { runImport } from './run-import.js';
 
 export const importQueue = 'import-contacts';
 
-/** Queues an import for the workers (one job per import: a second send for the same import is dropped). */
+/** The import worker of this process, per queue: woken when this process queues an import. */
+const localWorkers = new WeakMap<JobQueue, string>();
+
+/**
+ * Queues an import for the workers (one job per import: a second send for the same import is dropped), and
+ * wakes this process's worker rather than leave the job until its next poll.
+ */
 export async function enqueueImport(jobs: JobQueue, importId: string): Promise<void> {
   await jobs.send(importQueue, { importId }, { singletonKey: importId, retryLimit: 5, retryBackoff: true });
+  const worker = localWorkers.get(jobs);
+  if (worker) jobs.notifyWorker(worker);
 }
 
 /**
@@ -17,11 +25,16 @@ export async function enqueueImport(jobs: JobQueue, importId: string): Promise<v
  */
 export async function startImportWorker(jobs: JobQueue, deps: ContactDeps, log: Logger): Promise<void> {
   await jobs.createQueue(importQueue, { name: importQueue, policy: 'stately' });
-  await jobs.work<{ importId: string }>(importQueue, { pollingIntervalSeconds: 1 }, async ([job]) => {
-    if (!job) return;
-    const result = await runImport({ ...deps, importId: job.data.importId });
-    log.info({ importId: job.data.importId, status: result?.status }, 'import finished');
-  });
+  const worker = await jobs.work<{ importId: string }>(
+    importQueue,
+    { pollingIntervalSeconds: 1 },
+    async ([job]) => {
+      if (!job) return;
+      const result = await runImport({ ...deps, importId: job.data.importId });
+      log.info({ importId: job.data.importId, status: result?.status }, 'import finished');
+    },
+  );
+  localWorkers.set(jobs, worker);
   for (const importId of await findUnfinishedImports(deps.db)) await enqueueImport(jobs, importId);
   // Uploads cut off mid-way hold encrypted personal data: swept hourly, by whichever server takes the job.
   await jobs.createQueue(sweepQueue, { name: sweepQueue, policy: 'singleton' });

@@ -13,6 +13,9 @@ import {
   findContactsByEmailTokens,
   insertContactsBatch,
   openContacts,
+  resealNewContact,
+  type SealedContact,
+  sealNewContacts,
   updateContactFields,
 } from '../modules/contacts/index.js';
 import { recordDomainEvents } from '../modules/events/index.js';
@@ -35,7 +38,7 @@ import { AppError } from '../platform/http/errors.js';
 import { runActivityImport } from './run-activity-import.js';
 import { runConsentImport } from './run-consent-import.js';
 
-export const importBatchSize = 500;
+export const importBatchSize = 2000;
 
 /** One CSV row made ready: its contact fields, or the errors that keep it out. */
 interface PreparedRow {
@@ -174,11 +177,14 @@ async function claim(db: Db, importId: string): Promise<ImportRow | null> {
 export async function runImport(
   options: ContactDeps & { importId: string; batchSize?: number; onProgress?: (row: ImportRow) => void },
 ): Promise<ImportRow | null> {
-  const { db, keys, subjects, indexer, importId } = options;
+  const { db, keys, subjects, importId } = options;
   // Activities and consent history have their own runners on the same job machinery.
   const kind = (await findImport(db, importId))?.kind;
   if (kind === 'activities') return runActivityImport(options);
   if (kind === 'consents') return runConsentImport(options);
+  // Tokens of repeated name prefixes are computed once per run.
+  const indexer = options.indexer.forRun();
+  const deps = { ...options, indexer };
   const batchSize = options.batchSize ?? importBatchSize;
   const row = await claim(db, importId);
   // Finished (or unknown): nothing to do, the answer is its state.
@@ -202,28 +208,43 @@ export async function runImport(
   let rowNumber = 0;
   let expectedDone = row.rowsDone;
   let batch: { rowNumber: number; record: Record<string, string> }[] = [];
-  const flush = async () => {
-    if (batch.length === 0) return;
-    const rows = batch;
-    batch = [];
+  const commit = async (prepared: PreparedBatch) => {
     await transaction(db, async (tx) => {
       // Another runner of the same import (after a restart) must not apply these rows again.
       const current = await findImport(tx, importId, { forUpdate: true });
       if (current?.rowsDone !== expectedDone) throw new ImportTakenOver();
-      await applyBatch(tx, { ...options, ctx, row, columns, emailToken, rows });
+      await applyBatch(tx, { ...deps, ctx, row, columns, prepared });
     });
-    expectedDone += rows.length;
+    expectedDone += prepared.rows;
     const progress = await findImport(db, importId);
     if (progress) options.onProgress?.(progress);
   };
+  // Pipelined: a batch is read and prepared (CPU work) while the one before it is written (database work).
+  // Batches still commit one after the other, in file order, each with its progress.
+  let committing: Promise<void> = Promise.resolve();
+  const flush = async () => {
+    if (batch.length === 0) return;
+    const rows = batch;
+    batch = [];
+    const prepared = await prepareBatch(rows, columns, emailToken, row.dryRun ? null : deps);
+    await committing;
+    committing = commit(prepared);
+    committing.catch(() => {}); // awaited by the next flush or below
+  };
   try {
-    for await (const record of parser) {
-      rowNumber++;
-      if (rowNumber <= row.rowsDone) continue;
-      batch.push({ rowNumber, record: record as Record<string, string> });
-      if (batch.length >= batchSize) await flush();
+    try {
+      for await (const record of parser) {
+        rowNumber++;
+        if (rowNumber <= row.rowsDone) continue;
+        batch.push({ rowNumber, record: record as Record<string, string> });
+        if (batch.length >= batchSize) await flush();
+      }
+      await flush();
+    } finally {
+      // Whatever stopped the loop, the batch being written finishes (or fails) before this returns.
+      await committing.catch(() => {});
     }
-    await flush();
+    await committing;
   } catch (err) {
     if (err instanceof ImportTakenOver) return findImport(db, importId);
     throw err;
@@ -239,24 +260,62 @@ export async function runImport(
 
 class ImportTakenOver extends Error {}
 
+/**
+ * A batch's rows made ready without the database: the contacts they hold, each already sealed as a new
+ * contact (most rows are new people; a row that turns out to be a duplicate drops its sealed copy, which was
+ * never stored), or why they are refused.
+ */
+interface PreparedBatch {
+  rows: number;
+  errors: ImportError[];
+  /** Sealed as a new contact, except in a dry run (nothing is written). */
+  candidates: (PreparedRow & { sealed: SealedContact | null })[];
+}
+
+const slice = 100;
+
+async function prepareBatch(
+  rows: readonly { rowNumber: number; record: Record<string, string> }[],
+  columns: Columns,
+  emailToken: (email: string) => string,
+  crypto: ContactDeps | null,
+): Promise<PreparedBatch> {
+  const errors: ImportError[] = [];
+  const candidates: PreparedBatch['candidates'] = [];
+  // In slices, letting the batch being written go on between them.
+  for (let start = 0; start < rows.length; start += slice) {
+    if (start > 0) await new Promise((resolve) => setImmediate(resolve));
+    const ready: PreparedRow[] = [];
+    for (const r of rows.slice(start, start + slice)) {
+      const result = prepare(r.rowNumber, r.record, columns, emailToken);
+      if (Array.isArray(result)) errors.push(...result.slice(0, 5));
+      else ready.push(result);
+    }
+    const sealed = crypto
+      ? sealNewContacts(
+          crypto,
+          ready.map((p) => p.personal),
+        )
+      : [];
+    ready.forEach((p, i) => {
+      candidates.push({ ...p, sealed: sealed[i] ?? null });
+    });
+  }
+  return { rows: rows.length, errors, candidates };
+}
+
 async function applyBatch(
   tx: Tx,
   options: ContactDeps & {
     ctx: RequestContext;
     row: ImportRow;
     columns: Columns;
-    emailToken: (email: string) => string;
-    rows: { rowNumber: number; record: Record<string, string> }[];
+    prepared: PreparedBatch;
   },
 ): Promise<void> {
-  const { row, rows, columns, emailToken, keys, ctx } = options;
-  const errors: ImportError[] = [];
-  const candidates: PreparedRow[] = [];
-  for (const r of rows) {
-    const result = prepare(r.rowNumber, r.record, columns, emailToken);
-    if (Array.isArray(result)) errors.push(...result.slice(0, 5));
-    else candidates.push(result);
-  }
+  const { row, columns, keys, ctx } = options;
+  const errors = [...options.prepared.errors];
+  const { candidates } = options.prepared;
   // Rows of people on the suppression list (erased, or asked not to be contacted) are refused.
   const suppressed = await findSuppressedEmailTokens(tx, options.indexer, [
     ...new Set(candidates.flatMap((c) => c.tokens)),
@@ -288,7 +347,8 @@ async function applyBatch(
   for (const f of found)
     for (const t of f.tokens) if (!existingByToken.has(t)) existingByToken.set(t, f.row.id);
 
-  const creates: { personal: ContactPersonal; input: CreateContactInput }[] = [];
+  const creates: { personal: ContactPersonal; input: CreateContactInput; sealed: SealedContact | null }[] =
+    [];
   const createByToken = new Map<string, number>();
   const updates = new Map<string, { personal: ContactPersonal; input: CreateContactInput }>();
   let skipped = 0;
@@ -317,23 +377,28 @@ async function applyBatch(
       }
       continue;
     }
-    creates.push({ personal: p.personal, input: p.input });
+    creates.push({ personal: p.personal, input: p.input, sealed: p.sealed });
     for (const t of p.tokens) createByToken.set(t, creates.length - 1);
   }
 
   const subjectIds: string[] = [];
   if (!row.dryRun) {
-    const inserted = await insertContactsBatch(
+    // A new contact that later rows of the file were merged into is sealed again with its merged fields.
+    const inserted = creates.map((c) => {
+      if (!c.sealed) return sealNewContacts(options, [c.personal])[0]!;
+      return c.sealed.personal === c.personal ? c.sealed : resealNewContact(options, c.sealed, c.personal);
+    });
+    await insertContactsBatch(
       tx,
       options,
-      creates.map((c) => ({
-        personal: c.personal,
+      inserted.map((contact, i) => ({
+        contact,
         importId: row.id,
         attributes: {
           ownerId: row.createdBy,
           companyId: null,
           source: 'import',
-          lifecycleStage: c.input.lifecycleStage ?? 'lead',
+          lifecycleStage: creates[i]!.input.lifecycleStage ?? 'lead',
         },
       })),
     );
@@ -378,7 +443,7 @@ async function applyBatch(
         p.names.map((n) => ({ contactId: p.contactId, tagId: tagIds.get(n.toLowerCase())! })),
       ),
     );
-    subjectIds.push(...inserted.map((r) => r.subjectId));
+    subjectIds.push(...inserted.map((r) => r.subject.id));
     await recordAudit(tx, keys, ctx, {
       action: 'contact.import',
       entityType: 'import',
@@ -389,7 +454,7 @@ async function applyBatch(
   // Counts are of rows: each row is created, updated (an existing contact or one earlier in the file),
   // skipped as a duplicate, or failed.
   await recordBatch(tx, row.id, {
-    rows: rows.length,
+    rows: options.prepared.rows,
     created: creates.length,
     updated: updatedRows,
     skipped,

@@ -129,7 +129,10 @@ export const consentConfirmations = pgTable(
     confirmedAt: timestamp('confirmed_at', { withTimezone: true, precision: 3 }),
     expiredAt: timestamp('expired_at', { withTimezone: true, precision: 3 }),
   },
-  (t) => [index('consent_confirmations_open_idx').on(t.expiresAt)],
+  (t) => [
+    index('consent_confirmations_open_idx').on(t.expiresAt),
+    index('consent_confirmations_subject_idx').on(t.subjectId),
+  ],
 );
 
 /** Bot-check challenges already answered, so a solved challenge cannot be replayed; swept once expired. */

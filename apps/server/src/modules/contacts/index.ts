@@ -33,7 +33,10 @@ export {
   listContactRows,
   listContactRowsByIds,
   openContacts,
+  resealNewContact,
+  type SealedContact,
   scanContactTokens,
+  sealNewContacts,
   tagsOfContacts,
   updateContact as updateContactFields,
 } from './repository.js';

@@ -1,5 +1,6 @@
 import type { WebhookEventType } from '@custodian/contracts';
 import { inArray, or, sql } from 'drizzle-orm';
+import { bulkColumn, insertRows } from '../../platform/db/bulk.js';
 import type { Executor } from '../../platform/db/database.js';
 import { domainEvents } from './schema.js';
 
@@ -14,14 +15,25 @@ export interface NewDomainEvent {
 /** Records events in the caller's transaction: call it with the transaction of the change. */
 export async function recordDomainEvents(ex: Executor, events: readonly NewDomainEvent[]): Promise<void> {
   if (events.length === 0) return;
-  await ex.insert(domainEvents).values(
-    events.map((e) => ({
-      type: e.type,
-      contactId: e.contactId ?? null,
-      subjectId: e.subjectId ?? null,
-      data: e.data ?? {},
-    })),
-  );
+  // One statement, the events numbered (seq) in the order given.
+  await insertRows(ex, domainEvents, [
+    bulkColumn(
+      domainEvents.type,
+      events.map((e) => e.type),
+    ),
+    bulkColumn(
+      domainEvents.contactId,
+      events.map((e) => e.contactId ?? null),
+    ),
+    bulkColumn(
+      domainEvents.subjectId,
+      events.map((e) => e.subjectId ?? null),
+    ),
+    bulkColumn(
+      domainEvents.data,
+      events.map((e) => e.data ?? {}),
+    ),
+  ]);
 }
 
 export const recordDomainEvent = (ex: Executor, event: NewDomainEvent) => recordDomainEvents(ex, [event]);

@@ -49,7 +49,11 @@ export const imports = pgTable(
     startedAt: timestamp('started_at', { withTimezone: true, precision: 3 }),
     finishedAt: timestamp('finished_at', { withTimezone: true, precision: 3 }),
   },
-  (t) => [index('imports_status_idx').on(t.status, t.createdAt)],
+  // Every table referencing data_subjects has its column indexed: forgetting a shredded key checks them all.
+  (t) => [
+    index('imports_status_idx').on(t.status, t.createdAt),
+    index('imports_subject_idx').on(t.subjectId),
+  ],
 );
 
 export const importChunks = pgTable(

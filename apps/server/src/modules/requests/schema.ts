@@ -52,6 +52,7 @@ export const dsrRequests = pgTable(
     index('dsr_requests_due_idx').on(t.dueAt, t.id),
     index('dsr_requests_contact_idx').on(t.contactId),
     index('dsr_requests_requester_idx').on(t.requesterEmailToken),
+    index('dsr_requests_subject_idx').on(t.subjectId),
   ],
 );
 
@@ -75,7 +76,10 @@ export const dsrRequestEvents = pgTable(
     actorId: uuid('actor_id'),
     note: bytea('note'),
   },
-  (t) => [index('dsr_request_events_request_idx').on(t.requestId, t.seq)],
+  (t) => [
+    index('dsr_request_events_request_idx').on(t.requestId, t.seq),
+    index('dsr_request_events_subject_idx').on(t.subjectId),
+  ],
 );
 
 /**

@@ -1,4 +1,4 @@
-import { jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { index, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { bytea } from '../../platform/db/types.js';
 import { dsrRequests } from '../requests/schema.js';
 import { dataSubjects } from '../subjects/schema.js';
@@ -32,5 +32,6 @@ export const subjectPackages = pgTable(
   (t) => [
     uniqueIndex('subject_packages_request_idx').on(t.requestId),
     uniqueIndex('subject_packages_token_idx').on(t.tokenHash),
+    index('subject_packages_subject_idx').on(t.subjectId),
   ],
 );

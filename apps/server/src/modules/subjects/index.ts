@@ -4,6 +4,7 @@ export {
   decryptField,
   encryptField,
   type FieldLocation,
+  type NewSubject,
   SubjectKeyStore,
   SubjectShreddedError,
   subjectKeysFor,

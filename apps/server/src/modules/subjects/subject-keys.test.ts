@@ -144,4 +144,28 @@ describe('per-person data keys', () => {
     for (const id of ids) await store.keyFor(database.db, id);
     expect(store.cachedCount).toBe(3);
   });
+
+  it('creates many subjects in one statement, each with its own key, stored wrapped', async () => {
+    const created = await new SubjectKeyStore(keys).createSubjects(database.db, 50);
+    expect(new Set(created.map((c) => c.id)).size).toBe(50);
+    expect(new Set(created.map((c) => c.key.toString('hex'))).size).toBe(50);
+    // A store with an empty cache unwraps the same keys from the database.
+    const fresh = new SubjectKeyStore(keys);
+    const unwrapped = await fresh.keysFor(
+      database.db,
+      created.map((c) => c.id),
+    );
+    for (const { id, key } of created) expect(unwrapped.get(id)?.equals(key)).toBe(true);
+    const rows = await queryRows<{ wrapped: string; key_id: string }>(
+      database.db,
+      sql`select encode(wrapped_key, 'hex') as wrapped, key_id from data_subjects
+        where id = any(${`{${created.map((c) => c.id).join(',')}}`}::uuid[])`,
+    );
+    expect(rows).toHaveLength(50);
+    for (const row of rows) {
+      expect(row.key_id).toBe(keys.masterKeyId);
+      for (const { key } of created) expect(row.wrapped.includes(key.toString('hex'))).toBe(false);
+    }
+    expect(await new SubjectKeyStore(keys).createSubjects(database.db, 0)).toEqual([]);
+  });
 });

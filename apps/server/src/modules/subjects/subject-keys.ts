@@ -2,6 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { and, eq, inArray, isNotNull, isNull, sql } from 'drizzle-orm';
 import { open, seal } from '../../platform/crypto/cipher.js';
 import type { KeyRing } from '../../platform/crypto/keys.js';
+import { bulkColumn, insertRows } from '../../platform/db/bulk.js';
 import type { Executor } from '../../platform/db/database.js';
 import { AppError } from '../../platform/http/errors.js';
 import { dataSubjects } from './schema.js';
@@ -9,6 +10,12 @@ import { dataSubjects } from './schema.js';
 const wrapContext = (subjectId: string) => `subject-key:${subjectId}`;
 /** Ids as one array parameter: a batch of thousands stays one short statement. */
 const uuidArray = (ids: readonly string[]) => sql`${`{${ids.join(',')}}`}::uuid[]`;
+
+/** A data subject made in memory for a bulk insert: its id and its data key, in clear. */
+export interface NewSubject {
+  id: string;
+  key: Buffer;
+}
 
 export class SubjectShreddedError extends AppError {
   constructor() {
@@ -49,17 +56,46 @@ export class SubjectKeyStore {
     return id;
   }
 
-  /** Many new subjects in one statement (bulk imports); returns their ids in order. */
-  async createSubjects(ex: Executor, count: number): Promise<string[]> {
+  /**
+   * New subjects for a bulk insert, made in memory only: ids and fresh data keys. Nothing is stored (and
+   * nothing cached) until `insertSubjects`; subjects never inserted simply vanish with their keys.
+   */
+  newSubjects(count: number): NewSubject[] {
     if (count === 0) return [];
-    const fresh = Array.from({ length: count }, () => ({ id: randomUUID(), key: randomBytes(32) }));
-    await ex
-      .insert(dataSubjects)
-      .values(
-        fresh.map(({ id, key }) => ({ id, wrappedKey: this.wrap(id, key), keyId: this.keys.masterKeyId })),
-      );
-    for (const { id, key } of fresh) this.remember(id, key);
-    return fresh.map((f) => f.id);
+    // One draw from the CSPRNG for every key; each key is its own copy and the draw is wiped.
+    const material = randomBytes(32 * count);
+    const fresh = Array.from({ length: count }, (_, i) => ({
+      id: randomUUID(),
+      key: Buffer.from(material.subarray(32 * i, 32 * i + 32)),
+    }));
+    material.fill(0);
+    return fresh;
+  }
+
+  /** Stores subjects made by `newSubjects`, their keys wrapped, in one statement. */
+  async insertSubjects(ex: Executor, subjects: readonly NewSubject[]): Promise<void> {
+    await insertRows(ex, dataSubjects, [
+      bulkColumn(
+        dataSubjects.id,
+        subjects.map((f) => f.id),
+      ),
+      bulkColumn(
+        dataSubjects.wrappedKey,
+        subjects.map((f) => this.wrap(f.id, f.key)),
+      ),
+      bulkColumn(
+        dataSubjects.keyId,
+        subjects.map(() => this.keys.masterKeyId),
+      ),
+    ]);
+    for (const { id, key } of subjects) this.remember(id, key);
+  }
+
+  /** Many new subjects in one statement: their ids and data keys, in order. */
+  async createSubjects(ex: Executor, count: number): Promise<NewSubject[]> {
+    const fresh = this.newSubjects(count);
+    await this.insertSubjects(ex, fresh);
+    return fresh;
   }
 
   /** The subject's data key. Throws not_found for an unknown or shredded subject. */

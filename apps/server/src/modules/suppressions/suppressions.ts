@@ -5,6 +5,7 @@ import { assertPermission, assertStaff, type RequestContext } from '../../platfo
 import type { BlindIndexer } from '../../platform/crypto/blind-index.js';
 import type { KeyRing } from '../../platform/crypto/keys.js';
 import { type Db, type Executor, transaction } from '../../platform/db/database.js';
+import { textArrayLiteral } from '../../platform/db/types.js';
 import { AppError, notFound } from '../../platform/http/errors.js';
 import { recordAudit } from '../audit/index.js';
 import { suppressionEntries } from './schema.js';
@@ -56,7 +57,13 @@ export async function findSuppressedEmailTokens(
   const rows = await ex
     .select({ token: suppressionEntries.token })
     .from(suppressionEntries)
-    .where(and(eq(suppressionEntries.kind, 'email'), inArray(suppressionEntries.token, [...byHash.keys()])));
+    // One parameter for the whole list (an import batch asks for hundreds).
+    .where(
+      and(
+        eq(suppressionEntries.kind, 'email'),
+        sql`${suppressionEntries.token} = any(${textArrayLiteral([...byHash.keys()])}::text[])`,
+      ),
+    );
   return new Set(rows.map((r) => byHash.get(r.token)!));
 }
 

@@ -56,4 +56,30 @@ describe('blind index tokens', () => {
       }),
     );
   });
+
+  it('are the same from an indexer for a run, whatever it remembers or forgets (property)', () => {
+    // A memo of four entries is cleared again and again: answers must not change when it is.
+    const run = indexer.forRun(4);
+    fc.assert(
+      fc.property(
+        fc.array(fc.constantFrom('José Müller', 'Ana-María', 'jose', 'Łukasz Ødegård', 'Zoë'), {
+          maxLength: 8,
+        }),
+        fc.array(fc.string({ maxLength: 20 }), { maxLength: 4 }),
+        (names, others) => {
+          for (const text of [...names, ...others]) {
+            expect(run.prefixTokens('contact.name', text)).toEqual(
+              indexer.prefixTokens('contact.name', text),
+            );
+            expect(run.exactEmail('contact.email', text)).toBe(indexer.exactEmail('contact.email', text));
+            expect(run.token('company.name', text)).toBe(indexer.token('company.name', text));
+          }
+        },
+      ),
+    );
+    // Changing a list it handed out changes nothing it remembers.
+    const first = run.prefixTokens('contact.name', 'Ana');
+    first.length = 0;
+    expect(run.prefixTokens('contact.name', 'Ana')).toEqual(indexer.prefixTokens('contact.name', 'Ana'));
+  });
 });

@@ -55,6 +55,15 @@ export function wordPrefixes(text: string, max = maxPrefixLength): string[] {
 export class BlindIndexer {
   constructor(private readonly keys: KeyRing) {}
 
+  /**
+   * An indexer for one long run (an import) that remembers the tokens it made, up to `maxEntries`: the same
+   * name prefixes come back thousands of times there. It holds normalised values in memory, so it lives only
+   * as long as the run; the tokens are the same as this indexer's.
+   */
+  forRun(maxEntries = 100_000): BlindIndexer {
+    return new RunIndexer(this.keys, maxEntries);
+  }
+
   /** The token of one already-normalised value in the named index. */
   token(index: string, normalised: string): bigint {
     return this.keys.mac(`blind-index:${index}`, normalised).readBigInt64BE(0);
@@ -89,6 +98,57 @@ export class BlindIndexer {
       ...new Set(words(query).map((w) => this.token(index, [...w].slice(0, maxPrefixLength).join('')))),
     ];
   }
+}
+
+class RunIndexer extends BlindIndexer {
+  private readonly tokens = new Map<string, Map<string, bigint>>();
+  private readonly prefixes = new Map<string, Map<string, bigint[]>>();
+  private size = 0;
+
+  constructor(
+    keys: KeyRing,
+    private readonly maxEntries: number,
+  ) {
+    super(keys);
+  }
+
+  override token(index: string, normalised: string): bigint {
+    const memo = memoOf(this.tokens, index);
+    let token = memo.get(normalised);
+    if (token === undefined) {
+      token = super.token(index, normalised);
+      this.remember(memo, normalised, token);
+    }
+    return token;
+  }
+
+  // Names repeat far more than their prefixes differ: a whole name's tokens are remembered too.
+  override prefixTokens(index: string, text: string): bigint[] {
+    const memo = memoOf(this.prefixes, index);
+    let tokens = memo.get(text);
+    if (tokens === undefined) {
+      tokens = super.prefixTokens(index, text);
+      this.remember(memo, text, tokens);
+    }
+    return [...tokens];
+  }
+
+  private remember<T>(memo: Map<string, T>, key: string, value: T): void {
+    if (++this.size > this.maxEntries) {
+      for (const m of [...this.tokens.values(), ...this.prefixes.values()]) m.clear();
+      this.size = 1;
+    }
+    memo.set(key, value);
+  }
+}
+
+function memoOf<T>(memos: Map<string, Map<string, T>>, index: string): Map<string, T> {
+  let memo = memos.get(index);
+  if (!memo) {
+    memo = new Map();
+    memos.set(index, memo);
+  }
+  return memo;
 }
 
 const indexers = new WeakMap<KeyRing, BlindIndexer>();

@@ -70,4 +70,15 @@ describe('seal and open (AES-256-GCM)', () => {
       }),
     );
   });
+
+  it('draws a fresh nonce for every seal, across refills of its pool', () => {
+    const k = Buffer.alloc(32, 7);
+    const nonces = new Set<string>();
+    for (let i = 0; i < 5000; i++) {
+      const sealed = seal(k, Buffer.from('same'), 'same');
+      nonces.add(sealed.subarray(1, 13).toString('hex'));
+      expect(open(k, sealed, 'same').toString()).toBe('same');
+    }
+    expect(nonces.size).toBe(5000);
+  });
 });

@@ -12,6 +12,14 @@ export function bigintArrayLiteral(values: readonly bigint[]): string {
   return `{${values.join(',')}}`;
 }
 
+/** One element of an array literal, quoted: any text, whatever quotes and backslashes it holds. */
+export const quoteArrayElement = (text: string): string => `"${text.replace(/["\\]/g, '\\$&')}"`;
+
+/** A text[] (or uuid[]) literal: every element quoted, null as NULL. */
+export function textArrayLiteral(values: readonly (string | null)[]): string {
+  return `{${values.map((v) => (v === null ? 'NULL' : quoteArrayElement(v))).join(',')}}`;
+}
+
 /**
  * bigint[] written as a literal. Blind-index tokens are only written and compared in SQL, never read
  * back through this type (the drivers would parse int8 lossily), so reading is not supported.
