@@ -64,10 +64,10 @@ export async function insertActivitiesBatch(
   items: readonly { text: ActivityText; attributes: ActivityAttributes; contactIds: readonly string[] }[],
 ): Promise<{ id: string; subjectId: string }[]> {
   if (items.length === 0) return [];
-  const subjectIds = await subjects.createSubjects(ex, items.length);
-  const keys = await subjects.keysFor(ex, subjectIds);
+  const created = await subjects.createSubjects(ex, items.length);
+  const subjectIds = created.map((c) => c.id);
   const sealed = items.map((item, i) =>
-    sealPersonalFields(activityEntity, keys.get(subjectIds[i]!)!, subjectIds[i]!, { ...item.text }),
+    sealPersonalFields(activityEntity, created[i]!.key, subjectIds[i]!, { ...item.text }),
   );
   const column = <T extends string | number | null>(pick: (a: ActivityAttributes) => T) =>
     items.map((item) => pick(item.attributes));
