@@ -412,16 +412,27 @@ export function resealNewContact(
   return { ...contact, personal, columns: sealedColumns(crypto, subject.key, subject.id, personal) };
 }
 
+/** A contact for `insertContactsBatch`: sealed beforehand, or its fields to seal. */
+export type NewContactItem = ({ contact: SealedContact } | { personal: ContactPersonal }) & {
+  attributes: ContactAttributes;
+  importId: string | null;
+};
+
 /**
  * Bulk insert for imports: one statement for the subjects' wrapped keys, one for the rows, one for their events.
+ * Each item is a contact sealed beforehand (`sealNewContacts`) or its fields, sealed here. Returns the new
+ * contacts' ids and subject ids, in input order.
  */
 export async function insertContactsBatch(
   ex: Executor,
   crypto: ContactCrypto,
-  items: readonly { contact: SealedContact; attributes: ContactAttributes; importId: string | null }[],
-): Promise<void> {
-  if (items.length === 0) return;
-  const rows = items.map((item) => item.contact);
+  items: readonly NewContactItem[],
+): Promise<{ id: string; subjectId: string }[]> {
+  if (items.length === 0) return [];
+  const unsealed = items.flatMap((item) => ('personal' in item ? [item.personal] : []));
+  const sealedHere = sealNewContacts(crypto, unsealed);
+  let next = 0;
+  const rows = items.map((item) => ('contact' in item ? item.contact : sealedHere[next++]!));
   await crypto.subjects.insertSubjects(
     ex,
     rows.map((r) => r.subject),
@@ -474,6 +485,7 @@ export async function insertContactsBatch(
     ex,
     rows.map((r) => ({ type: 'contact.created', contactId: r.id, subjectId: r.subject.id })),
   );
+  return rows.map((r) => ({ id: r.id, subjectId: r.subject.id }));
 }
 
 /** Contacts holding any of these e-mail tokens, with the tokens they hold (as decimal strings). */
