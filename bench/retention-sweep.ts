@@ -123,16 +123,15 @@ async function addActivities(count: number, occurredAt: Date, contactsOf: (i: nu
   for (let done = 0; done < count; done += 500) {
     const n = Math.min(500, count - done);
     await transaction(db, async (tx) => {
-      const subjectIds = await deps.subjects.createSubjects(tx, n);
-      const dataKeys = await deps.subjects.keysFor(tx, subjectIds);
+      const created = await deps.subjects.createSubjects(tx, n);
       const rows = await tx
         .insert(activities)
         .values(
-          subjectIds.map((subjectId, i) => ({
+          created.map(({ id: subjectId, key }, i) => ({
             subjectId,
             type: 'note',
             occurredAt,
-            ...sealPersonalFields(activityEntity, dataKeys.get(subjectId)!, subjectId, {
+            ...sealPersonalFields(activityEntity, key, subjectId, {
               subject: `Call ${done + i}`,
               body: `Spoke about the renewal; call back on +35315550${String((done + i) % 1000).padStart(3, '0')}.`,
             }),

@@ -107,7 +107,7 @@ describe('per-person data keys', () => {
 
   it('shreds many keys in one statement, once each, and forgets only shredded ones', async () => {
     const store = new SubjectKeyStore(keys);
-    const ids = await store.createSubjects(database.db, 4);
+    const ids = (await store.createSubjects(database.db, 4)).map((s) => s.id);
     const [a, b, c, d] = ids as [string, string, string, string];
     await store.shred(database.db, a);
     // a was shredded before; b twice in the list; d is left alone.
