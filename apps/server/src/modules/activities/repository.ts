@@ -1,6 +1,6 @@
 import { and, eq, inArray, type SQL, sql } from 'drizzle-orm';
 import { activityEntity, openPersonalFields, sealPersonalFields } from '../../catalog/index.js';
-import { arrayParam, hexParam } from '../../platform/db/array-literal.js';
+import { arrayParam } from '../../platform/db/bulk.js';
 import { type Executor, queryRows } from '../../platform/db/database.js';
 import { rethrowMissingLink } from '../../platform/db/errors.js';
 import { keyset } from '../../platform/db/keyset.js';
@@ -69,21 +69,26 @@ export async function insertActivitiesBatch(
   const sealed = items.map((item, i) =>
     sealPersonalFields(activityEntity, created[i]!.key, subjectIds[i]!, { ...item.text }),
   );
-  const column = <T extends string | number | null>(pick: (a: ActivityAttributes) => T) =>
-    items.map((item) => pick(item.attributes));
+  const column = <T>(pick: (a: ActivityAttributes) => T) => items.map((item) => pick(item.attributes));
   // Raw SQL with one array parameter per column: the query builder would cost more than the insert itself.
   const rows = await queryRows<{ id: string; subject_id: string }>(
     ex,
     sql`insert into ${activities} (subject_id, type, subject, body, occurred_at, duration_minutes, direction,
           company_id, deal_id, created_by)
-        select s, t, decode(su, 'hex'), decode(b, 'hex'), o, d, dir, co, de, cb
+        select s, t, su, b, o, d, dir, co, de, cb
         from unnest(${arrayParam(subjectIds, 'uuid')}, ${arrayParam(
           column((a) => a.type),
           'text',
         )},
-          ${hexParam(sealed.map((x) => x.subject ?? null))}, ${hexParam(sealed.map((x) => x.body ?? null))},
           ${arrayParam(
-            column((a) => a.occurredAt.toISOString()),
+            sealed.map((x) => x.subject ?? null),
+            'bytea',
+          )}, ${arrayParam(
+            sealed.map((x) => x.body ?? null),
+            'bytea',
+          )},
+          ${arrayParam(
+            column((a) => a.occurredAt),
             'timestamptz',
           )},
           ${arrayParam(
@@ -141,7 +146,7 @@ export async function findActivityMoments(
           pairs.map((p) => p.contactId),
           'uuid',
         )}, ${arrayParam(
-          pairs.map((p) => p.occurredAt.toISOString()),
+          pairs.map((p) => p.occurredAt),
           'timestamptz',
         )}) as v(contact_id, occurred_at)
         join ${activityContacts} l on l.contact_id = v.contact_id
@@ -199,7 +204,7 @@ export async function deleteActivitiesReturningKeys(
   if (ids.length === 0) return [];
   return ex
     .delete(activities)
-    .where(sql`${activities.id} = any(${`{${ids.join(',')}}`}::uuid[])`)
+    .where(sql`${activities.id} = any(${arrayParam(ids, 'uuid')})`)
     .returning({ id: activities.id, subjectId: activities.subjectId });
 }
 

@@ -1,4 +1,5 @@
 import { sql } from 'drizzle-orm';
+import { arrayParam } from '../../platform/db/bulk.js';
 import { type Executor, queryRows } from '../../platform/db/database.js';
 import { type ContactRecord, countryOf } from '../contacts/index.js';
 import { anonymousRecords } from './schema.js';
@@ -24,7 +25,7 @@ export async function activityAndDealCounts(
                (select count(*) from deal_contacts dc join deals d on d.id = dc.deal_id
                   join pipeline_stages s on s.id = d.stage_id
                 where dc.contact_id = c.id and s.kind = 'won')::int as deals_won
-        from contacts c where c.id = any(${`{${contactIds.join(',')}}`}::uuid[])`,
+        from contacts c where c.id = any(${arrayParam(contactIds, 'uuid')})`,
   );
   return new Map(
     rows.map((r) => [r.id, { activities: Number(r.activities), dealsWon: Number(r.deals_won) }]),

@@ -1,6 +1,7 @@
 import type { ImpactAssessment, ImpactAssessmentInput } from '@custodian/contracts';
 import { dataCategories } from '@custodian/contracts';
 import { type SQL, sql } from 'drizzle-orm';
+import { arrayParam } from '../../platform/db/bulk.js';
 import { type Executor, queryRows } from '../../platform/db/database.js';
 import { changeVerbs } from './audit-scope.js';
 
@@ -60,7 +61,7 @@ export async function assessImpact(
   const from = new Date(input.from);
   const to = new Date(input.to);
   const id = input.actor.id.toLowerCase();
-  const access = sql`coalesce(e.access, case when regexp_replace(e.action, '^.*[.]', '') = any(${`{${[...changeVerbs].join(',')}}`}::text[]) then 'change' else 'read' end)`;
+  const access = sql`coalesce(e.access, case when regexp_replace(e.action, '^.*[.]', '') = any(${arrayParam([...changeVerbs], 'text')}) then 'change' else 'read' end)`;
   const touched = touchedBy(input);
   // Everything is counted in the database, one row per person with a read and a change count per category
   // (no unnesting of categories, no per-person JSON); only the people listed (up to the limit) travel.

@@ -1,5 +1,6 @@
 import { desc, sql } from 'drizzle-orm';
 import type { KeyRing } from '../../platform/crypto/keys.js';
+import { arrayParam } from '../../platform/db/bulk.js';
 import { type Executor, execute, queryRows } from '../../platform/db/database.js';
 import { auditCheckpoints } from './schema.js';
 
@@ -20,7 +21,7 @@ export async function latestCheckpoint(ex: Executor): Promise<Checkpoint | null>
   return row ?? null;
 }
 
-const uuidArray = (ids: readonly string[]) => sql`${`{${ids.join(',')}}`}::uuid[]`;
+const uuidArray = (ids: readonly string[]) => sql`${arrayParam(ids, 'uuid')}`;
 
 /**
  * The last position a prune up to `before` may reach: the chain is cut only as a prefix, so it stops before

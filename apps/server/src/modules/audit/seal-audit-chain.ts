@@ -1,5 +1,6 @@
 import { asc, desc, isNotNull, isNull, sql } from 'drizzle-orm';
 import type { KeyRing } from '../../platform/crypto/keys.js';
+import { arrayParam } from '../../platform/db/bulk.js';
 import { type Db, execute, queryRows, transaction } from '../../platform/db/database.js';
 import { canonicalContent, chainHash } from './canonical.js';
 import { auditEntries } from './schema.js';
@@ -44,17 +45,27 @@ export async function sealAuditChain(
       prev = hash;
     }
     // One statement for the batch: a round trip per entry made the sealer the busiest writer under load.
-    // Hashes travel as hex text arrays, which both drivers pass unchanged.
-    const list = (values: (string | number | null)[]) => `{${values.map((v) => v ?? 'NULL').join(',')}}`;
     await execute(
       tx,
       sql`update audit_entries as a
-          set seq = v.seq, prev_hash = decode(v.prev, 'hex'), hash = decode(v.hash, 'hex'), sealed_at = now()
+          set seq = v.seq, prev_hash = v.prev, hash = v.hash, sealed_at = now()
           from unnest(
-            ${list(links.map((l) => l.id))}::bigint[],
-            ${list(links.map((l) => l.seq))}::bigint[],
-            ${list(links.map((l) => l.prev?.toString('hex') ?? null))}::text[],
-            ${list(links.map((l) => l.hash.toString('hex')))}::text[]
+            ${arrayParam(
+              links.map((l) => l.id),
+              'bigint',
+            )},
+            ${arrayParam(
+              links.map((l) => l.seq),
+              'bigint',
+            )},
+            ${arrayParam(
+              links.map((l) => l.prev),
+              'bytea',
+            )},
+            ${arrayParam(
+              links.map((l) => l.hash),
+              'bytea',
+            )}
           ) as v(id, seq, prev, hash)
           where a.id = v.id`,
     );

@@ -2,6 +2,7 @@ import type { Campaign, CreateCampaignInput, UpdateCampaignInput } from '@custod
 import { desc, eq, sql } from 'drizzle-orm';
 import { assertPermission, assertStaff, type RequestContext } from '../../platform/access.js';
 import type { KeyRing } from '../../platform/crypto/keys.js';
+import { arrayParam } from '../../platform/db/bulk.js';
 import { type Db, type Executor, queryRows, transaction } from '../../platform/db/database.js';
 import { AppError, notFound } from '../../platform/http/errors.js';
 import { recordAudit } from '../audit/index.js';
@@ -58,7 +59,7 @@ export async function countsOf(
           count(bounced_at)::int as bounced, count(complained_at)::int as complaints,
           count(*) filter (where tracked)::int as tracked, count(opened_at)::int as opened,
           count(clicked_at)::int as clicked
-        from campaign_messages where campaign_id = any(${`{${ids.join(',')}}`}::uuid[])
+        from campaign_messages where campaign_id = any(${arrayParam(ids, 'uuid')})
         group by 1, 2, 3`,
   );
   for (const id of ids) counts.set(id, noCounts());

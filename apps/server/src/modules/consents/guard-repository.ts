@@ -1,5 +1,6 @@
 import type { BatchMayProcessInput, ConsentStatus, LawfulBasis } from '@custodian/contracts';
 import { type SQL, sql } from 'drizzle-orm';
+import { arrayParam } from '../../platform/db/bulk.js';
 import { type Executor, queryRows } from '../../platform/db/database.js';
 
 /** What the guard knows about one person for one purpose, read in bulk. */
@@ -21,10 +22,10 @@ export type GuardTarget =
   | { contactIds: readonly string[] }
   | { segment: NonNullable<BatchMayProcessInput['segment']> };
 
-const uuidArray = (ids: readonly string[]) => `{${ids.join(',')}}`;
+const uuidArray = (ids: readonly string[]) => arrayParam(ids, 'uuid');
 
 function targetFilter(target: GuardTarget): SQL {
-  if ('contactIds' in target) return sql`c.id = any(${uuidArray(target.contactIds)}::uuid[])`;
+  if ('contactIds' in target) return sql`c.id = any(${uuidArray(target.contactIds)})`;
   const s = target.segment;
   const parts: SQL[] = [sql`true`];
   if (s.lifecycleStage) parts.push(sql`c.lifecycle_stage = ${s.lifecycleStage}`);
@@ -70,7 +71,7 @@ export async function findGuardFacts(
       : [];
   const stale =
     staleNotices.length > 0
-      ? sql`coalesce(cs.consent = 'given' and cs.notice_id = any(${uuidArray(staleNotices)}::uuid[]), false)`
+      ? sql`coalesce(cs.consent = 'given' and cs.notice_id = any(${uuidArray(staleNotices)}), false)`
       : sql`false`;
   return queryRows<GuardFacts>(
     ex,

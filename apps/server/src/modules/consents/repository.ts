@@ -1,7 +1,7 @@
 import type { CollectionMethod, ConsentEventKind } from '@custodian/contracts';
 import { and, asc, desc, eq, getTableColumns, inArray, isNotNull, isNull, lt, or, sql } from 'drizzle-orm';
 import { consentEventEntity, openPersonalFields, sealPersonalFields } from '../../catalog/index.js';
-import { arrayParam, hexParam } from '../../platform/db/array-literal.js';
+import { arrayParam } from '../../platform/db/bulk.js';
 import { type Executor, execute, queryRows } from '../../platform/db/database.js';
 import { type NewDomainEvent, recordDomainEvent, recordDomainEvents } from '../events/index.js';
 import type { SubjectKeyStore } from '../subjects/index.js';
@@ -257,11 +257,11 @@ export async function appendLedgerEvents(
 ): Promise<{ id: string; subjectId: string }[]> {
   if (events.length === 0) return [];
   const subjectIds = [...new Set(events.map((e) => e.subjectId))].sort();
-  const idList = `{${subjectIds.join(',')}}`;
+  const idList = arrayParam(subjectIds, 'uuid');
   // The same lock as one append takes (see appendLedgerEvent), in one order so two imports cannot deadlock.
   await execute(
     ex,
-    sql`select id from data_subjects where id = any(${idList}::uuid[]) order by id for no key update`,
+    sql`select id from data_subjects where id = any(${idList}) order by id for no key update`,
   );
   const keys = await subjects.keysFor(ex, subjectIds);
   // Inserted per person in the order the choices were made, so `seq` agrees with it within the batch.
@@ -277,9 +277,12 @@ export async function appendLedgerEvents(
   const sealed = ordered.map((e) =>
     sealPersonalFields(consentEventEntity, keys.get(e.subjectId)!, e.subjectId, { ...e.proof }),
   );
-  const column = <T extends string | number | null>(pick: (e: NewLedgerEvent) => T) =>
-    arrayParam(ordered.map(pick), 'text');
-  const hex = (field: keyof Proof) => hexParam(sealed.map((x) => x[field] ?? null));
+  const column = (pick: (e: NewLedgerEvent) => string | null) => arrayParam(ordered.map(pick), 'text');
+  const hex = (field: keyof Proof) =>
+    arrayParam(
+      sealed.map((x) => x[field] ?? null),
+      'bytea',
+    );
   // Raw SQL with one array parameter per column: the query builder would cost more than the insert itself.
   const inserted = await queryRows<{
     id: string;
@@ -299,9 +302,8 @@ export async function appendLedgerEvents(
           network_address_hash, user_agent, jurisdiction, age_check, parental_consent_reference, note)
         select subject_id::uuid, kind, purpose, notice_id::uuid, language, method, occurred_at::timestamptz,
           actor_type, actor_id::uuid, relates_to::uuid, conflicts_with::uuid, merged_from::uuid, minor::boolean,
-          has_parental_consent::boolean, decode(source, 'hex'), decode(network_address_hash, 'hex'),
-          decode(user_agent, 'hex'), decode(jurisdiction, 'hex'), decode(age_check, 'hex'),
-          decode(parental_consent_reference, 'hex'), decode(note, 'hex')
+          has_parental_consent::boolean, source, network_address_hash, user_agent, jurisdiction, age_check,
+          parental_consent_reference, note
         from unnest(${column((e) => e.subjectId)}, ${column((e) => e.kind)}, ${column((e) => e.purpose)},
           ${column((e) => e.noticeId)}, ${column((e) => e.language)}, ${column((e) => e.method)},
           ${column((e) => e.occurredAt.toISOString())}, ${column((e) => e.actor.type)}, ${column((e) => e.actor.id)},
@@ -429,7 +431,7 @@ export async function findLedgerMoments(
           pairs.map((p) => p.subjectId),
           'uuid',
         )}, ${arrayParam(
-          pairs.map((p) => p.occurredAt.toISOString()),
+          pairs.map((p) => p.occurredAt),
           'timestamptz',
         )}) as v(subject_id, occurred_at)
         join ${consentEvents} e on e.subject_id = v.subject_id and e.occurred_at = v.occurred_at`,

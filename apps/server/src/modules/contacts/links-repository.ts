@@ -1,4 +1,5 @@
 import { inArray, sql } from 'drizzle-orm';
+import { arrayParam } from '../../platform/db/bulk.js';
 import type { Executor } from '../../platform/db/database.js';
 import { contacts, contactTags } from './schema.js';
 
@@ -32,10 +33,10 @@ export async function touchLastActivity(
 export async function touchLastActivities(ex: Executor, latest: ReadonlyMap<string, Date>): Promise<void> {
   if (latest.size === 0) return;
   const ids = [...latest.keys()];
-  const times = ids.map((id) => latest.get(id)!.toISOString());
+  const times = ids.map((id) => latest.get(id)!);
   await ex.execute(
     sql`update ${contacts} c set last_activity_at = greatest(c.last_activity_at, v.at)
-        from unnest(${`{${ids.join(',')}}`}::uuid[], ${`{${times.join(',')}}`}::timestamptz[]) as v(id, at)
+        from unnest(${arrayParam(ids, 'uuid')}, ${arrayParam(times, 'timestamptz')}) as v(id, at)
         where c.id = v.id`,
   );
 }

@@ -8,6 +8,7 @@ import {
 import { sql } from 'drizzle-orm';
 import { activityEntity, contactEntity, type EntityDeclaration, taskEntity } from '../../catalog/index.js';
 import { assertPermission, type RequestContext } from '../../platform/access.js';
+import { arrayParam } from '../../platform/db/bulk.js';
 import { type Db, queryRows } from '../../platform/db/database.js';
 import { recordAudit } from '../audit/index.js';
 import { findPurposeRecords } from '../purposes/index.js';
@@ -53,7 +54,7 @@ export async function screenPurposes(
     sql`select case when activity_id is not null then 'activity' when task_id is not null then 'task' else 'contact' end as source,
           field, count(*)::int as n
         from scanner_findings
-        where status = 'open' and kinds && ${`{${specialFindingKinds.join(',')}}`}::text[]
+        where status = 'open' and kinds && ${arrayParam(specialFindingKinds, 'text')}
         group by 1, 2`,
   );
   const entities: Record<string, EntityDeclaration> = {

@@ -1,4 +1,5 @@
 import { type SQL, sql } from 'drizzle-orm';
+import { arrayParam } from '../../platform/db/bulk.js';
 import { type Executor, queryRows } from '../../platform/db/database.js';
 
 /** What an erasure looks for afterwards: the person's former record ids and exact blind-index tokens. */
@@ -21,8 +22,6 @@ interface Column {
   udt_name: string;
 }
 
-const arrayLiteral = (values: readonly string[]) => `{${values.map((v) => `"${v}"`).join(',')}}`;
-
 /**
  * Scans every column of every table of the schema that can hold an identifier or a token (uuids, bigints,
  * text, JSON and their arrays) for any of the traces, one statement per table. Ciphertext, hashes, times
@@ -41,21 +40,23 @@ export async function scanForTraces(
                              where table_schema = current_schema() and table_type = 'BASE TABLE')
         order by table_name, ordinal_position`,
   );
-  const ids = arrayLiteral(traces.ids);
-  const tokens = `{${traces.tokens.join(',')}}`;
+  const ids = arrayParam(traces.ids, 'uuid');
+  const tokens = arrayParam(traces.tokens, 'bigint');
   const texts = [...traces.ids, ...traces.tokens.map(String)];
-  const patterns = arrayLiteral(texts.map((t) => `%${t}%`));
+  const patterns = arrayParam(
+    texts.map((t) => `%${t}%`),
+    'text',
+  );
   // A text shorter than every trace cannot hold one: the length test spares most short values (states, kinds,
   // purposes) the comparison with each pattern, which costs rows × patterns.
   const shortest = Math.min(...texts.map((t) => t.length));
-  const contains = (text: SQL) =>
-    sql`(length(${text}) >= ${shortest} and ${text} like any(${patterns}::text[]))`;
+  const contains = (text: SQL) => sql`(length(${text}) >= ${shortest} and ${text} like any(${patterns}))`;
   const predicateOf = (c: Column): SQL | null => {
     const col = sql.identifier(c.column_name);
-    if (traces.ids.length > 0 && c.udt_name === 'uuid') return sql`${col} = any(${ids}::uuid[])`;
-    if (traces.ids.length > 0 && c.udt_name === '_uuid') return sql`${col} && ${ids}::uuid[]`;
-    if (traces.tokens.length > 0 && c.udt_name === 'int8') return sql`${col} = any(${tokens}::bigint[])`;
-    if (traces.tokens.length > 0 && c.udt_name === '_int8') return sql`${col} && ${tokens}::bigint[]`;
+    if (traces.ids.length > 0 && c.udt_name === 'uuid') return sql`${col} = any(${ids})`;
+    if (traces.ids.length > 0 && c.udt_name === '_uuid') return sql`${col} && ${ids}`;
+    if (traces.tokens.length > 0 && c.udt_name === 'int8') return sql`${col} = any(${tokens})`;
+    if (traces.tokens.length > 0 && c.udt_name === '_int8') return sql`${col} && ${tokens}`;
     if (texts.length === 0) return null;
     if (c.udt_name === 'text' || c.udt_name === 'varchar') return contains(sql`${col}::text`);
     if (c.udt_name === 'jsonb' || c.udt_name === 'json') return contains(sql`${col}::text`);

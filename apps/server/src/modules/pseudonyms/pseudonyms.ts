@@ -3,6 +3,7 @@ import { stringify } from 'csv-stringify/sync';
 import { asc, eq, sql } from 'drizzle-orm';
 import { assertPermission, type RequestContext } from '../../platform/access.js';
 import type { KeyRing } from '../../platform/crypto/keys.js';
+import { arrayParam } from '../../platform/db/bulk.js';
 import { type Db, type Executor, queryRows, transaction } from '../../platform/db/database.js';
 import type { ProcessingGuard } from '../../platform/guard.js';
 import { AppError, notFound } from '../../platform/http/errors.js';
@@ -195,7 +196,7 @@ export async function resolvePseudonyms({
       : (
           await queryRows<{ subject_id: string }>(
             db,
-            sql`select subject_id from contacts where id = any(${`{${contactIds.join(',')}}`}::uuid[])`,
+            sql`select subject_id from contacts where id = any(${arrayParam(contactIds, 'uuid')})`,
           )
         ).map((r) => r.subject_id);
   await recordAudit(db, keys, ctx, {

@@ -3,6 +3,7 @@ import { type SQL, sql } from 'drizzle-orm';
 import { activityEntity, contactEntity } from '../../catalog/declarations.js';
 import { requestEntities } from '../../catalog/request-declarations.js';
 import type { EntityDeclaration } from '../../catalog/types.js';
+import { arrayParam } from '../../platform/db/bulk.js';
 import { type Executor, queryRows } from '../../platform/db/database.js';
 import { auditPruneFigures } from '../audit/index.js';
 import type { PolicyRow } from './policies.js';
@@ -25,8 +26,8 @@ export async function customKeysByCategory(ex: Executor): Promise<CustomKeysByCa
   return new Map(rows.map((r) => [r.category, r.keys]));
 }
 
-const textArray = (values: readonly string[]) => sql`${`{${values.map((v) => `"${v}"`).join(',')}}`}::text[]`;
-const uuidArray = (values: readonly string[]) => sql`${`{${values.join(',')}}`}::uuid[]`;
+const textArray = (values: readonly string[]) => arrayParam(values, 'text');
+const uuidArray = (values: readonly string[]) => arrayParam(values, 'uuid');
 
 /** Per catalog category, the SQL that says a record holds data of it (column-level, from the catalog). */
 export function presenceOf(

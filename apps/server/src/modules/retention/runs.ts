@@ -2,6 +2,7 @@ import type { RetentionRun } from '@custodian/contracts';
 import { and, desc, eq, sql } from 'drizzle-orm';
 import { assertPermission, type RequestContext } from '../../platform/access.js';
 import type { KeyRing } from '../../platform/crypto/keys.js';
+import { arrayParam } from '../../platform/db/bulk.js';
 import { type Db, type Executor, queryRows } from '../../platform/db/database.js';
 import { retentionRunItems, retentionRuns } from './schema.js';
 
@@ -32,10 +33,6 @@ export async function createRun(
   return row!;
 }
 
-/** Values as one array parameter, so a batch of thousands stays one short statement. */
-const arrayOf = (values: readonly (string | number)[], type: 'text' | 'uuid' | 'int') =>
-  sql`${`{${values.map((v) => `"${v}"`).join(',')}}`}::${sql.raw(type)}[]`;
-
 /** Of these refs, the ones this run already handled for the policy. */
 export async function handledRefs(
   ex: Executor,
@@ -51,7 +48,7 @@ export async function handledRefs(
       and(
         eq(retentionRunItems.runId, runId),
         eq(retentionRunItems.policyId, policyId),
-        sql`${retentionRunItems.targetRef} = any(${arrayOf(refs, 'text')})`,
+        sql`${retentionRunItems.targetRef} = any(${arrayParam(refs, 'text')})`,
       ),
     );
   return new Set(rows.map((r) => r.ref));
@@ -67,7 +64,7 @@ export async function recordRunItems(
   const column = <T extends string | number>(
     f: (i: (typeof items)[number]) => T,
     type: 'text' | 'uuid' | 'int',
-  ) => arrayOf(items.map(f), type);
+  ) => arrayParam(items.map(f), type);
   const [row] = await queryRows<{ batch: number }>(
     ex,
     sql`with run as (update retention_runs set batches = batches + 1 where id = ${runId} returning batches),

@@ -2,6 +2,7 @@ import { type ScannerFinding, specialFindingKinds } from '@custodian/contracts';
 import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import { assertPermission, assertStaff, type RequestContext } from '../../platform/access.js';
 import type { KeyRing } from '../../platform/crypto/keys.js';
+import { arrayParam } from '../../platform/db/bulk.js';
 import { type Db, type Executor, transaction } from '../../platform/db/database.js';
 import { AppError, notFound } from '../../platform/http/errors.js';
 import { recordAudit } from '../audit/index.js';
@@ -139,7 +140,7 @@ export async function specialFieldsOf(
     .where(
       and(
         inArray(column, [...ids]),
-        sql`${scannerFindings.classifiedKinds} && ${`{${specialFindingKinds.join(',')}}`}::text[]`,
+        sql`${scannerFindings.classifiedKinds} && ${arrayParam(specialFindingKinds, 'text')}`,
       ),
     );
   for (const r of rows) {

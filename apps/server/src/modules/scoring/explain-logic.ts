@@ -1,5 +1,6 @@
 import type { ScoringCondition, SubjectPackage } from '@custodian/contracts';
 import { sql } from 'drizzle-orm';
+import { arrayParam } from '../../platform/db/bulk.js';
 import { type Executor, queryRows } from '../../platform/db/database.js';
 import { answerProcessing } from '../consents/index.js';
 import { findPurposeRecord } from '../purposes/index.js';
@@ -54,9 +55,9 @@ async function namesOf(ex: Executor, conditions: readonly ScoringCondition[]): P
   );
   const rows = await queryRows<{ id: string; name: string }>(
     ex,
-    sql`select id::text, name from tags where id = any(${`{${ids.join(',')}}`}::uuid[])
-        union all select id::text, name from pipelines where id = any(${`{${ids.join(',')}}`}::uuid[])
-        union all select id::text, name from pipeline_stages where id = any(${`{${ids.join(',')}}`}::uuid[])
+    sql`select id::text, name from tags where id = any(${arrayParam(ids, 'uuid')})
+        union all select id::text, name from pipelines where id = any(${arrayParam(ids, 'uuid')})
+        union all select id::text, name from pipeline_stages where id = any(${arrayParam(ids, 'uuid')})
         union all select key, label from custom_fields where entity = 'contact'`,
   );
   return new Map(rows.map((r) => [r.id, r.name] as const));

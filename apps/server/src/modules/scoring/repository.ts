@@ -1,6 +1,7 @@
 import type { ScoreExplanationItem } from '@custodian/contracts';
 import { desc, eq, gt, inArray, sql } from 'drizzle-orm';
 import { leadScoreEntity, openPersonalFields, sealPersonalFields } from '../../catalog/index.js';
+import { arrayParam } from '../../platform/db/bulk.js';
 import { type Executor, queryRows } from '../../platform/db/database.js';
 import type { SubjectKeyStore } from '../subjects/index.js';
 import { leadScores } from './schema.js';
@@ -79,7 +80,7 @@ export async function lockForScoring(
   const rows = await queryRows<{ id: string }>(
     ex,
     sql`select c.id from contacts c join data_subjects ds on ds.id = c.subject_id
-        where c.id = any(${`{${contactIds.join(',')}}`}::uuid[])
+        where c.id = any(${arrayParam(contactIds, 'uuid')})
         order by c.id
         for key share of c${wait} for share of ds${wait}`,
   );

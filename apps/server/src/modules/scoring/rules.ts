@@ -9,6 +9,7 @@ import { asc, eq, sql } from 'drizzle-orm';
 import { contactEntity } from '../../catalog/index.js';
 import { assertPermission, assertStaff, type RequestContext } from '../../platform/access.js';
 import type { KeyRing } from '../../platform/crypto/keys.js';
+import { arrayParam } from '../../platform/db/bulk.js';
 import { type Db, type Executor, queryRows, transaction } from '../../platform/db/database.js';
 import { AppError, notFound } from '../../platform/http/errors.js';
 import { recordAudit } from '../audit/index.js';
@@ -51,7 +52,7 @@ export const rulesVersionOf = (rules: readonly RuleSnapshot[]): string =>
     .digest('hex')
     .slice(0, 16);
 
-const uuids = (ids: readonly string[]) => `{${ids.join(',')}}`;
+const uuids = (ids: readonly string[]) => arrayParam(ids, 'uuid');
 
 /**
  * What zod cannot know: the tags, pipelines and stages named exist, and a field is one the catalog (or the
@@ -64,7 +65,7 @@ async function assertConditionUsable(ex: Executor, c: ScoringCondition): Promise
     ((
       await queryRows<{ n: number }>(
         ex,
-        sql`select count(*)::int as n from ${sql.identifier(table)} where id = any(${uuids(ids)}::uuid[])`,
+        sql`select count(*)::int as n from ${sql.identifier(table)} where id = any(${uuids(ids)})`,
       )
     )[0]?.n ?? 0);
   if (c.kind === 'tag' && (await missing('tags', [...new Set(c.tagIds)])) > 0)

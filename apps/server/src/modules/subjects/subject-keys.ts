@@ -2,14 +2,14 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { and, eq, inArray, isNotNull, isNull, sql } from 'drizzle-orm';
 import { open, seal } from '../../platform/crypto/cipher.js';
 import type { KeyRing } from '../../platform/crypto/keys.js';
-import { bulkColumn, insertRows } from '../../platform/db/bulk.js';
+import { arrayParam, bulkColumn, insertRows } from '../../platform/db/bulk.js';
 import type { Executor } from '../../platform/db/database.js';
 import { AppError } from '../../platform/http/errors.js';
 import { dataSubjects } from './schema.js';
 
 const wrapContext = (subjectId: string) => `subject-key:${subjectId}`;
 /** Ids as one array parameter: a batch of thousands stays one short statement. */
-const uuidArray = (ids: readonly string[]) => sql`${`{${ids.join(',')}}`}::uuid[]`;
+const uuidArray = (ids: readonly string[]) => sql`${arrayParam(ids, 'uuid')}`;
 
 /** A data subject made in memory for a bulk insert: its id and its data key, in clear. */
 export interface NewSubject {

@@ -22,7 +22,19 @@ export const bulkColumn = <C extends PgColumn>(
   values: readonly (C['_']['data'] | null)[],
 ): BulkColumn => ({ column, values });
 
-/** One element of an array literal, in the text form the column's type reads. */
+/** The element types an array parameter carries (array columns of a bulk insert as `bigint[]`/`text[]`). */
+export type ArrayElementType =
+  | 'uuid'
+  | 'text'
+  | 'int'
+  | 'bigint'
+  | 'timestamptz'
+  | 'bytea'
+  | 'jsonb'
+  | 'bigint[]'
+  | 'text[]';
+
+/** One element of an array literal, in the text form the type reads. */
 function element(type: string, value: unknown): string {
   if (value === null || value === undefined) return 'NULL';
   switch (type) {
@@ -30,6 +42,15 @@ function element(type: string, value: unknown): string {
     case 'text':
       if (typeof value !== 'string') break;
       return quote(value);
+    case 'int':
+    case 'integer':
+    case 'bigint':
+      if (typeof value === 'bigint' || (typeof value === 'number' && Number.isSafeInteger(value)))
+        return String(value);
+      break;
+    case 'timestamptz':
+      if (value instanceof Date && !Number.isNaN(value.getTime())) return quote(value.toISOString());
+      break;
     case 'bytea':
       if (!(value instanceof Uint8Array)) break;
       // Inside quotes the backslash is escaped: the element's text is `\x0a1b…`, bytea's hex form.
@@ -43,12 +64,23 @@ function element(type: string, value: unknown): string {
       if (!Array.isArray(value) || !value.every((v) => typeof v === 'string')) break;
       return quote(textArrayLiteral(value));
   }
-  throw new Error(`A bulk insert cannot write this value to a ${type} column`);
+  throw new Error(`A bulk statement cannot pass this value as ${type}`);
 }
 
-/** An array literal of one column's values, in the column's type (array columns as text[] of literals). */
-function columnLiteral(type: string, values: readonly unknown[]): string {
+/** An array literal of values of one type (array types as text[] of literals). */
+function arrayLiteral(type: string, values: readonly unknown[]): string {
   return `{${values.map((v) => element(type, v)).join(',')}}`;
+}
+
+/**
+ * Values as one array parameter, `$1::type[]`, for `= any(…)`, `&&` and `unnest(…)`: a batch of thousands stays
+ * one short statement with one parameter. Every value is quoted as its type requires (nothing is spliced
+ * into the SQL); a value of the wrong type is refused before anything is sent. Array types travel as text[]
+ * of literals (unnest would flatten a two-dimensional array), to be cast per row.
+ */
+export function arrayParam(values: readonly unknown[], type: ArrayElementType): SQL {
+  const literal = arrayLiteral(type, values);
+  return type.endsWith('[]') ? sql`${literal}::text::text[]` : sql`${literal}::text::${sql.raw(type)}[]`;
 }
 
 /**
@@ -72,14 +104,9 @@ export async function insertRows(
     const type = column.getSQLType();
     const alias = sql.identifier(`c${i}`);
     names.push(sql`${sql.identifier(column.name)}`);
-    if (type.endsWith('[]')) {
-      // unnest flattens a two-dimensional array: array columns travel as text[] of literals, cast per row.
-      arrays.push(sql`${columnLiteral(type, values)}::text::text[]`);
-      selected.push(sql`${alias}::${sql.raw(type)}`);
-    } else {
-      arrays.push(sql`${columnLiteral(type, values)}::text::${sql.raw(type)}[]`);
-      selected.push(sql`${alias}`);
-    }
+    arrays.push(arrayParam(values, type as ArrayElementType));
+    // Array columns arrive as text literals, cast per row.
+    selected.push(type.endsWith('[]') ? sql`${alias}::${sql.raw(type)}` : sql`${alias}`);
   });
   const aliases = columns.map((_, i) => sql`${sql.identifier(`c${i}`)}`);
   await ex.execute(
