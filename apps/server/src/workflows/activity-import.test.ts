@@ -2,10 +2,9 @@ import { randomUUID } from 'node:crypto';
 import type { Activity, Contact, DsrRequest, Import, Problem, SubjectPackage } from '@custodian/contracts';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { subjectKeysFor } from '../modules/subjects/index.js';
-import { indexerFor } from '../platform/crypto/blind-index.js';
 import { queryRows } from '../platform/db/database.js';
 import { type Caller, createTestContext, type TestContext } from '../test/context.js';
+import { importClient, importJobDeps } from '../test/imports.js';
 import { multipart } from '../test/multipart.js';
 import { runImport } from './run-import.js';
 
@@ -18,6 +17,7 @@ beforeAll(async () => {
   dpo = await t.login(await t.createUser('dpo'));
 });
 afterAll(() => t.close());
+const { finished, person, upload } = importClient(() => ({ t, as: sales }));
 
 const header = 'Type,When,Subject,Notes,Minutes,Direction,Who,Also';
 const settings = (overrides: Record<string, string> = {}) => ({
@@ -35,31 +35,6 @@ const settings = (overrides: Record<string, string> = {}) => ({
   source: 'Old CRM export',
   ...overrides,
 });
-
-async function upload(fields: Record<string, string>, csv: string, as: Caller = sales) {
-  const { payload, headers } = multipart(fields, csv);
-  return t.request({ method: 'POST', url: '/api/v1/imports', as, payload, headers });
-}
-
-async function finished(id: string): Promise<Import> {
-  for (;;) {
-    const body = (await t.request({ url: `/api/v1/imports/${id}`, as: sales })).json<Import>();
-    if (body.status === 'completed' || body.status === 'failed') return body;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-async function person(tag: string, name: string): Promise<Contact & { email: string }> {
-  const email = `${tag}-${name}@example.test`;
-  const res = await t.request({
-    method: 'POST',
-    url: '/api/v1/contacts',
-    as: sales,
-    body: { firstName: name, emails: [{ value: email }] },
-  });
-  expect(res.statusCode, res.body).toBe(201);
-  return { ...res.json<Contact>(), email };
-}
 
 const timeline = async (contactId: string) =>
   (await t.request({ url: `/api/v1/contacts/${contactId}/activities`, as: sales })).json<{
@@ -191,12 +166,7 @@ describe('activity import', () => {
       const res = await noJobs.request({ method: 'POST', url: '/api/v1/imports', as: who, payload, headers });
       expect(res.statusCode, res.body).toBe(202);
       const id = res.json<Import>().id;
-      const deps = {
-        db: noJobs.database.db,
-        keys: noJobs.keys,
-        subjects: subjectKeysFor(noJobs.keys),
-        indexer: indexerFor(noJobs.keys),
-      };
+      const deps = importJobDeps(noJobs);
       let batches = 0;
       await expect(
         runImport({

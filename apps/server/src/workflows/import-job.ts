@@ -15,12 +15,12 @@ import { open } from '../platform/crypto/cipher.js';
 import { type Db, type Tx, transaction } from '../platform/db/database.js';
 
 /**
- * The job machinery the activity and consent imports share (the contact import has its own in run-import.ts):
- * claim the import, read the stored file back chunk by chunk, apply the rows after `rowsDone` in batches that
- * each commit with their progress, and at the end destroy the stored file and its key.
+ * The job machinery every import kind (contacts, activities, consent history) runs on: claim the import, read
+ * the stored file back chunk by chunk, prepare and apply the rows after `rowsDone` in batches that each commit
+ * with their progress, and at the end destroy the stored file and its key.
  */
 
-export const importBatchSize = 500;
+export const importBatchSize = 2000;
 
 export interface CsvRow {
   /** 1-based data row number (the header is row 0). */
@@ -34,11 +34,24 @@ export interface ImportJobOptions extends ContactDeps {
   onProgress?: (row: ImportRow) => void;
 }
 
-/** Applies one batch in its transaction; it must record the batch's progress (`recordBatch`) there too. */
-export type ApplyBatch = (
-  tx: Tx,
-  batch: { row: ImportRow; ctx: RequestContext; rows: CsvRow[] },
-) => Promise<void>;
+/** The import being run, as the kind's steps see it. */
+export interface ImportJob {
+  row: ImportRow;
+  ctx: RequestContext;
+}
+
+/**
+ * What an import kind does with a batch. `prepare` is CPU work without the database (parsing, validating,
+ * sealing); it runs while the batch before is being written, and may yield between slices. `apply` writes the
+ * prepared batch in its transaction and must record the batch's progress (`recordBatch`) there too.
+ */
+export interface ImportSteps<P> {
+  prepare(rows: CsvRow[]): Promise<P>;
+  apply(tx: Tx, prepared: P): Promise<void>;
+}
+
+/** Lets other work (the batch being written) go on: between slices of a batch's preparation. */
+export const yieldToWrites = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** The CSV column mapped to each field. */
 export function columnsOf<F extends string>(mapping: Record<string, string>): Partial<Record<F, string>> {
@@ -94,14 +107,19 @@ class ImportTakenOver extends Error {}
  * Runs (or resumes) an import: rows after `rowsDone` are read from the stored file and applied in batches;
  * each batch commits with its progress and its audit entry, so a crash or restart resumes exactly after the
  * last committed batch and nothing is applied twice. At the end the stored file and its key are destroyed.
+ * `steps` gives the kind's preparation and writing of a batch, once the import is claimed.
  */
-export async function runImportJob(options: ImportJobOptions, apply: ApplyBatch): Promise<ImportRow | null> {
+export async function runImportJob<P>(
+  options: ImportJobOptions,
+  steps: (job: ImportJob) => ImportSteps<P>,
+): Promise<ImportRow | null> {
   const { db, keys, subjects, importId } = options;
   const batchSize = options.batchSize ?? importBatchSize;
   const row = await claim(db, importId);
   // Finished (or unknown): nothing to do, the answer is its state.
   if (!row?.subjectId) return findImport(db, importId);
   const ctx: RequestContext = { ...systemContext('import'), requestId: importId };
+  const { prepare, apply } = steps({ row, ctx });
   const key = await subjects.keyFor(db, row.subjectId);
   const parser = Readable.from(fileChunks(db, row, key)).pipe(
     parse({
@@ -114,30 +132,45 @@ export async function runImportJob(options: ImportJobOptions, apply: ApplyBatch)
   let rowNumber = 0;
   let expectedDone = row.rowsDone;
   let batch: CsvRow[] = [];
-  const flush = async () => {
-    if (batch.length === 0) return;
-    const rows = batch;
-    batch = [];
+  const commit = async (prepared: P, rows: number) => {
     await transaction(db, async (tx) => {
       // Another runner of the same import (after a restart) must not apply these rows again.
       const current = await findImport(tx, importId, { forUpdate: true });
       if (current?.rowsDone !== expectedDone) throw new ImportTakenOver();
-      await apply(tx, { row, ctx, rows });
+      await apply(tx, prepared);
     });
-    expectedDone += rows.length;
+    expectedDone += rows;
     if (options.onProgress) {
       const progress = await findImport(db, importId);
       if (progress) options.onProgress(progress);
     }
   };
+  // Pipelined: a batch is read and prepared (CPU work) while the one before it is written (database work).
+  // Batches still commit one after the other, in file order, each with its progress.
+  let committing: Promise<void> = Promise.resolve();
+  const flush = async () => {
+    if (batch.length === 0) return;
+    const rows = batch;
+    batch = [];
+    const prepared = await prepare(rows);
+    await committing;
+    committing = commit(prepared, rows.length);
+    committing.catch(() => {}); // awaited by the next flush or below
+  };
   try {
-    for await (const record of parser) {
-      rowNumber++;
-      if (rowNumber <= row.rowsDone) continue;
-      batch.push({ rowNumber, record: record as CsvRow['record'] });
-      if (batch.length >= batchSize) await flush();
+    try {
+      for await (const record of parser) {
+        rowNumber++;
+        if (rowNumber <= row.rowsDone) continue;
+        batch.push({ rowNumber, record: record as CsvRow['record'] });
+        if (batch.length >= batchSize) await flush();
+      }
+      await flush();
+    } finally {
+      // Whatever stopped the loop, the batch being written finishes (or fails) before this returns.
+      await committing.catch(() => {});
     }
-    await flush();
+    await committing;
   } catch (err) {
     if (err instanceof ImportTakenOver) return findImport(db, importId);
     throw err;

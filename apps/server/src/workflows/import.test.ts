@@ -4,9 +4,9 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { discardAbandonedUploads } from '../modules/imports/index.js';
 import { subjectKeysFor } from '../modules/subjects/index.js';
-import { indexerFor } from '../platform/crypto/blind-index.js';
 import { queryRows } from '../platform/db/database.js';
 import { type Caller, createTestContext, type TestContext } from '../test/context.js';
+import { importClient, importJobDeps } from '../test/imports.js';
 import { multipart } from '../test/multipart.js';
 import { importBatchSize, runImport } from './run-import.js';
 
@@ -19,6 +19,7 @@ beforeAll(async () => {
   support = await t.login(await t.createUser('support'));
 });
 afterAll(() => t.close());
+const { finished, upload } = importClient(() => ({ t, as: sales }));
 
 const settings = (overrides: Record<string, string> = {}) => ({
   mapping: JSON.stringify({
@@ -32,21 +33,6 @@ const settings = (overrides: Record<string, string> = {}) => ({
   lawfulBasis: 'legitimate_interests',
   ...overrides,
 });
-
-async function upload(fields: Record<string, string>, csv: string | null, as: Caller = sales) {
-  const { payload, headers } = multipart(fields, csv);
-  return t.request({ method: 'POST', url: '/api/v1/imports', as, payload, headers });
-}
-
-/** Polls the import as a client would, until the job has finished (the test's own timeout bounds it). */
-async function finished(id: string): Promise<Import> {
-  for (;;) {
-    const res = await t.request({ url: `/api/v1/imports/${id}`, as: sales });
-    const body = res.json<Import>();
-    if (body.status === 'completed' || body.status === 'failed') return body;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 // The 10,000-row import takes a few seconds on an idle machine; shared CI machines can be many times slower.
 const slow = { timeout: 600_000 };
@@ -186,12 +172,7 @@ describe('CSV import', () => {
       const res = await noJobs.request({ method: 'POST', url: '/api/v1/imports', as: who, payload, headers });
       expect(res.statusCode, res.body).toBe(202);
       const id = res.json<Import>().id;
-      const deps = {
-        db: noJobs.database.db,
-        keys: noJobs.keys,
-        subjects: subjectKeysFor(noJobs.keys),
-        indexer: indexerFor(noJobs.keys),
-      };
+      const deps = importJobDeps(noJobs);
       let batches = 0;
       await expect(
         runImport({

@@ -1,18 +1,26 @@
 import { type ActivityImportField, activityFieldsSchema } from '@custodian/contracts';
 import { z } from 'zod';
 import { contactEntity, indexOf } from '../catalog/index.js';
-import { findActivityMoments, insertActivitiesBatch } from '../modules/activities/index.js';
+import {
+  findActivityMoments,
+  insertActivitiesBatch,
+  type SealedActivity,
+  sealNewActivities,
+} from '../modules/activities/index.js';
 import { recordAudit } from '../modules/audit/index.js';
 import { findContactsByEmailTokens, touchLastActivities } from '../modules/contacts/index.js';
 import { type ImportError, type ImportRow, recordBatch } from '../modules/imports/index.js';
-import { recordNewFindings } from '../modules/scanner/index.js';
+import { recordNewFindings, type ScannedTexts, scanNewTexts } from '../modules/scanner/index.js';
+import type { Tx } from '../platform/db/database.js';
 import {
   type CsvRow,
   cellOf,
   columnsOf,
+  type ImportJob,
   type ImportJobOptions,
   instantOf,
   runImportJob,
+  yieldToWrites,
 } from './import-job.js';
 
 type Columns = Partial<Record<ActivityImportField, string>>;
@@ -30,6 +38,41 @@ interface PreparedActivity {
   input: RowInput;
   /** The blind-index token of each e-mail, with the field it came from. */
   people: { field: (typeof emailFields)[number]; token: string }[];
+}
+
+/** A batch made ready without the database: its activities, sealed and scanned unless in a dry run. */
+interface PreparedBatch {
+  rows: number;
+  errors: ImportError[];
+  activities: (PreparedActivity & { sealed: SealedActivity | null; scanned: ScannedTexts })[];
+}
+
+const slice = 100;
+
+async function prepareBatch(
+  rows: readonly CsvRow[],
+  columns: Columns,
+  emailToken: (email: string) => string,
+  subjects: ImportJobOptions['subjects'] | null,
+): Promise<PreparedBatch> {
+  const errors: ImportError[] = [];
+  const activities: PreparedBatch['activities'] = [];
+  // In slices, letting the batch being written go on between them.
+  for (let start = 0; start < rows.length; start += slice) {
+    if (start > 0) await yieldToWrites();
+    const ready: PreparedActivity[] = [];
+    for (const r of rows.slice(start, start + slice)) {
+      const result = prepare(r, columns, emailToken);
+      if (Array.isArray(result)) errors.push(...result.slice(0, 5));
+      else ready.push(result);
+    }
+    const texts = ready.map((a) => ({ subject: a.input.subject ?? null, body: a.input.body ?? null }));
+    const sealed = subjects ? sealNewActivities(subjects, texts) : [];
+    ready.forEach((a, i) => {
+      activities.push({ ...a, sealed: sealed[i] ?? null, scanned: subjects ? scanNewTexts(texts[i]!) : [] });
+    });
+  }
+  return { rows: rows.length, errors, activities };
 }
 
 /** A CSV row as an activity, or the errors (row and column, never the value) that keep it out. */
@@ -75,96 +118,102 @@ function prepare(
 export function runActivityImport(options: ImportJobOptions): Promise<ImportRow | null> {
   const emailIndex = indexOf(contactEntity, 'emails').name;
   const emailToken = (email: string) => options.indexer.exactEmail(emailIndex, email).toString();
-  return runImportJob(options, async (tx, { row, ctx, rows }) => {
+  return runImportJob(options, ({ row, ctx }) => {
     const columns = columnsOf<ActivityImportField>(row.mapping);
-    const errors: ImportError[] = [];
-    const prepared: PreparedActivity[] = [];
-    for (const r of rows) {
-      const result = prepare(r, columns, emailToken);
-      if (Array.isArray(result)) errors.push(...result.slice(0, 5));
-      else prepared.push(result);
-    }
+    return {
+      prepare: (rows) => prepareBatch(rows, columns, emailToken, row.dryRun ? null : options.subjects),
+      apply: (tx, batch) => applyBatch(tx, options, { row, ctx, columns, batch }),
+    };
+  });
+}
 
-    // The people, by the blind index of their e-mail addresses.
-    const tokens = [...new Set(prepared.flatMap((p) => p.people.map((x) => x.token)))];
-    const found = await findContactsByEmailTokens(
+async function applyBatch(
+  tx: Tx,
+  options: ImportJobOptions,
+  { row, ctx, columns, batch }: ImportJob & { columns: Columns; batch: PreparedBatch },
+): Promise<void> {
+  const errors = [...batch.errors];
+  const prepared = batch.activities;
+
+  // The people, by the blind index of their e-mail addresses.
+  const tokens = [...new Set(prepared.flatMap((p) => p.people.map((x) => x.token)))];
+  const found = await findContactsByEmailTokens(
+    tx,
+    tokens.map((t) => BigInt(t)),
+  );
+  const byToken = new Map<string, { id: string; subjectId: string }>();
+  for (const f of found) for (const t of f.tokens) if (!byToken.has(t)) byToken.set(t, f.row);
+  const known: (PreparedBatch['activities'][number] & { contactIds: string[] })[] = [];
+  for (const p of prepared) {
+    const unknown = p.people.filter((x) => !byToken.has(x.token));
+    for (const x of unknown)
+      errors.push({ row: p.rowNumber, field: columns[x.field]!, issue: 'names nobody in the CRM' });
+    if (unknown.length === 0)
+      known.push({ ...p, contactIds: [...new Set(p.people.map((x) => byToken.get(x.token)!.id))] });
+  }
+
+  // An activity already here (the same type, at the same moment, about the same first person) is skipped:
+  // importing a file twice, or resuming one, brings nothing in twice.
+  const momentKey = (a: (typeof known)[number]) =>
+    `${a.contactIds[0]}|${a.input.type}|${new Date(a.input.occurredAt).getTime()}`;
+  const existing = await findActivityMoments(
+    tx,
+    known.map((a) => ({ contactId: a.contactIds[0]!, occurredAt: new Date(a.input.occurredAt) })),
+  );
+  const creates = known.filter((a) => {
+    const key = momentKey(a);
+    if (existing.has(key)) return false;
+    existing.add(key);
+    return true;
+  });
+
+  if (!row.dryRun && creates.length > 0) {
+    const inserted = await insertActivitiesBatch(
       tx,
-      tokens.map((t) => BigInt(t)),
+      options.subjects,
+      creates.map((a) => ({
+        activity: a.sealed!,
+        attributes: {
+          type: a.input.type,
+          occurredAt: new Date(a.input.occurredAt),
+          durationMinutes: a.input.durationMinutes ?? null,
+          direction: a.input.direction ?? null,
+          companyId: null,
+          dealId: null,
+          createdBy: row.createdBy,
+        },
+        contactIds: a.contactIds,
+      })),
     );
-    const byToken = new Map<string, { id: string; subjectId: string }>();
-    for (const f of found) for (const t of f.tokens) if (!byToken.has(t)) byToken.set(t, f.row);
-    const known: (PreparedActivity & { contactIds: string[] })[] = [];
-    for (const p of prepared) {
-      const unknown = p.people.filter((x) => !byToken.has(x.token));
-      for (const x of unknown)
-        errors.push({ row: p.rowNumber, field: columns[x.field]!, issue: 'names nobody in the CRM' });
-      if (unknown.length === 0)
-        known.push({ ...p, contactIds: [...new Set(p.people.map((x) => byToken.get(x.token)!.id))] });
-    }
-
-    // An activity already here (the same type, at the same moment, about the same first person) is skipped:
-    // importing a file twice, or resuming one, brings nothing in twice.
-    const momentKey = (a: (typeof known)[number]) =>
-      `${a.contactIds[0]}|${a.input.type}|${new Date(a.input.occurredAt).getTime()}`;
-    const existing = await findActivityMoments(
+    const latest = new Map<string, Date>();
+    for (const a of creates)
+      for (const id of a.contactIds) {
+        const at = new Date(a.input.occurredAt);
+        const before = latest.get(id);
+        if (!before || before < at) latest.set(id, at);
+      }
+    await touchLastActivities(tx, latest);
+    await recordNewFindings(
       tx,
-      known.map((a) => ({ contactId: a.contactIds[0]!, occurredAt: new Date(a.input.occurredAt) })),
+      inserted.map((r, i) => ({
+        target: { activityId: r.id },
+        scanned: creates[i]!.scanned,
+      })),
     );
-    const creates = known.filter((a) => {
-      const key = momentKey(a);
-      if (existing.has(key)) return false;
-      existing.add(key);
-      return true;
+    const subjectOf = new Map(found.map((f) => [f.row.id, f.row.subjectId]));
+    await recordAudit(tx, options.keys, ctx, {
+      action: 'activity.import',
+      entityType: 'import',
+      entityId: row.id,
+      subjectIds: [...new Set(creates.flatMap((a) => a.contactIds.map((id) => subjectOf.get(id)!)))],
     });
-
-    if (!row.dryRun && creates.length > 0) {
-      const inserted = await insertActivitiesBatch(
-        tx,
-        options.subjects,
-        creates.map((a) => ({
-          text: { subject: a.input.subject ?? null, body: a.input.body ?? null },
-          attributes: {
-            type: a.input.type,
-            occurredAt: new Date(a.input.occurredAt),
-            durationMinutes: a.input.durationMinutes ?? null,
-            direction: a.input.direction ?? null,
-            companyId: null,
-            dealId: null,
-            createdBy: row.createdBy,
-          },
-          contactIds: a.contactIds,
-        })),
-      );
-      const latest = new Map<string, Date>();
-      for (const a of creates)
-        for (const id of a.contactIds) {
-          const at = new Date(a.input.occurredAt);
-          const before = latest.get(id);
-          if (!before || before < at) latest.set(id, at);
-        }
-      await touchLastActivities(tx, latest);
-      await recordNewFindings(
-        tx,
-        inserted.map((r, i) => ({
-          target: { activityId: r.id },
-          texts: { subject: creates[i]!.input.subject ?? null, body: creates[i]!.input.body ?? null },
-        })),
-      );
-      const subjectOf = new Map(found.map((f) => [f.row.id, f.row.subjectId]));
-      await recordAudit(tx, options.keys, ctx, {
-        action: 'activity.import',
-        entityType: 'import',
-        entityId: row.id,
-        subjectIds: [...new Set(creates.flatMap((a) => a.contactIds.map((id) => subjectOf.get(id)!)))],
-      });
-    }
-    await recordBatch(tx, row.id, {
-      rows: rows.length,
-      created: creates.length,
-      updated: 0,
-      skipped: known.length - creates.length,
-      failed: new Set(errors.map((e) => e.row)).size,
-      errors: errors.sort((a, b) => a.row - b.row),
-    });
+  }
+  await recordBatch(tx, row.id, {
+    rows: batch.rows,
+    created: creates.length,
+    updated: 0,
+    skipped: known.length - creates.length,
+    failed: new Set(errors.map((e) => e.row)).size,
+    errors: errors.sort((a, b) => a.row - b.row),
   });
 }

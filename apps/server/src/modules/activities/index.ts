@@ -11,7 +11,9 @@ export {
   moveActivityLinks,
   openActivities,
   resealActivityText,
+  type SealedActivity,
   scanActivityRows,
+  sealNewActivities,
   unlinkActivities,
 } from './repository.js';
 export { activityRoutes } from './routes.js';

@@ -4,7 +4,7 @@ import { arrayParam } from '../../platform/db/bulk.js';
 import { type Executor, queryRows } from '../../platform/db/database.js';
 import { rethrowMissingLink } from '../../platform/db/errors.js';
 import { keyset } from '../../platform/db/keyset.js';
-import type { SubjectKeyStore } from '../subjects/index.js';
+import type { NewSubject, SubjectKeyStore } from '../subjects/index.js';
 import { activities, activityContacts } from './schema.js';
 
 export type ActivityRow = typeof activities.$inferSelect;
@@ -54,21 +54,47 @@ export async function insertActivity(
   }
 }
 
+/** A new activity's key and its text sealed under it, made before any database work (`sealNewActivities`). */
+export interface SealedActivity {
+  subject: NewSubject;
+  sealed: Record<string, Buffer | null>;
+}
+
 /**
- * Many new activities at once (an import): one statement for their keys, one for the rows, one for the links
- * to their people. Each still has a key of its own, its text sealed under it. Returns them in input order.
+ * New activities' texts sealed in memory, each under a fresh key of its own: nothing is stored until
+ * `insertActivitiesBatch`, and one never inserted simply vanishes with its key.
+ */
+export function sealNewActivities(
+  subjects: SubjectKeyStore,
+  texts: readonly ActivityText[],
+): SealedActivity[] {
+  const fresh = subjects.newSubjects(texts.length);
+  return texts.map((text, i) => ({
+    subject: fresh[i]!,
+    sealed: sealPersonalFields(activityEntity, fresh[i]!.key, fresh[i]!.id, { ...text }),
+  }));
+}
+
+/**
+ * Many new activities at once (an import), sealed beforehand (`sealNewActivities`): one statement for their
+ * keys, one for the rows, one for the links to their people. Returns them in input order.
  */
 export async function insertActivitiesBatch(
   ex: Executor,
   subjects: SubjectKeyStore,
-  items: readonly { text: ActivityText; attributes: ActivityAttributes; contactIds: readonly string[] }[],
+  items: readonly {
+    activity: SealedActivity;
+    attributes: ActivityAttributes;
+    contactIds: readonly string[];
+  }[],
 ): Promise<{ id: string; subjectId: string }[]> {
   if (items.length === 0) return [];
-  const created = await subjects.createSubjects(ex, items.length);
-  const subjectIds = created.map((c) => c.id);
-  const sealed = items.map((item, i) =>
-    sealPersonalFields(activityEntity, created[i]!.key, subjectIds[i]!, { ...item.text }),
+  await subjects.insertSubjects(
+    ex,
+    items.map((item) => item.activity.subject),
   );
+  const subjectIds = items.map((item) => item.activity.subject.id);
+  const sealed = items.map((item) => item.activity.sealed);
   const column = <T>(pick: (a: ActivityAttributes) => T) => items.map((item) => pick(item.attributes));
   // Raw SQL with one array parameter per column: the query builder would cost more than the insert itself.
   const rows = await queryRows<{ id: string; subject_id: string }>(

@@ -74,17 +74,30 @@ export async function recordFindings(
   return any;
 }
 
-/** Scans the free-text fields of many new records at once (an import): one statement for their findings. */
+/** What the scanner finds in a new record's free-text fields, field by field (CPU work only, no database). */
+export type ScannedTexts = { field: string; kinds: FindingKind[] }[];
+
+export function scanNewTexts(texts: Readonly<Record<string, string | null>>): ScannedTexts {
+  return Object.entries(texts).flatMap(([field, text]) => {
+    const kinds = text ? kindsIn(text).sort() : [];
+    return kinds.length === 0 ? [] : [{ field, kinds }];
+  });
+}
+
+/** The findings of many new records at once (an import), scanned beforehand (`scanNewTexts`): one statement. */
 export async function recordNewFindings(
   ex: Executor,
-  records: readonly { target: FindingTarget; texts: Readonly<Record<string, string | null>> }[],
+  records: readonly { target: FindingTarget; scanned: ScannedTexts }[],
 ): Promise<void> {
   const foundAt = new Date();
-  const rows = records.flatMap(({ target, texts }) =>
-    Object.entries(texts).flatMap(([field, text]) => {
-      const kinds = text ? kindsIn(text).sort() : [];
-      return kinds.length === 0 ? [] : [{ ...target, field, kinds, foundAt, status: 'open' }];
-    }),
+  const rows = records.flatMap((record) =>
+    record.scanned.map(({ field, kinds }) => ({
+      ...record.target,
+      field,
+      kinds,
+      foundAt,
+      status: 'open',
+    })),
   );
   if (rows.length > 0) await ex.insert(scannerFindings).values(rows);
 }

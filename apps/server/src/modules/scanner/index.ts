@@ -10,6 +10,8 @@ export {
   recordContactFindings,
   recordFindings,
   recordNewFindings,
+  type ScannedTexts,
+  scanNewTexts,
   specialFieldsOf,
 } from './findings.js';
 export { type RedactFinding, scannerRoutes } from './routes.js';
