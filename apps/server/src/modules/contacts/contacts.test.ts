@@ -384,6 +384,26 @@ describe('search', () => {
     }
   });
 
+  it('gives every contact of a page its own tags in name order, whatever the sort', async () => {
+    const extra = unique('Alpha');
+    const patched = await t.request({
+      method: 'PATCH',
+      url: `/api/v1/contacts/${joseph.id}`,
+      as: sales,
+      body: { tags: ['zulu', tag, extra] },
+    });
+    expect(patched.statusCode, patched.body).toBe(200);
+    for (const query of [`tag=${tag}`, `tag=${tag}&sort=name`, `tag=${tag}&q=jose`, `tag=${tag}&limit=1`]) {
+      const res = await list(query);
+      expect(res.statusCode, res.body).toBe(200);
+      const items = res.json<{ items: Contact[] }>().items;
+      expect(items.length).toBeGreaterThan(0);
+      for (const c of items) expect(c.tags, query).toEqual(c.id === joseph.id ? [extra, tag, 'zulu'] : [tag]);
+    }
+    const one = await t.request({ url: `/api/v1/contacts/${joseph.id}`, as: sales });
+    expect(one.json<Contact>().tags).toEqual([extra, tag, 'zulu']);
+  });
+
   it('refuses a cursor it did not issue', async () => {
     const res = await list('cursor=bm9wZQ');
     expect(res.statusCode).toBe(400);
