@@ -404,6 +404,18 @@ describe('search', () => {
     expect(one.json<Contact>().tags).toEqual([extra, tag, 'zulu']);
   });
 
+  it('keeps the pending lists of the name and phone indexes short: a search reads all of it for each token', async () => {
+    const rows = await queryRows<{ relname: string; reloptions: string[] | null }>(
+      t.database.db,
+      sql`select relname, reloptions from pg_class where relname like 'contacts_%_tokens_idx' order by relname`,
+    );
+    expect(rows).toEqual([
+      { relname: 'contacts_email_tokens_idx', reloptions: ['fastupdate=false'] },
+      { relname: 'contacts_name_tokens_idx', reloptions: ['gin_pending_list_limit=64'] },
+      { relname: 'contacts_phone_tokens_idx', reloptions: ['gin_pending_list_limit=64'] },
+    ]);
+  });
+
   it('refuses a cursor it did not issue', async () => {
     const res = await list('cursor=bm9wZQ');
     expect(res.statusCode).toBe(400);
