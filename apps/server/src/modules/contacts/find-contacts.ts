@@ -146,17 +146,25 @@ export async function findContacts(
       page = all.slice(offset, offset + query.limit);
       if (offset + query.limit < all.length) nextCursor = encodeCursor([offset + query.limit]);
     } else {
-      const { rows, tags } = await listContactRowsWithTags(tx, {
+      const found = await listContactRowsWithTags(tx, {
         ...filters,
         limit: query.limit + 1,
         sort: { key: sortKey, direction },
         after,
       });
-      pageTags = tags;
-      const fetched = rows.slice(0, query.limit);
-      page = (await openContacts(tx, options, fetched)).filter((r) => !search || search.verify(r.personal));
-      const last = fetched[fetched.length - 1];
-      if (rows.length > query.limit && last) nextCursor = encodeCursor([sortValueOf(last, sortKey), last.id]);
+      const fetched = found.slice(0, query.limit);
+      pageTags = new Map(fetched.map((f) => [f.row.id, f.tags]));
+      page = (
+        await openContacts(
+          tx,
+          options,
+          fetched.map((f) => f.row),
+          fetched.map((f) => f.wrapped),
+        )
+      ).filter((r) => !search || search.verify(r.personal));
+      const last = fetched[fetched.length - 1]?.row;
+      if (found.length > query.limit && last)
+        nextCursor = encodeCursor([sortValueOf(last, sortKey), last.id]);
     }
 
     await recordAudit(tx, keys, ctx, {

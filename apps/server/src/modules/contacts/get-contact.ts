@@ -10,8 +10,8 @@ import { findContactRowWithTags, openContacts } from './repository.js';
 
 /**
  * One contact, decrypted and masked for the caller; the read is audited under the request's purpose, in the
- * read's transaction. The row comes with its tags in one statement, and the custom-field definitions (not
- * personal) from the process cache.
+ * read's transaction. The row comes with its tags and its subject's wrapped key in one statement, and the
+ * custom-field definitions (not personal) from the process cache.
  */
 export async function getContact(
   options: ContactDeps & { ctx: RequestContext; id: string },
@@ -20,7 +20,7 @@ export async function getContact(
   assertPermission(ctx.actor, 'contacts:read');
   return transaction(db, async (tx) => {
     const found = await findContactRowWithTags(tx, id);
-    const [record] = found ? await openContacts(tx, options, [found.row]) : [];
+    const [record] = found ? await openContacts(tx, options, [found.row], [found.wrapped]) : [];
     if (!record) throw notFound('contact');
     await recordAudit(tx, keys, ctx, {
       action: 'contact.read',
