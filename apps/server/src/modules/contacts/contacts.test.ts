@@ -384,6 +384,38 @@ describe('search', () => {
     }
   });
 
+  it('gives every contact of a page its own tags in name order, whatever the sort', async () => {
+    const extra = unique('Alpha');
+    const patched = await t.request({
+      method: 'PATCH',
+      url: `/api/v1/contacts/${joseph.id}`,
+      as: sales,
+      body: { tags: ['zulu', tag, extra] },
+    });
+    expect(patched.statusCode, patched.body).toBe(200);
+    for (const query of [`tag=${tag}`, `tag=${tag}&sort=name`, `tag=${tag}&q=jose`, `tag=${tag}&limit=1`]) {
+      const res = await list(query);
+      expect(res.statusCode, res.body).toBe(200);
+      const items = res.json<{ items: Contact[] }>().items;
+      expect(items.length).toBeGreaterThan(0);
+      for (const c of items) expect(c.tags, query).toEqual(c.id === joseph.id ? [extra, tag, 'zulu'] : [tag]);
+    }
+    const one = await t.request({ url: `/api/v1/contacts/${joseph.id}`, as: sales });
+    expect(one.json<Contact>().tags).toEqual([extra, tag, 'zulu']);
+  });
+
+  it('keeps the pending lists of the name and phone indexes short: a search reads all of it for each token', async () => {
+    const rows = await queryRows<{ relname: string; reloptions: string[] | null }>(
+      t.database.db,
+      sql`select relname, reloptions from pg_class where relname like 'contacts_%_tokens_idx' order by relname`,
+    );
+    expect(rows).toEqual([
+      { relname: 'contacts_email_tokens_idx', reloptions: ['fastupdate=false'] },
+      { relname: 'contacts_name_tokens_idx', reloptions: ['gin_pending_list_limit=64'] },
+      { relname: 'contacts_phone_tokens_idx', reloptions: ['gin_pending_list_limit=64'] },
+    ]);
+  });
+
   it('refuses a cursor it did not issue', async () => {
     const res = await list('cursor=bm9wZQ');
     expect(res.statusCode).toBe(400);

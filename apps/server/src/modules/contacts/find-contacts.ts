@@ -11,7 +11,7 @@ import { transaction } from '../../platform/db/database.js';
 import { decodeCursor, decodeTimeIdCursor, encodeCursor } from '../../platform/http/cursor.js';
 import { AppError } from '../../platform/http/errors.js';
 import { recordAudit } from '../audit/index.js';
-import { listCustomFieldRows } from '../custom-fields/index.js';
+import { cachedCustomFieldRows } from '../custom-fields/index.js';
 import { findTagsByName } from '../tags/index.js';
 import type { ContactDeps } from './deps.js';
 import { presentContact } from './present-contact.js';
@@ -21,6 +21,7 @@ import {
   type ContactRecord,
   type ContactSortKey,
   listContactRows,
+  listContactRowsWithTags,
   openContacts,
   sortValueOf,
   tagsOfContacts,
@@ -120,6 +121,8 @@ export async function findContacts(
     };
 
     let page: ContactRecord[];
+    // Tag names by contact id: a keyset page reads them with its rows; a name-sorted page asks for its own.
+    let pageTags: Map<string, string[]> | null = null;
     let nextCursor: string | null = null;
     if (byNameSort) {
       const rows = await listContactRows(tx, {
@@ -143,16 +146,25 @@ export async function findContacts(
       page = all.slice(offset, offset + query.limit);
       if (offset + query.limit < all.length) nextCursor = encodeCursor([offset + query.limit]);
     } else {
-      const rows = await listContactRows(tx, {
+      const found = await listContactRowsWithTags(tx, {
         ...filters,
         limit: query.limit + 1,
         sort: { key: sortKey, direction },
         after,
       });
-      const fetched = rows.slice(0, query.limit);
-      page = (await openContacts(tx, options, fetched)).filter((r) => !search || search.verify(r.personal));
-      const last = fetched[fetched.length - 1];
-      if (rows.length > query.limit && last) nextCursor = encodeCursor([sortValueOf(last, sortKey), last.id]);
+      const fetched = found.slice(0, query.limit);
+      pageTags = new Map(fetched.map((f) => [f.row.id, f.tags]));
+      page = (
+        await openContacts(
+          tx,
+          options,
+          fetched.map((f) => f.row),
+          fetched.map((f) => f.wrapped),
+        )
+      ).filter((r) => !search || search.verify(r.personal));
+      const last = fetched[fetched.length - 1]?.row;
+      if (found.length > query.limit && last)
+        nextCursor = encodeCursor([sortValueOf(last, sortKey), last.id]);
     }
 
     await recordAudit(tx, keys, ctx, {
@@ -160,11 +172,13 @@ export async function findContacts(
       entityType: 'contact',
       subjectIds: page.map((r) => r.row.subjectId),
     });
-    const tags = await tagsOfContacts(
-      tx,
-      page.map((r) => r.row.id),
-    );
-    const defs = await listCustomFieldRows(tx, 'contact');
+    const tags =
+      pageTags ??
+      (await tagsOfContacts(
+        tx,
+        page.map((r) => r.row.id),
+      ));
+    const defs = await cachedCustomFieldRows(db, 'contact', tx);
     return { items: page.map((r) => presentContact(ctx, r, tags.get(r.row.id) ?? [], defs)), nextCursor };
   });
 }

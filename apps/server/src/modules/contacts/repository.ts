@@ -17,7 +17,12 @@ import { rethrowMissingLink } from '../../platform/db/errors.js';
 import { bigintArrayLiteral } from '../../platform/db/types.js';
 import { recordDomainEvent, recordDomainEvents } from '../events/index.js';
 import { recordContactFindings } from '../scanner/index.js';
-import type { NewSubject, SubjectKeyStore } from '../subjects/index.js';
+import {
+  dataSubjects,
+  type NewSubject,
+  type SubjectKeyStore,
+  type WrappedSubjectKey,
+} from '../subjects/index.js';
 import { tags } from '../tags/index.js';
 import { contacts, contactTags } from './schema.js';
 
@@ -176,11 +181,48 @@ export async function findContactRow(
   return row ?? null;
 }
 
+/**
+ * A contact's tag names in name order, as a column of the contact's own query: a read gets its tags without a
+ * second round trip. Correlated with the outer `contacts` row, named in full: Drizzle writes a column of a
+ * one-table query unqualified, and a bare "id" here would be the tag's.
+ */
+const tagNamesColumn = sql<string[]>`coalesce((select array_agg(t.name order by lower(t.name))
+  from ${contactTags} ct join ${tags} t on t.id = ct.tag_id
+  where ct.contact_id = ${contacts}.${sql.identifier(contacts.id.name)}), '{}'::text[])`;
+
+/** What a read needs with its rows: the contact's tags and its subject's wrapped key (to open it with no query). */
+const readExtras = {
+  tagNames: tagNamesColumn,
+  wrappedKey: dataSubjects.wrappedKey,
+  keyId: dataSubjects.keyId,
+};
+
+/** A row read with its tag names (in name order) and its subject's wrapped key. */
+export interface ContactRead {
+  row: ContactRow;
+  tags: string[];
+  wrapped: WrappedSubjectKey;
+}
+
+function splitRead({ tagNames, wrappedKey, keyId, ...row }: ContactRow & ReadExtras): ContactRead {
+  return { row, tags: tagNames, wrapped: { id: row.subjectId, wrappedKey, keyId } };
+}
+type ReadExtras = { tagNames: string[]; wrappedKey: Buffer | null; keyId: string | null };
+
+/** One contact with its tag names and its subject's wrapped key, in one statement. */
+export async function findContactRowWithTags(ex: Executor, id: string): Promise<ContactRead | null> {
+  const [found] = await ex
+    .select({ ...contactColumns, ...readExtras })
+    .from(contacts)
+    .leftJoin(dataSubjects, eq(dataSubjects.id, contacts.subjectId))
+    .where(eq(contacts.id, id));
+  return found ? splitRead(found) : null;
+}
+
 export async function deleteContactRow(ex: Executor, id: string): Promise<void> {
   await ex.delete(contacts).where(eq(contacts.id, id));
 }
 
-/** Decrypts rows; a row whose key was shredded (erasure in flight) is left out. */
 /** Several contacts by id, in no particular order; ids that do not exist are left out. */
 export async function findContactRows(ex: Executor, ids: readonly string[]): Promise<ContactRow[]> {
   if (ids.length === 0) return [];
@@ -190,15 +232,22 @@ export async function findContactRows(ex: Executor, ids: readonly string[]): Pro
     .where(inArray(contacts.id, [...ids]));
 }
 
+/**
+ * Decrypts rows; a row whose key was shredded (erasure in flight) is left out. With `wrapped` (the subjects'
+ * wrapped keys, read with the rows) no query is made for the keys.
+ */
 export async function openContacts(
   ex: Executor,
   crypto: ContactCrypto,
   rows: readonly ContactRow[],
+  wrapped?: readonly WrappedSubjectKey[],
 ): Promise<ContactRecord[]> {
-  const keys = await crypto.subjects.keysFor(
-    ex,
-    rows.map((r) => r.subjectId),
-  );
+  const keys = wrapped
+    ? crypto.subjects.unwrapKeys(wrapped)
+    : await crypto.subjects.keysFor(
+        ex,
+        rows.map((r) => r.subjectId),
+      );
   const out: ContactRecord[] = [];
   for (const row of rows) {
     const key = keys.get(row.subjectId);
@@ -234,6 +283,35 @@ const tokenColumn = { name: contacts.nameTokens, email: contacts.emailTokens, ph
 
 /** A keyset-paginated page of rows, filtered in the database (blind indexes for search). */
 export async function listContactRows(ex: Executor, options: ContactListOptions): Promise<ContactRow[]> {
+  const { where, order } = listClauses(options);
+  return ex
+    .select(contactColumns)
+    .from(contacts)
+    .where(where)
+    .orderBy(...order)
+    .limit(options.limit);
+}
+
+/**
+ * The same page as `listContactRows`, each row with its tag names and its subject's wrapped key, in one statement
+ * (what `tagsOfContacts` and the key store would ask for, without their round trips).
+ */
+export async function listContactRowsWithTags(
+  ex: Executor,
+  options: ContactListOptions,
+): Promise<ContactRead[]> {
+  const { where, order } = listClauses(options);
+  const found = await ex
+    .select({ ...contactColumns, ...readExtras })
+    .from(contacts)
+    .leftJoin(dataSubjects, eq(dataSubjects.id, contacts.subjectId))
+    .where(where)
+    .orderBy(...order)
+    .limit(options.limit);
+  return found.map(splitRead);
+}
+
+function listClauses(options: ContactListOptions): { where: SQL | undefined; order: SQL[] } {
   const key = sortExpression(options.sort.key);
   const before = options.sort.direction === 'desc';
   const { after, match } = options;
@@ -252,12 +330,7 @@ export async function listContactRows(ex: Executor, options: ContactListOptions)
     match ? sql`${tokenColumn[match.index]} @> ${bigintArrayLiteral(match.tokens)}::bigint[]` : undefined,
   ];
   const order = before ? [desc(key), desc(contacts.id)] : [asc(key), asc(contacts.id)];
-  return ex
-    .select(contactColumns)
-    .from(contacts)
-    .where(and(...conditions))
-    .orderBy(...order)
-    .limit(options.limit);
+  return { where: and(...conditions), order };
 }
 
 /** The sort value of a row, as its cursor carries it. */

@@ -193,3 +193,61 @@ describe('custom values', () => {
     expect(bad.statusCode).toBe(400);
   });
 });
+
+describe('definitions read by contact reads', () => {
+  it('shows a field defined in between on the very next read, list and search of the same contact', async () => {
+    const surname = `Cachet${randomUUID().slice(0, 6)}`;
+    const created = await t.request({
+      method: 'POST',
+      url: '/api/v1/contacts',
+      as: sales,
+      body: { firstName: 'Ada', lastName: surname, customFields: { topic: 'finance' } },
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    const id = created.json<Contact>().id;
+    const read = async () => (await t.request({ url: `/api/v1/contacts/${id}`, as: sales })).json<Contact>();
+    const listed = async (url: string) => {
+      const res = await t.request({ url, as: sales });
+      expect(res.statusCode, res.body).toBe(200);
+      return res.json<{ items: Contact[] }>().items.find((c) => c.id === id);
+    };
+    // Reads (and so any cache of the definitions) before the new fields exist.
+    expect((await read()).customFields).toEqual({ topic: 'finance' });
+    expect((await listed(`/api/v1/contacts?q=${surname}`))?.customFields).toEqual({ topic: 'finance' });
+
+    const suffix = randomUUID().slice(0, 6);
+    for (const body of [
+      // A special category sales may not see: masked (listed as restricted) at once, value or not.
+      {
+        entity: 'contact',
+        key: `diet_${suffix}`,
+        label: 'Diet',
+        type: 'text',
+        category: 'special',
+        specialKind: 'religious_or_philosophical_beliefs',
+        purposes: ['customer_support', 'data_subject_rights'],
+      },
+      { entity: 'contact', key: `desk_${suffix}`, label: 'Desk', type: 'text', category: 'professional' },
+    ]) {
+      const res = await t.request({ method: 'POST', url: '/api/v1/custom-fields', as: admin, body });
+      expect(res.statusCode, res.body).toBe(201);
+    }
+    const afterDefine = await read();
+    expect(afterDefine.restricted).toContain(`customFields.diet_${suffix}`);
+    expect(afterDefine.restricted).not.toContain(`customFields.desk_${suffix}`);
+
+    const patched = await t.request({
+      method: 'PATCH',
+      url: `/api/v1/contacts/${id}`,
+      as: dpo,
+      body: { customFields: { [`desk_${suffix}`]: 'B12', [`diet_${suffix}`]: 'kosher' } },
+    });
+    expect(patched.statusCode, patched.body).toBe(200);
+    const expected = { topic: 'finance', [`desk_${suffix}`]: 'B12', [`diet_${suffix}`]: '[restricted]' };
+    expect((await read()).customFields).toEqual(expected);
+    expect((await listed(`/api/v1/contacts?q=${surname}`))?.customFields).toEqual(expected);
+    expect((await listed('/api/v1/contacts?limit=100'))?.customFields).toEqual(expected);
+    const asDpo = await t.request({ url: `/api/v1/contacts/${id}`, as: dpo });
+    expect(asDpo.json<Contact>().customFields[`diet_${suffix}`]).toBe('kosher');
+  });
+});

@@ -5,6 +5,7 @@ import type { KeyRing } from '../../platform/crypto/keys.js';
 import { type Db, transaction } from '../../platform/db/database.js';
 import { notFound } from '../../platform/http/errors.js';
 import { recordAudit } from '../audit/index.js';
+import { invalidateCustomFieldRows } from './definition-cache.js';
 import {
   type CustomFieldRow,
   findCustomFieldRow,
@@ -36,24 +37,29 @@ interface Deps {
 
 export async function defineCustomField({ db, keys, ctx, input }: Deps & { input: DefineCustomFieldInput }) {
   assertPermission(ctx.actor, 'fields:manage');
-  return transaction(db, async (tx) => {
-    const row = await insertCustomField(tx, {
-      entity: input.entity,
-      key: input.key,
-      label: input.label,
-      type: input.type,
-      options: input.options ?? null,
-      category: input.personal ? (input.category ?? null) : null,
-      specialKind: input.specialKind ?? null,
-      purposes: input.purposes ?? [...relationshipPurposes],
+  try {
+    return await transaction(db, async (tx) => {
+      const row = await insertCustomField(tx, {
+        entity: input.entity,
+        key: input.key,
+        label: input.label,
+        type: input.type,
+        options: input.options ?? null,
+        category: input.personal ? (input.category ?? null) : null,
+        specialKind: input.specialKind ?? null,
+        purposes: input.purposes ?? [...relationshipPurposes],
+      });
+      await recordAudit(tx, keys, ctx, {
+        action: 'catalog.field.define',
+        entityType: 'customField',
+        entityId: row.id,
+      });
+      return presentCustomField(row);
     });
-    await recordAudit(tx, keys, ctx, {
-      action: 'catalog.field.define',
-      entityType: 'customField',
-      entityId: row.id,
-    });
-    return presentCustomField(row);
-  });
+  } finally {
+    // After the commit (or the rollback): the next read in this process sees the definitions as they are now.
+    invalidateCustomFieldRows(db);
+  }
 }
 
 export async function findCustomFields({ db, ctx, entity }: Deps & { entity?: string | undefined }) {

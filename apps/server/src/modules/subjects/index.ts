@@ -8,4 +8,5 @@ export {
   SubjectKeyStore,
   SubjectShreddedError,
   subjectKeysFor,
+  type WrappedSubjectKey,
 } from './subject-keys.js';

@@ -128,6 +128,29 @@ describe('per-person data keys', () => {
     expect(left.map((r) => r.id)).toEqual([d]);
   });
 
+  it('opens wrapped keys read with the caller’s rows, and believes the database over its cache', async () => {
+    const store = new SubjectKeyStore(keys);
+    const [a, b] = [await store.createSubject(database.db), await store.createSubject(database.db)];
+    const wrapped = async (ids: string[]) =>
+      queryRows<{ id: string; wrappedKey: Buffer | null; keyId: string | null }>(
+        database.db,
+        sql`select id, wrapped_key as "wrappedKey", key_id as "keyId" from data_subjects
+            where id = any(${`{${ids.join(',')}}`}::uuid[])`,
+      );
+    const fresh = new SubjectKeyStore(keys);
+    const opened = fresh.unwrapKeys(await wrapped([a, b]));
+    expect(opened.get(a)?.equals(await store.keyFor(database.db, a))).toBe(true);
+    expect(opened.get(b)?.equals(await store.keyFor(database.db, b))).toBe(true);
+    expect(fresh.cachedCount).toBe(2);
+    // Shredded by another process: this store still has the key cached, the rows say it is gone.
+    await database.db.execute(
+      sql`update data_subjects set wrapped_key = null, key_id = null where id = ${a}`,
+    );
+    const after = fresh.unwrapKeys(await wrapped([a, b]));
+    expect([...after.keys()]).toEqual([b]);
+    expect(fresh.cachedCount).toBe(1);
+  });
+
   it('answers not found for an unknown subject', async () => {
     await expect(
       new SubjectKeyStore(keys).keyFor(database.db, '00000000-0000-4000-8000-000000000000'),

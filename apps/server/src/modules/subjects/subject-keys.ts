@@ -11,6 +11,13 @@ const wrapContext = (subjectId: string) => `subject-key:${subjectId}`;
 /** Ids as one array parameter: a batch of thousands stays one short statement. */
 const uuidArray = (ids: readonly string[]) => sql`${arrayParam(ids, 'uuid')}`;
 
+/** A subject's wrapped data key as stored (null once shredded), read by the caller with its own rows. */
+export interface WrappedSubjectKey {
+  id: string;
+  wrappedKey: Buffer | null;
+  keyId: string | null;
+}
+
 /** A data subject made in memory for a bulk insert: its id and its data key, in clear. */
 export interface NewSubject {
   id: string;
@@ -131,8 +138,27 @@ export class SubjectKeyStore {
     }
     if (missing.length === 0) return out;
     const rows = await ex.select().from(dataSubjects).where(inArray(dataSubjects.id, missing));
+    for (const [id, dataKey] of this.unwrapKeys(rows)) out.set(id, dataKey);
+    return out;
+  }
+
+  /**
+   * The data keys of subjects whose wrapped keys the caller read with its own rows (a join on
+   * `data_subjects`), so a read needs no query of its own for them. The database's answer wins over the
+   * cache: a shredded subject (null wrapped key) is absent from the map and forgotten here.
+   */
+  unwrapKeys(rows: readonly WrappedSubjectKey[]): Map<string, Buffer> {
+    const out = new Map<string, Buffer>();
     for (const row of rows) {
-      if (!row.wrappedKey) continue;
+      if (!row.wrappedKey) {
+        this.cache.delete(row.id);
+        continue;
+      }
+      const hit = this.cache.get(row.id);
+      if (hit && Date.now() - hit.at < this.maxAgeMs) {
+        out.set(row.id, hit.key);
+        continue;
+      }
       const wrapper = row.keyId ? this.keys.ring(row.keyId) : null;
       if (!wrapper) throw new Error('The subject key is wrapped under a master key that is not loaded');
       const dataKey = open(wrapper.key('subject-key-wrap'), row.wrappedKey, wrapContext(row.id));
