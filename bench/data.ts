@@ -296,6 +296,9 @@ try {
 }
 
 results.finishedAt = new Date().toISOString();
+results.totalSeconds = Math.round(
+  (Date.parse(results.finishedAt as string) - Date.parse(results.startedAt as string)) / 1000,
+);
 fs.mkdirSync('bench/results', { recursive: true });
 const out = path.join(
   'bench/results',

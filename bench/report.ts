@@ -56,6 +56,12 @@ export function markdownTable(results: Record<string, unknown>): string {
     }
     if (load.peakRssMb)
       lines.push(`| peak RSS of the loading process | | ${number(Number(load.peakRssMb))} MB |`);
+    if (load.totalSeconds) lines.push(`| whole load | | ${number(Number(load.totalSeconds))} s |`);
   }
+  if (results.vacuumAnalyzeMs !== undefined)
+    lines.push(
+      '',
+      `VACUUM ANALYZE after loading (autovacuum's steady state): ${number(Number(results.vacuumAnalyzeMs))} ms.`,
+    );
   return `${lines.join('\n')}\n`;
 }
