@@ -160,6 +160,13 @@ export const erasureCertificateSchema = z.object({
   verification: z.object({
     tablesScanned: z.number().int(),
     columnsScanned: z.number().int(),
+    columnsProved: z
+      .number()
+      .int()
+      .optional()
+      .describe(
+        'columns the schema proves free of the identifiers, left unread: foreign keys (their referenced column is scanned) and varchars shorter than every identifier',
+      ),
     valuesSought: z.number().int().describe('former identifiers and exact blind-index tokens looked for'),
     hits: z.number().int(),
     allowed: z

@@ -469,7 +469,7 @@ function printCertificate(issued: IssuedCertificate): void {
   say(`  keys destroyed: ${c.keysDestroyed}; suppression entries: ${c.suppressionEntries}`);
   for (const k of c.kept) say(`  kept ${k.what} (${k.fields.join(', ')}): ${k.why}`);
   say(
-    `  verification: ${c.verification.columnsScanned} columns in ${c.verification.tablesScanned} tables scanned, ${c.verification.hits} hits`,
+    `  verification: ${c.verification.columnsScanned} columns in ${c.verification.tablesScanned} tables scanned${c.verification.columnsProved === undefined ? '' : `, ${c.verification.columnsProved} proved by the schema`}, ${c.verification.hits} hits`,
   );
 }
 

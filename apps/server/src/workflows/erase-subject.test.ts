@@ -279,7 +279,10 @@ describe('erasure through a request', () => {
     expect(issued.certificate.keysDestroyed).toBe(4);
     expect(issued.certificate.suppressionEntries).toBe(3);
     expect(issued.certificate.verification).toMatchObject({ hits: 0 });
-    expect(issued.certificate.verification.columnsScanned).toBeGreaterThan(50);
+    const { columnsScanned, columnsProved } = issued.certificate.verification;
+    expect(columnsScanned).toBeGreaterThan(30);
+    // Every foreign key to the person's tables (activity_contacts, contact_tags, consent_events...) is proved.
+    expect(columnsProved).toBeGreaterThan(50);
     for (const id of [person.id, subjectId]) expect(issued.document).not.toContain(id);
     const [entry] = await queryRows<{ action: string }>(
       t.database.db,
@@ -488,5 +491,22 @@ describe('the verification scan', () => {
     );
     expect(nothing.hits).toEqual([]);
     expect(nothing.tablesScanned).toBeGreaterThan(30);
+  });
+
+  it('leaves foreign keys unread, yet an identifier in one is found through the column it references', async () => {
+    const person = await post<Contact>('/api/v1/contacts', { firstName: 'Linked', tags: ['scan-proof'] });
+    const result = await scanForTraces(t.database.db, { ids: [person.id], tokens: [] }, ['audit_entries']);
+    // contact_tags.contact_id holds the id too, but its key proves it can only hold what contacts.id holds.
+    expect(result.hits).toContainEqual({ table: 'contacts', column: 'id', rows: 1 });
+    expect(result.hits.filter((h) => h.table === 'contact_tags')).toEqual([]);
+    expect(result.columnsProved).toBeGreaterThan(50);
+    // Without the proof (the referenced table left out, as the audit trail is), the link is read and found.
+    const unproved = await scanForTraces(t.database.db, { ids: [person.id], tokens: [] }, [
+      'audit_entries',
+      'contacts',
+    ]);
+    expect(unproved.hits).toEqual(
+      expect.arrayContaining([{ table: 'contact_tags', column: 'contact_id', rows: 1 }]),
+    );
   });
 });

@@ -173,6 +173,7 @@ export async function eraseSubjectsIn(
           verification: {
             tablesScanned: scan.tablesScanned,
             columnsScanned: scan.columnsScanned,
+            columnsProved: scan.columnsProved,
             valuesSought: r.traces.ids.length + r.traces.tokens.length,
             hits: 0,
             allowed,

@@ -179,8 +179,11 @@ function Certificate({ issued }: { issued: IssuedCertificate }) {
       </p>
       <p>
         Verification: {c.verification.valuesSought} former identifiers sought in{' '}
-        {c.verification.columnsScanned} columns of {c.verification.tablesScanned} tables;{' '}
-        <strong>{c.verification.hits} found</strong>.
+        {c.verification.columnsScanned} columns of {c.verification.tablesScanned} tables
+        {c.verification.columnsProved !== undefined && (
+          <> ({c.verification.columnsProved} more proved free by the schema)</>
+        )}
+        ; <strong>{c.verification.hits} found</strong>.
       </p>
       {c.kept.length > 0 && (
         <ul className="plain facts">

@@ -11,6 +11,12 @@ export interface Traces {
 export interface ScanResult {
   tablesScanned: number;
   columnsScanned: number;
+  /**
+   * Columns the schema itself proves free of the traces, left unread: a validated foreign key (it can only hold
+   * an identifier the referenced column holds too, and that column is scanned or proved in turn), or a declared
+   * maximum length shorter than every trace.
+   */
+  columnsProved: number;
   /** Where something was found: table and column names with counts, never the values. */
   hits: { table: string; column: string; rows: number }[];
 }
@@ -18,14 +24,23 @@ export interface ScanResult {
 interface Column {
   table_name: string;
   column_name: string;
-  data_type: string;
   udt_name: string;
+  /** The declared maximum length of a varchar (or of each element of a varchar array); null when unbounded. */
+  max_length: number | null;
+  /** The table a validated, immediate, single-column foreign key on the column references; null without one. */
+  references: string | null;
 }
 
 /**
  * Scans every column of every table of the schema that can hold an identifier or a token (uuids, bigints,
  * text, JSON and their arrays) for any of the traces, one statement per table. Ciphertext, hashes, times
- * and counts cannot hold them and are skipped. `skip` names tables left out by design (the audit trail).
+ * and counts cannot hold them and are skipped, and so are the columns the schema proves free of them:
+ *  - a foreign key column holds only values of the column it references, which is itself scanned (or proved
+ *    by its own key, down to a column that is scanned): a trace there is found there, and undoes the erasure
+ *    just the same. This spares the big link tables (activity_contacts, contact_tags...) a read;
+ *  - a varchar whose declared length is shorter than every trace cannot contain one.
+ * What is left is read through its indexes where it has them; a table with an unindexed column is read whole.
+ * `skip` names tables left out by design (the audit trail).
  */
 export async function scanForTraces(
   ex: Executor,
@@ -34,11 +49,18 @@ export async function scanForTraces(
 ): Promise<ScanResult> {
   const columns = await queryRows<Column>(
     ex,
-    sql`select table_name, column_name, data_type, udt_name from information_schema.columns
-        where table_schema = current_schema()
-          and table_name in (select table_name from information_schema.tables
-                             where table_schema = current_schema() and table_type = 'BASE TABLE')
-        order by table_name, ordinal_position`,
+    sql`select c.relname as table_name, a.attname as column_name, t.typname as udt_name,
+               case when t.typname in ('varchar', '_varchar') and a.atttypmod > 4 then a.atttypmod - 4 end
+                 as max_length,
+               (select r.relname from pg_catalog.pg_constraint k join pg_catalog.pg_class r on r.oid = k.confrelid
+                 where k.conrelid = c.oid and k.contype = 'f' and k.conkey = array[a.attnum]
+                   and k.convalidated and not k.condeferrable
+                 limit 1) as references
+        from pg_catalog.pg_class c
+        join pg_catalog.pg_attribute a on a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped
+        join pg_catalog.pg_type t on t.oid = a.atttypid
+        where c.relnamespace = current_schema()::regnamespace and c.relkind = 'r'
+        order by c.relname, a.attnum`,
   );
   const ids = arrayParam(traces.ids, 'uuid');
   const tokens = arrayParam(traces.tokens, 'bigint');
@@ -51,6 +73,10 @@ export async function scanForTraces(
   // purposes) the comparison with each pattern, which costs rows × patterns.
   const shortest = Math.min(...texts.map((t) => t.length));
   const contains = (text: SQL) => sql`(length(${text}) >= ${shortest} and ${text} like any(${patterns}))`;
+  /** Whether the schema proves the column free of every trace (see above). */
+  const proved = (c: Column): boolean =>
+    (c.references !== null && !skip.includes(c.references)) ||
+    (c.max_length !== null && texts.length > 0 && c.max_length < shortest);
   const predicateOf = (c: Column): SQL | null => {
     const col = sql.identifier(c.column_name);
     if (traces.ids.length > 0 && c.udt_name === 'uuid') return sql`${col} = any(${ids})`;
@@ -65,16 +91,18 @@ export async function scanForTraces(
     return null;
   };
 
+  const result: ScanResult = { tablesScanned: 0, columnsScanned: 0, columnsProved: 0, hits: [] };
   const byTable = new Map<string, { column: string; predicate: SQL }[]>();
   for (const c of columns) {
     if (skip.includes(c.table_name)) continue;
     const list = byTable.get(c.table_name) ?? [];
     byTable.set(c.table_name, list);
     const predicate = predicateOf(c);
-    if (predicate) list.push({ column: c.column_name, predicate });
+    if (!predicate) continue;
+    if (proved(c)) result.columnsProved++;
+    else list.push({ column: c.column_name, predicate });
   }
-
-  const result: ScanResult = { tablesScanned: byTable.size, columnsScanned: 0, hits: [] };
+  result.tablesScanned = byTable.size;
   for (const [table, list] of byTable) {
     if (list.length === 0) continue;
     result.columnsScanned += list.length;
