@@ -4,6 +4,7 @@ import { defineEndpoint, requires } from './endpoint.js';
 
 export const activityTypes = ['note', 'call', 'meeting', 'email'] as const;
 export const activityTypeSchema = z.enum(activityTypes);
+export const activityDirections = ['inbound', 'outbound'] as const;
 
 const activityFields = {
   type: activityTypeSchema,
@@ -16,7 +17,7 @@ const activityFields = {
     .min(0)
     .max(24 * 60)
     .nullable(),
-  direction: z.enum(['inbound', 'outbound']).nullable(),
+  direction: z.enum(activityDirections).nullable(),
   /** The people the activity is about. */
   contactIds: z.array(z.uuid()).max(50),
   companyId: z.uuid().nullable(),
@@ -49,7 +50,7 @@ export const activitySchema = z.object({
   body: z.string().nullable(),
   occurredAt: isoDateTime,
   durationMinutes: z.number().int().nullable(),
-  direction: z.enum(['inbound', 'outbound']).nullable(),
+  direction: z.enum(activityDirections).nullable(),
   contactIds: z.array(z.uuid()),
   companyId: z.uuid().nullable(),
   dealId: z.uuid().nullable(),

@@ -40,6 +40,9 @@ export const collectionMethods = [
   'spam_complaint',
 ] as const;
 export const collectionMethodSchema = z.enum(collectionMethods);
+
+/** Who appended an event: staff (a user, their API token or their import), the person themselves, or the system. */
+export const ledgerActorTypes = ['user', 'token', 'import', 'subject', 'system', 'anonymous'] as const;
 export type CollectionMethod = z.infer<typeof collectionMethodSchema>;
 
 export const ageCheckMethods = [

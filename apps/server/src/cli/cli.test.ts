@@ -395,7 +395,9 @@ describe('custodian commands on one installation', () => {
           expect.stringMatching(/^Erased \(erased\)\. Certificate [0-9a-f-]{36}$/),
           expect.stringMatching(/^ {2}sha256 [0-9a-f]{64}, recorded in audit entry \d+$/),
           '  contacts: 1 deleted',
-          expect.stringMatching(/^ {2}verification: \d+ columns in \d+ tables scanned, 0 hits$/),
+          expect.stringMatching(
+            /^ {2}verification: \d+ columns in \d+ tables scanned, \d+ proved by the schema, 0 hits$/,
+          ),
         ]),
       );
       expect(erased.stdout).not.toContain(id);

@@ -493,6 +493,28 @@ describe('the verification scan', () => {
     expect(nothing.tablesScanned).toBeGreaterThan(30);
   });
 
+  it('finds a trace inside free text, and the database refuses one where a closed set proves it absent', async () => {
+    const id = randomUUID();
+    const token = indexerFor(t.keys).exactEmail('contact-email', `${marker('text')}@example.test`);
+    const name = `${marker('tag')}`;
+    await t.database.db.execute(
+      sql`insert into tags (name) values (${`${name} about ${id}`}), (${`${name} token ${token}.`})`,
+    );
+    const result = await scanForTraces(t.database.db, { ids: [id], tokens: [token] }, ['audit_entries']);
+    expect(result.hits).toEqual([{ table: 'tags', column: 'name', rows: 2 }]);
+    // activities.type is left unread because its CHECK allows only the activity types: the database holds to it.
+    const person = await post<Contact>('/api/v1/contacts', { firstName: 'Noted' });
+    const note = await post<Activity>('/api/v1/activities', {
+      type: 'note',
+      contactIds: [person.id],
+      body: 'x',
+    });
+    await expect(
+      t.database.db.execute(sql`update activities set type = ${id} where id = ${note.id}`),
+    ).rejects.toThrow();
+    await t.database.db.execute(sql`delete from tags where name like ${`${name}%`}`);
+  });
+
   it('leaves foreign keys unread, yet an identifier in one is found through the column it references', async () => {
     const person = await post<Contact>('/api/v1/contacts', { firstName: 'Linked', tags: ['scan-proof'] });
     const result = await scanForTraces(t.database.db, { ids: [person.id], tokens: [] }, ['audit_entries']);

@@ -1,5 +1,16 @@
-import { index, integer, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
-import { bytea } from '../../platform/db/types.js';
+import { activityDirections, activityTypes } from '@custodian/contracts';
+import {
+  check,
+  index,
+  integer,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
+import { bytea, oneOf } from '../../platform/db/types.js';
 import { companies } from '../companies/schema.js';
 import { contacts } from '../contacts/schema.js';
 import { deals } from '../deals/schema.js';
@@ -35,6 +46,8 @@ export const activities = pgTable(
     index('activities_occurred_at_idx').on(t.occurredAt, t.id),
     index('activities_company_idx').on(t.companyId, t.occurredAt),
     index('activities_deal_idx').on(t.dealId, t.occurredAt),
+    check('activities_type_known', oneOf(t.type, activityTypes)),
+    check('activities_direction_known', oneOf(t.direction, activityDirections)),
   ],
 );
 

@@ -1,18 +1,23 @@
+import { collectionMethods, consentStatuses, eventKinds, ledgerActorTypes } from '@custodian/contracts';
+import { sql } from 'drizzle-orm';
 import {
   bigint,
   bigserial,
   boolean,
+  check,
   index,
   pgTable,
   primaryKey,
   text,
   timestamp,
   uuid,
+  varchar,
 } from 'drizzle-orm/pg-core';
-import { bytea } from '../../platform/db/types.js';
+import { bytea, oneOf } from '../../platform/db/types.js';
 import { notices } from '../notices/schema.js';
 import { purposesTable } from '../purposes/schema.js';
 import { dataSubjects } from '../subjects/schema.js';
+import { users } from '../users/schema.js';
 
 /**
  * The privacy ledger: every choice a person made (consent given, withdrawn…, objection, restriction, CCPA
@@ -30,12 +35,13 @@ export const consentEvents = pgTable(
     kind: text('kind').notNull(),
     purpose: text('purpose').references(() => purposesTable.key),
     noticeId: uuid('notice_id').references(() => notices.id),
-    language: text('language'),
+    /** A language tag (`en`, `pt-BR`): at most 16 characters, so it cannot hold an identifier. */
+    language: varchar('language', { length: 16 }),
     method: text('method').notNull(),
     occurredAt: timestamp('occurred_at', { withTimezone: true, precision: 3 }).notNull(),
     recordedAt: timestamp('recorded_at', { withTimezone: true, precision: 3 }).notNull().defaultNow(),
     actorType: text('actor_type').notNull(),
-    actorId: uuid('actor_id'),
+    actorId: uuid('actor_id').references(() => users.id),
     relatesTo: uuid('relates_to'),
     conflictsWith: uuid('conflicts_with'),
     mergedFrom: uuid('merged_from'),
@@ -49,7 +55,17 @@ export const consentEvents = pgTable(
     parentalConsentReference: bytea('parental_consent_reference'),
     note: bytea('note'),
   },
-  (t) => [index('consent_events_subject_idx').on(t.subjectId, t.seq)],
+  (t) => [
+    index('consent_events_subject_idx').on(t.subjectId, t.seq),
+    // The closed sets and the key on the actor let the erasure's verification prove these columns free of
+    // identifiers; the rare links to other events and merged people are found through partial indexes.
+    check('consent_events_kind_known', oneOf(t.kind, eventKinds)),
+    check('consent_events_method_known', oneOf(t.method, collectionMethods)),
+    check('consent_events_actor_type_known', oneOf(t.actorType, ledgerActorTypes)),
+    index('consent_events_relates_to_idx').on(t.relatesTo).where(sql`${t.relatesTo} is not null`),
+    index('consent_events_conflicts_with_idx').on(t.conflictsWith).where(sql`${t.conflictsWith} is not null`),
+    index('consent_events_merged_from_idx').on(t.mergedFrom).where(sql`${t.mergedFrom} is not null`),
+  ],
 );
 
 /**
@@ -66,7 +82,8 @@ export const consentStates = pgTable(
       .notNull()
       .references(() => purposesTable.key),
     consent: text('consent').notNull().default('none'),
-    consentEventId: uuid('consent_event_id'),
+    // Deleted before the events (erasure), rebuilt from them (replay): it always names an event of the ledger.
+    consentEventId: uuid('consent_event_id').references(() => consentEvents.id),
     noticeId: uuid('notice_id').references(() => notices.id),
     parentalConsentMissing: boolean('parental_consent_missing').notNull().default(false),
     objected: boolean('objected').notNull().default(false),
@@ -78,6 +95,7 @@ export const consentStates = pgTable(
   (t) => [
     primaryKey({ columns: [t.subjectId, t.purpose] }),
     index('consent_states_purpose_idx').on(t.purpose),
+    check('consent_states_consent_known', oneOf(t.consent, consentStatuses)),
   ],
 );
 

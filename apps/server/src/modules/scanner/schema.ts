@@ -1,5 +1,7 @@
+import { findingKinds, findingStatuses } from '@custodian/contracts';
 import { sql } from 'drizzle-orm';
 import { check, index, integer, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { eachOf, oneOf } from '../../platform/db/types.js';
 import { activities } from '../activities/schema.js';
 import { contacts } from '../contacts/schema.js';
 import { tasks } from '../tasks/schema.js';
@@ -31,6 +33,9 @@ export const scannerFindings = pgTable(
   },
   (t) => [
     check('scanner_findings_one_record', sql`num_nonnulls(${t.activityId}, ${t.taskId}, ${t.contactId}) = 1`),
+    check('scanner_findings_kinds_known', eachOf(t.kinds, findingKinds)),
+    check('scanner_findings_classified_kinds_known', eachOf(t.classifiedKinds, findingKinds)),
+    check('scanner_findings_status_known', oneOf(t.status, findingStatuses)),
     uniqueIndex('scanner_findings_activity_idx').on(t.activityId, t.field),
     uniqueIndex('scanner_findings_task_idx').on(t.taskId, t.field),
     uniqueIndex('scanner_findings_contact_idx').on(t.contactId, t.field),

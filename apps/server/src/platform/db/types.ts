@@ -1,4 +1,5 @@
-import { customType } from 'drizzle-orm/pg-core';
+import { type SQL, sql } from 'drizzle-orm';
+import { type AnyPgColumn, customType } from 'drizzle-orm/pg-core';
 
 /** bytea as a Buffer on both drivers (PGlite gives Uint8Array, node-postgres gives Buffer). */
 export const bytea = customType<{ data: Buffer; driverData: Buffer | Uint8Array }>({
@@ -40,3 +41,18 @@ export const blindToken = customType<{ data: bigint; driverData: string }>({
     throw new Error('Blind-index tokens are write-only; select them as text when they must be read');
   },
 });
+
+/** Constant values as SQL string literals, for CHECK constraints (never user input). */
+const literals = (values: readonly string[]) =>
+  sql.raw(values.map((v) => `'${v.replace(/'/g, "''")}'`).join(', '));
+
+/**
+ * A CHECK that a text column holds one of a closed set of values (or null). Besides refusing anything else, it
+ * lets the erasure's verification scan prove the column free of identifiers without reading it.
+ */
+export const oneOf = (column: AnyPgColumn, values: readonly string[]): SQL =>
+  sql`${column} in (${literals(values)})`;
+
+/** The same for a text array column: each element is one of the values. */
+export const eachOf = (column: AnyPgColumn, values: readonly string[]): SQL =>
+  sql`${column} <@ array[${literals(values)}]::text[]`;

@@ -1,0 +1,16 @@
+ALTER TABLE "consent_events" ALTER COLUMN "language" SET DATA TYPE varchar(16);--> statement-breakpoint
+ALTER TABLE "data_subjects" ALTER COLUMN "key_id" SET DATA TYPE varchar(16);--> statement-breakpoint
+ALTER TABLE "consent_events" ADD CONSTRAINT "consent_events_actor_id_users_id_fk" FOREIGN KEY ("actor_id") REFERENCES "public"."users"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "consent_states" ADD CONSTRAINT "consent_states_consent_event_id_consent_events_id_fk" FOREIGN KEY ("consent_event_id") REFERENCES "public"."consent_events"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+CREATE INDEX "consent_events_relates_to_idx" ON "consent_events" USING btree ("relates_to") WHERE "consent_events"."relates_to" is not null;--> statement-breakpoint
+CREATE INDEX "consent_events_conflicts_with_idx" ON "consent_events" USING btree ("conflicts_with") WHERE "consent_events"."conflicts_with" is not null;--> statement-breakpoint
+CREATE INDEX "consent_events_merged_from_idx" ON "consent_events" USING btree ("merged_from") WHERE "consent_events"."merged_from" is not null;--> statement-breakpoint
+ALTER TABLE "activities" ADD CONSTRAINT "activities_type_known" CHECK ("activities"."type" in ('note', 'call', 'meeting', 'email'));--> statement-breakpoint
+ALTER TABLE "activities" ADD CONSTRAINT "activities_direction_known" CHECK ("activities"."direction" in ('inbound', 'outbound'));--> statement-breakpoint
+ALTER TABLE "consent_events" ADD CONSTRAINT "consent_events_kind_known" CHECK ("consent_events"."kind" in ('pending', 'given', 'confirmed', 'withdrawn', 'refused', 'expired', 'objected', 'objection_withdrawn', 'restricted', 'restriction_lifted', 'sale_sharing_opted_out', 'sale_sharing_opted_in', 'sensitive_use_limited', 'sensitive_use_unlimited'));--> statement-breakpoint
+ALTER TABLE "consent_events" ADD CONSTRAINT "consent_events_method_known" CHECK ("consent_events"."method" in ('web_form', 'double_opt_in_email', 'import', 'verbal', 'paper', 'api', 'portal', 'global_privacy_control', 'staff', 'unsubscribe_link', 'spam_complaint'));--> statement-breakpoint
+ALTER TABLE "consent_events" ADD CONSTRAINT "consent_events_actor_type_known" CHECK ("consent_events"."actor_type" in ('user', 'token', 'import', 'subject', 'system', 'anonymous'));--> statement-breakpoint
+ALTER TABLE "consent_states" ADD CONSTRAINT "consent_states_consent_known" CHECK ("consent_states"."consent" in ('none', 'pending', 'given', 'withdrawn', 'refused', 'expired'));--> statement-breakpoint
+ALTER TABLE "scanner_findings" ADD CONSTRAINT "scanner_findings_kinds_known" CHECK ("scanner_findings"."kinds" <@ array['email', 'phone', 'iban', 'payment_card', 'national_id', 'date_of_birth', 'health', 'religion', 'ethnicity', 'politics', 'union', 'sexual_orientation']::text[]);--> statement-breakpoint
+ALTER TABLE "scanner_findings" ADD CONSTRAINT "scanner_findings_classified_kinds_known" CHECK ("scanner_findings"."classified_kinds" <@ array['email', 'phone', 'iban', 'payment_card', 'national_id', 'date_of_birth', 'health', 'religion', 'ethnicity', 'politics', 'union', 'sexual_orientation']::text[]);--> statement-breakpoint
+ALTER TABLE "scanner_findings" ADD CONSTRAINT "scanner_findings_status_known" CHECK ("scanner_findings"."status" in ('open', 'dismissed', 'redacted', 'reclassified'));
