@@ -13,8 +13,8 @@ export interface ScanResult {
   columnsScanned: number;
   /**
    * Columns the schema itself proves free of the traces, left unread: a validated foreign key (it can only hold
-   * an identifier the referenced column holds too, and that column is scanned or proved in turn), or a declared
-   * maximum length shorter than every trace.
+   * an identifier the referenced column holds too, and that column is scanned or proved in turn), a declared
+   * maximum length shorter than every trace, or a CHECK allowing only values none of which contains a trace.
    */
   columnsProved: number;
   /** Where something was found: table and column names with counts, never the values. */
