@@ -126,6 +126,23 @@ describe('activity import', () => {
     const again = await finished((await upload(settings(), `${csv}\n`)).json<Import>().id);
     expect(again).toMatchObject({ created: 0, skipped: 3, failed: 6 });
     expect(await timeline(ada.id)).toHaveLength(2);
+
+    // An older activity comes in (another type at a moment already taken, and an earlier one): both are new,
+    // and the last activity does not move back.
+    const older = await finished(
+      (
+        await upload(
+          settings(),
+          `${header}\ncall,2024-05-01,Same moment,,,,${bob.email},\nnote,2023-01-01,Older,,,,${bob.email},\n`,
+        )
+      ).json<Import>().id,
+    );
+    expect(older).toMatchObject({ created: 2, skipped: 0, failed: 0 });
+    const [after] = await queryRows<{ last: string }>(
+      t.database.db,
+      sql`select last_activity_at::text as last from contacts where id = ${bob.id}`,
+    );
+    expect(new Date(after!.last).toISOString()).toBe('2024-05-01T00:00:00.000Z');
   });
 
   it('changes nothing in a dry run', async () => {

@@ -35,9 +35,11 @@ export async function touchLastActivities(ex: Executor, latest: ReadonlyMap<stri
   const ids = [...latest.keys()];
   const times = ids.map((id) => latest.get(id)!);
   await ex.execute(
-    sql`update ${contacts} c set last_activity_at = greatest(c.last_activity_at, v.at)
+    // Only the rows that change: an update writes a new version of the row and of every index entry (the
+    // column is indexed, so it cannot be a heap-only update), which a no-op would pay for nothing.
+    sql`update ${contacts} c set last_activity_at = v.at
         from unnest(${arrayParam(ids, 'uuid')}, ${arrayParam(times, 'timestamptz')}) as v(id, at)
-        where c.id = v.id`,
+        where c.id = v.id and (c.last_activity_at is null or c.last_activity_at < v.at)`,
   );
 }
 

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type CorpusEntry, corpus } from './corpus.js';
 import { holdout } from './corpus-holdout.js';
@@ -101,5 +102,70 @@ describe('the validators', () => {
       { kind: 'email', start: 5, end: 18 },
       { kind: 'email', start: 22, end: 35 },
     ]);
+  });
+});
+
+describe('the shortcuts that skip finders which cannot match', () => {
+  it('change nothing on the labelled corpora', () => {
+    for (const { text } of [...corpus, ...holdout])
+      expect(scanText(text), text).toEqual(scanText(text, { exhaustive: true }));
+  });
+
+  it('change nothing on texts stitched from words, digits of several scripts and separators', () => {
+    // Pieces each finder reacts to, so that the stitched texts hold near-misses as well as hits.
+    const piece = fc.constantFrom(
+      'born',
+      'geboren le',
+      'né le',
+      'DOB',
+      '12.03.1985',
+      '1985',
+      'March 3, 1985',
+      '3 mars 1985',
+      'call',
+      'tel.',
+      '+49 30 123456',
+      '030 1234567',
+      '+4915112345678',
+      '٠١٢٣٤٥٦٧٨٩',
+      '０３０１２３',
+      '7',
+      '42',
+      'DE89 3704 0044 0532 0130 00',
+      '4111 1111 1111 1111',
+      'order 4111111111111111',
+      '12345678Z',
+      'X1234567L',
+      'AB 12 34 56 C',
+      'RSSMRA85T10A562S',
+      'steuer-id 12345679811',
+      'bsn 111222333',
+      'diabetes',
+      'Krebs',
+      'enceinte',
+      'muslim',
+      'trade union',
+      'european union',
+      'gay',
+      'gay-lussac',
+      'party member',
+      'votes for the greens',
+      'Église',
+      'a@example.com',
+      'x',
+      'é',
+      'Ünïcödé',
+      'church street',
+      'tropical depression',
+      '\u0301',
+    );
+    const sep = fc.constantFrom(' ', '', '. ', ', ', '\n', '-', '/', ': ');
+    const text = fc.array(fc.tuple(piece, sep), { maxLength: 8 }).map((parts) => parts.flat().join(''));
+    fc.assert(
+      fc.property(fc.oneof(text, fc.string({ unit: 'grapheme', maxLength: 60 })), (t) => {
+        expect(scanText(t)).toEqual(scanText(t, { exhaustive: true }));
+      }),
+      { numRuns: 2000 },
+    );
   });
 });

@@ -1,4 +1,5 @@
-import { pgTable, timestamp, uuid, varchar } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
+import { index, pgTable, timestamp, uuid, varchar } from 'drizzle-orm/pg-core';
 import { bytea } from '../../platform/db/types.js';
 
 /**
@@ -7,15 +8,24 @@ import { bytea } from '../../platform/db/types.js';
  * destroys the wrapped key: every ciphertext of that person, in the database, its WAL and its backups,
  * becomes unreadable.
  */
-export const dataSubjects = pgTable('data_subjects', {
-  id: uuid('id').primaryKey().defaultRandom(),
-  /** The data key sealed under the master key's wrapping key; null once shredded. */
-  wrappedKey: bytea('wrapped_key'),
-  /**
-   * Which master key wraps it, so master keys can rotate: 16 hex digits. Declared so, the erasure's
-   * verification scan knows the column cannot hold an identifier and leaves the million rows unread.
-   */
-  keyId: varchar('key_id', { length: 16 }),
-  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
-  shreddedAt: timestamp('shredded_at', { withTimezone: true }),
-});
+export const dataSubjects = pgTable(
+  'data_subjects',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    /** The data key sealed under the master key's wrapping key; null once shredded. */
+    wrappedKey: bytea('wrapped_key'),
+    /**
+     * Which master key wraps it, so master keys can rotate: 16 hex digits. Declared so, the erasure's
+     * verification scan knows the column cannot hold an identifier and leaves the million rows unread.
+     */
+    keyId: varchar('key_id', { length: 16 }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    shreddedAt: timestamp('shredded_at', { withTimezone: true }),
+  },
+  (t) => [
+    // The few shredded subjects whose row is kept (erased people, for their certificate and suppression): the
+    // processing guard asks "is this person erased?" of a whole segment against this small index instead of
+    // reading the million keys of the table.
+    index('data_subjects_shredded_idx').on(t.id).where(sql`${t.shreddedAt} is not null`),
+  ],
+);

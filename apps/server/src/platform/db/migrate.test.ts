@@ -163,4 +163,24 @@ describe('migrations on a PostgreSQL server', () => {
       }
     },
   );
+
+  it.runIf(engine === 'postgres')(
+    "opens connections with JIT compilation off, unless the URL's own options say otherwise",
+    async () => {
+      const base = process.env.DATABASE_URL ?? '';
+      const jitOf = async (url: string) => {
+        const database = await openPostgres(url, { max: 1 });
+        try {
+          return (await queryRows<{ jit: string }>(database.db, sql`select current_setting('jit') as jit`))[0]
+            ?.jit;
+        } finally {
+          await database.close();
+        }
+      };
+      expect(await jitOf(base)).toBe('off');
+      const own = new URL(base);
+      own.searchParams.set('options', '-c jit=on');
+      expect(await jitOf(own.toString())).toBe('on');
+    },
+  );
 });

@@ -1,0 +1,1 @@
+CREATE INDEX "data_subjects_shredded_idx" ON "data_subjects" USING btree ("id") WHERE "data_subjects"."shredded_at" is not null;
