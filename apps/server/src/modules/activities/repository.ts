@@ -3,6 +3,7 @@ import { activityEntity, openPersonalFields, sealPersonalFields } from '../../ca
 import { arrayParam } from '../../platform/db/bulk.js';
 import { type Executor, queryRows } from '../../platform/db/database.js';
 import { rethrowMissingLink } from '../../platform/db/errors.js';
+import { newRowId } from '../../platform/db/ids.js';
 import { keyset } from '../../platform/db/keyset.js';
 import type { NewSubject, SubjectKeyStore } from '../subjects/index.js';
 import { activities, activityContacts } from './schema.js';
@@ -94,15 +95,15 @@ export async function insertActivitiesBatch(
     items.map((item) => item.activity.subject),
   );
   const subjectIds = items.map((item) => item.activity.subject.id);
+  const ids = items.map(() => newRowId());
   const sealed = items.map((item) => item.activity.sealed);
   const column = <T>(pick: (a: ActivityAttributes) => T) => items.map((item) => pick(item.attributes));
   // Raw SQL with one array parameter per column: the query builder would cost more than the insert itself.
-  const rows = await queryRows<{ id: string; subject_id: string }>(
-    ex,
-    sql`insert into ${activities} (subject_id, type, subject, body, occurred_at, duration_minutes, direction,
+  await ex.execute(
+    sql`insert into ${activities} (id, subject_id, type, subject, body, occurred_at, duration_minutes, direction,
           company_id, deal_id, created_by)
-        select s, t, su, b, o, d, dir, co, de, cb
-        from unnest(${arrayParam(subjectIds, 'uuid')}, ${arrayParam(
+        select i, s, t, su, b, o, d, dir, co, de, cb
+        from unnest(${arrayParam(ids, 'uuid')}, ${arrayParam(subjectIds, 'uuid')}, ${arrayParam(
           column((a) => a.type),
           'text',
         )},
@@ -134,11 +135,9 @@ export async function insertActivitiesBatch(
           ${arrayParam(
             column((a) => a.createdBy),
             'uuid',
-          )}) as v(s, t, su, b, o, d, dir, co, de, cb)
-        returning id, subject_id`,
+          )}) as v(i, s, t, su, b, o, d, dir, co, de, cb)`,
   );
-  const bySubject = new Map(rows.map((r) => [r.subject_id, r.id]));
-  const ordered = subjectIds.map((subjectId) => ({ id: bySubject.get(subjectId)!, subjectId }));
+  const ordered = subjectIds.map((subjectId, i) => ({ id: ids[i]!, subjectId }));
   const links = ordered.flatMap((r, i) =>
     [...new Set(items[i]!.contactIds)].map((contactId) => ({ activityId: r.id, contactId })),
   );

@@ -424,17 +424,16 @@ export async function findLedgerMoments(
   pairs: readonly { subjectId: string; occurredAt: Date }[],
 ): Promise<Set<string>> {
   if (pairs.length === 0) return new Set();
+  // Person by person through the subject index, as a lateral subquery (kept apart by `offset 0`) so that no
+  // plan can read the whole ledger once per batch while its statistics lag behind an import (see
+  // findActivityMoments). The answer holds other moments of these people too; the caller asks about its own.
   const rows = await queryRows<{ subject_id: string; purpose: string | null; kind: string; at: string }>(
     ex,
-    sql`select e.subject_id, e.purpose, e.kind, (extract(epoch from e.occurred_at) * 1000)::bigint::text as at
-        from unnest(${arrayParam(
-          pairs.map((p) => p.subjectId),
-          'uuid',
-        )}, ${arrayParam(
-          pairs.map((p) => p.occurredAt),
-          'timestamptz',
-        )}) as v(subject_id, occurred_at)
-        join ${consentEvents} e on e.subject_id = v.subject_id and e.occurred_at = v.occurred_at`,
+    sql`select v.subject_id, e.purpose, e.kind, (extract(epoch from e.occurred_at) * 1000)::bigint::text as at
+        from unnest(${arrayParam([...new Set(pairs.map((p) => p.subjectId))], 'uuid')}) as v(subject_id)
+        cross join lateral (
+          select e.purpose, e.kind, e.occurred_at from ${consentEvents} e where e.subject_id = v.subject_id
+          offset 0) e`,
   );
   return new Set(rows.map((r) => `${r.subject_id}|${r.purpose ?? ''}|${r.kind}|${r.at}`));
 }

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { CustomValues } from '@custodian/contracts';
 import { and, asc, desc, eq, getTableColumns, inArray, type SQL, sql } from 'drizzle-orm';
 import type { PgColumn } from 'drizzle-orm/pg-core';
@@ -14,6 +13,7 @@ import type { BlindIndexer } from '../../platform/crypto/blind-index.js';
 import { bulkColumn, insertRows } from '../../platform/db/bulk.js';
 import { type Executor, queryRows } from '../../platform/db/database.js';
 import { rethrowMissingLink } from '../../platform/db/errors.js';
+import { newRowId } from '../../platform/db/ids.js';
 import { bigintArrayLiteral } from '../../platform/db/types.js';
 import { recordDomainEvent, recordDomainEvents } from '../events/index.js';
 import { recordContactFindings } from '../scanner/index.js';
@@ -467,7 +467,7 @@ export function sealNewContacts(
   return personals.map((personal, i) => {
     const subject = subjects[i]!;
     return {
-      id: randomUUID(),
+      id: newRowId(),
       subject,
       personal,
       columns: sealedColumns(crypto, subject.key, subject.id, personal),

@@ -1,9 +1,10 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { and, eq, inArray, isNotNull, isNull, sql } from 'drizzle-orm';
 import { open, seal } from '../../platform/crypto/cipher.js';
 import type { KeyRing } from '../../platform/crypto/keys.js';
 import { arrayParam, bulkColumn, insertRows } from '../../platform/db/bulk.js';
 import type { Executor } from '../../platform/db/database.js';
+import { newRowId } from '../../platform/db/ids.js';
 import { AppError } from '../../platform/http/errors.js';
 import { dataSubjects } from './schema.js';
 
@@ -54,7 +55,7 @@ export class SubjectKeyStore {
 
   /** A new data subject with a fresh random data key; returns its id. */
   async createSubject(ex: Executor): Promise<string> {
-    const id = randomUUID();
+    const id = newRowId();
     const dataKey = randomBytes(32);
     await ex
       .insert(dataSubjects)
@@ -72,7 +73,7 @@ export class SubjectKeyStore {
     // One draw from the CSPRNG for every key; each key is its own copy and the draw is wiped.
     const material = randomBytes(32 * count);
     const fresh = Array.from({ length: count }, (_, i) => ({
-      id: randomUUID(),
+      id: newRowId(),
       key: Buffer.from(material.subarray(32 * i, 32 * i + 32)),
     }));
     material.fill(0);
