@@ -189,6 +189,37 @@ describe('audit entries written by requests', () => {
     expect([...(entries[1]?.subject_ids ?? [])].sort()).toEqual([...pageIds].sort());
   });
 
+  it('stores the same entry whether recorded in a transaction or outside one (built once there)', async () => {
+    const subject = randomUUID();
+    const other = randomUUID();
+    const event = {
+      action: 'contact.read',
+      entityType: 'contact',
+      entityId: randomUUID(),
+      subjectIds: [subject],
+    };
+    const ctx = systemContext('test');
+    const ids = [
+      await recordAudit(t.database.db, t.keys, ctx, event),
+      await recordAudit(t.database.db, t.keys, ctx, { ...event, subjectIds: [other, subject] }),
+      await transaction(t.database.db, (tx) => recordAudit(tx, t.keys, ctx, event)),
+    ];
+    const rows = await queryRows<Record<string, unknown>>(
+      t.database.db,
+      sql`select actor_type, actor_id, action, entity_type, entity_id, subject_ids, purpose, request_id, outcome,
+                 format, token_id, access, categories, key_id, length(mac) as mac_length
+          from audit_entries where id in ${ids} order by id`,
+    );
+    expect(rows).toHaveLength(3);
+    expect(rows[2]).toEqual(rows[0]);
+    expect(rows[0]).toMatchObject({ action: 'contact.read', entity_id: event.entityId, mac_length: 32 });
+    expect([...((rows[1]?.subject_ids as string[] | undefined) ?? [])].sort()).toEqual(
+      [other, subject].sort(),
+    );
+    await sealAll(t.database.db, t.keys);
+    expect((await verifyAuditChain(t.database.db, t.keys)).intact).toBe(true);
+  });
+
   it('seals every entry and verifies the whole chain intact', async () => {
     await recordTestEvent(t.database.db, t.keys);
     const total = await countEntries(t.database.db);

@@ -1,7 +1,9 @@
 import type { AuditAccess, DataCategory } from '@custodian/contracts';
+import { sql } from 'drizzle-orm';
 import type { RequestContext } from '../../platform/access.js';
 import type { KeyRing } from '../../platform/crypto/keys.js';
 import type { Executor } from '../../platform/db/database.js';
+import { preparedFor } from '../../platform/db/prepared.js';
 import { scopeOf } from './audit-scope.js';
 import { canonicalContent } from './canonical.js';
 import { auditEntries } from './schema.js';
@@ -51,13 +53,23 @@ export async function recordAudit(
     tokenId: ctx.actor.kind === 'token' ? ctx.actor.tokenId.toLowerCase() : null,
     ...scopeOf(ctx, event, subjectIds.length),
   };
-  const [entry] = await ex
-    .insert(auditEntries)
-    .values({
-      ...content,
-      keyId: keys.masterKeyId,
-      mac: keys.mac('audit-entry-mac', canonicalContent(content)),
-    })
-    .returning({ id: auditEntries.id });
+  const values = {
+    ...content,
+    keyId: keys.masterKeyId,
+    mac: keys.mac('audit-entry-mac', canonicalContent(content)),
+  };
+  // Outside a transaction (reads are audited there) the insert is built once; its columns are the same every time,
+  // but the key names them all the same, so a new column can never meet an old statement.
+  const columns = Object.keys(values) as (keyof typeof values)[];
+  const prepared = preparedFor(ex, `audit-entry:${columns.join(',')}`, (db, name) =>
+    db
+      .insert(auditEntries)
+      .values(Object.fromEntries(columns.map((c) => [c, sql.placeholder(c)])) as unknown as typeof values)
+      .returning({ id: auditEntries.id })
+      .prepare(name),
+  );
+  const [entry] = prepared
+    ? await prepared.execute(values)
+    : await ex.insert(auditEntries).values(values).returning({ id: auditEntries.id });
   return entry!.id;
 }

@@ -1,5 +1,6 @@
-import { and, eq, gt, inArray, lt, or } from 'drizzle-orm';
+import { and, eq, gt, inArray, lt, or, type Placeholder, sql } from 'drizzle-orm';
 import type { Executor } from '../../platform/db/database.js';
+import { preparedFor } from '../../platform/db/prepared.js';
 import { users } from '../users/index.js';
 import { sessions } from './schema.js';
 
@@ -23,18 +24,41 @@ export async function insertSession(ex: Executor, values: { tokenHash: Buffer; u
 /** A live session (not expired, not idle too long) of an active user, with that user. */
 /** `tokenHashes`: the token hashed under the current and any retired master key. */
 export async function findLiveSession(ex: Executor, tokenHashes: Buffer[], now: Date) {
-  const [row] = await ex
-    .select({ session: sessions, user: { id: users.id, role: users.role, status: users.status } })
-    .from(sessions)
-    .innerJoin(users, eq(users.id, sessions.userId))
-    .where(
-      and(
-        inArray(sessions.tokenHash, tokenHashes),
-        gt(sessions.expiresAt, now),
-        gt(sessions.lastSeenAt, new Date(now.getTime() - sessionIdleMs)),
-        eq(users.status, 'active'),
-      ),
-    );
+  // Every request runs this: built once per number of keys (see prepared.ts), except inside a transaction.
+  const build = (
+    db: Executor,
+    hashes: (Buffer | Placeholder)[],
+    at: Date | Placeholder,
+    idleSince: Date | Placeholder,
+  ) =>
+    db
+      .select({ session: sessions, user: { id: users.id, role: users.role, status: users.status } })
+      .from(sessions)
+      .innerJoin(users, eq(users.id, sessions.userId))
+      .where(
+        and(
+          inArray(sessions.tokenHash, hashes),
+          gt(sessions.expiresAt, at),
+          gt(sessions.lastSeenAt, idleSince),
+          eq(users.status, 'active'),
+        ),
+      );
+  const idleSince = new Date(now.getTime() - sessionIdleMs);
+  const prepared = preparedFor(ex, `live-session:${tokenHashes.length}`, (db, name) =>
+    build(
+      db,
+      tokenHashes.map((_, i) => sql.placeholder(`hash${i}`)),
+      sql.placeholder('now'),
+      sql.placeholder('idleSince'),
+    ).prepare(name),
+  );
+  const [row] = prepared
+    ? await prepared.execute({
+        ...Object.fromEntries(tokenHashes.map((h, i) => [`hash${i}`, h])),
+        now,
+        idleSince,
+      })
+    : await build(ex, tokenHashes, now, idleSince);
   return row ?? null;
 }
 

@@ -1,6 +1,5 @@
 import type { Contact } from '@custodian/contracts';
 import { assertPermission, type RequestContext } from '../../platform/access.js';
-import { transaction } from '../../platform/db/database.js';
 import { notFound } from '../../platform/http/errors.js';
 import { recordAudit } from '../audit/index.js';
 import { cachedCustomFieldRows } from '../custom-fields/index.js';
@@ -9,25 +8,27 @@ import { presentContact } from './present-contact.js';
 import { findContactRowWithTags, openContacts } from './repository.js';
 
 /**
- * One contact, decrypted and masked for the caller; the read is audited under the request's purpose, in the
- * read's transaction. The row comes with its tags and its subject's wrapped key in one statement, and the
- * custom-field definitions (not personal) from the process cache.
+ * One contact, decrypted and masked for the caller; the read is audited under the request's purpose. The row comes
+ * with its tags and its subject's wrapped key in one statement, and the custom-field definitions (not personal)
+ * from the process cache.
+ *
+ * No transaction: the audit entry is written after the read and before anything is answered, so an answer exists
+ * only when its entry does, which is all a transaction would add here; without one the read costs three round
+ * trips to the database instead of five (begin and commit were a third of its time under load).
  */
 export async function getContact(
   options: ContactDeps & { ctx: RequestContext; id: string },
 ): Promise<Contact> {
   const { db, keys, ctx, id } = options;
   assertPermission(ctx.actor, 'contacts:read');
-  return transaction(db, async (tx) => {
-    const found = await findContactRowWithTags(tx, id);
-    const [record] = found ? await openContacts(tx, options, [found.row], [found.wrapped]) : [];
-    if (!record) throw notFound('contact');
-    await recordAudit(tx, keys, ctx, {
-      action: 'contact.read',
-      entityType: 'contact',
-      entityId: record.row.id,
-      subjectIds: [record.row.subjectId],
-    });
-    return presentContact(ctx, record, found?.tags ?? [], await cachedCustomFieldRows(db, 'contact', tx));
+  const found = await findContactRowWithTags(db, id);
+  const [record] = found ? await openContacts(db, options, [found.row], [found.wrapped]) : [];
+  if (!record) throw notFound('contact');
+  await recordAudit(db, keys, ctx, {
+    action: 'contact.read',
+    entityType: 'contact',
+    entityId: record.row.id,
+    subjectIds: [record.row.subjectId],
   });
+  return presentContact(ctx, record, found?.tags ?? [], await cachedCustomFieldRows(db, 'contact'));
 }

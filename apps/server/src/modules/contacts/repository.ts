@@ -1,5 +1,5 @@
 import type { CustomValues } from '@custodian/contracts';
-import { and, asc, desc, eq, getTableColumns, inArray, type SQL, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, getTableColumns, inArray, type Placeholder, type SQL, sql } from 'drizzle-orm';
 import type { PgColumn } from 'drizzle-orm/pg-core';
 import {
   blindIndexTokens,
@@ -14,6 +14,7 @@ import { bulkColumn, insertRows } from '../../platform/db/bulk.js';
 import { type Executor, queryRows } from '../../platform/db/database.js';
 import { rethrowMissingLink } from '../../platform/db/errors.js';
 import { newRowId } from '../../platform/db/ids.js';
+import { preparedFor } from '../../platform/db/prepared.js';
 import { bigintArrayLiteral } from '../../platform/db/types.js';
 import { recordDomainEvent, recordDomainEvents } from '../events/index.js';
 import { recordContactFindings } from '../scanner/index.js';
@@ -211,11 +212,17 @@ type ReadExtras = { tagNames: string[]; wrappedKey: Buffer | null; keyId: string
 
 /** One contact with its tag names and its subject's wrapped key, in one statement. */
 export async function findContactRowWithTags(ex: Executor, id: string): Promise<ContactRead | null> {
-  const [found] = await ex
-    .select({ ...contactColumns, ...readExtras })
-    .from(contacts)
-    .leftJoin(dataSubjects, eq(dataSubjects.id, contacts.subjectId))
-    .where(eq(contacts.id, id));
+  const build = (db: Executor, contactId: string | Placeholder) =>
+    db
+      .select({ ...contactColumns, ...readExtras })
+      .from(contacts)
+      .leftJoin(dataSubjects, eq(dataSubjects.id, contacts.subjectId))
+      .where(eq(contacts.id, contactId));
+  // Reading one contact is the commonest request: built once (see prepared.ts), except inside a transaction.
+  const prepared = preparedFor(ex, 'contact-with-tags', (db, name) =>
+    build(db, sql.placeholder('id')).prepare(name),
+  );
+  const [found] = prepared ? await prepared.execute({ id }) : await build(ex, id);
   return found ? splitRead(found) : null;
 }
 

@@ -5,6 +5,7 @@ import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import pg from 'pg';
 import { acquireDataDirLock, type DataDirLock } from './lock.js';
+import { statementCachingClient } from './statement-cache.js';
 
 type NoSchema = Record<string, never>;
 export type Db = PgDatabase<PgQueryResultHKT, NoSchema>;
@@ -30,8 +31,14 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number.parseInt(v, 10));
 export async function openPostgres(url: string, options: { max?: number } = {}): Promise<Database> {
   // JIT compilation off: PostgreSQL compiles a query the planner prices high, and for Custodian's queries the
   // compiling cost more than it saved (the processing guard over 100,000 people: 235 ms of JIT in 570 ms).
-  // An `options` parameter in DATABASE_URL replaces this one.
-  const pool = new pg.Pool({ connectionString: url, max: options.max ?? 10, options: '-c jit=off' });
+  // An `options` parameter in DATABASE_URL replaces this one. Statements are prepared once per connection
+  // (statement-cache.ts): planning cost more than running for most of them.
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.max ?? 10,
+    options: '-c jit=off',
+    Client: statementCachingClient(),
+  });
   // An idle client losing its connection must not crash the process; the next query reconnects.
   pool.on('error', () => {});
   const db = drizzleNodePg(pool) as unknown as Db;
