@@ -7,7 +7,6 @@ import {
   normalisePhone,
   words,
 } from '../../platform/crypto/blind-index.js';
-import { transaction } from '../../platform/db/database.js';
 import { decodeCursor, decodeTimeIdCursor, encodeCursor } from '../../platform/http/cursor.js';
 import { AppError } from '../../platform/http/errors.js';
 import { recordAudit } from '../audit/index.js';
@@ -86,7 +85,8 @@ function byName(direction: 1 | -1) {
 
 /**
  * Lists contacts: filters and search run in the database (blind indexes), never by decrypting the table.
- * One audit entry per page lists the people returned, under the request's purpose.
+ * One audit entry per page lists the people returned, under the request's purpose. No transaction, as for one
+ * contact (get-contact.ts): the entry is written before anything is answered.
  */
 export async function findContacts(
   options: ContactDeps & { ctx: RequestContext; query: ListContactsQuery },
@@ -104,81 +104,78 @@ export async function findContacts(
   const after = byNameSort ? null : decodeTimeIdCursor(query.cursor);
   if (!Number.isSafeInteger(offset) || offset < 0) decodeCursor('invalid', ['number']);
 
-  return transaction(db, async (tx) => {
-    let tagId: string | undefined;
-    if (query.tag) {
-      const [tag] = await findTagsByName(tx, [query.tag]);
-      if (!tag) return { items: [], nextCursor: null };
-      tagId = tag.id;
-    }
-    if (query.q && !search) return { items: [], nextCursor: null };
-    const filters = {
-      lifecycleStage: query.lifecycleStage,
-      ownerId: query.ownerId,
-      companyId: query.companyId,
-      tagId,
-      match: search?.match,
-    };
+  let tagId: string | undefined;
+  if (query.tag) {
+    const [tag] = await findTagsByName(db, [query.tag]);
+    if (!tag) return { items: [], nextCursor: null };
+    tagId = tag.id;
+  }
+  if (query.q && !search) return { items: [], nextCursor: null };
+  const filters = {
+    lifecycleStage: query.lifecycleStage,
+    ownerId: query.ownerId,
+    companyId: query.companyId,
+    tagId,
+    match: search?.match,
+  };
 
-    let page: ContactRecord[];
-    // Tag names by contact id: a keyset page reads them with its rows; a name-sorted page asks for its own.
-    let pageTags: Map<string, string[]> | null = null;
-    let nextCursor: string | null = null;
-    if (byNameSort) {
-      const rows = await listContactRows(tx, {
-        ...filters,
-        limit: nameSortLimit + 1,
-        sort: { key: 'createdAt', direction: 'desc' },
-        after: null,
-      });
-      if (rows.length > nameSortLimit)
-        throw new AppError('validation_failed', 'Too many contacts to sort by name', {
-          details: [
-            {
-              field: 'querystring.sort',
-              issue: `sorting by name works on at most ${nameSortLimit} contacts; narrow the filter`,
-            },
-          ],
-        });
-      const all = (await openContacts(tx, options, rows))
-        .filter((r) => !search || search.verify(r.personal))
-        .sort(byName(direction === 'asc' ? 1 : -1));
-      page = all.slice(offset, offset + query.limit);
-      if (offset + query.limit < all.length) nextCursor = encodeCursor([offset + query.limit]);
-    } else {
-      const found = await listContactRowsWithTags(tx, {
-        ...filters,
-        limit: query.limit + 1,
-        sort: { key: sortKey, direction },
-        after,
-      });
-      const fetched = found.slice(0, query.limit);
-      pageTags = new Map(fetched.map((f) => [f.row.id, f.tags]));
-      page = (
-        await openContacts(
-          tx,
-          options,
-          fetched.map((f) => f.row),
-          fetched.map((f) => f.wrapped),
-        )
-      ).filter((r) => !search || search.verify(r.personal));
-      const last = fetched[fetched.length - 1]?.row;
-      if (found.length > query.limit && last)
-        nextCursor = encodeCursor([sortValueOf(last, sortKey), last.id]);
-    }
-
-    await recordAudit(tx, keys, ctx, {
-      action: search ? 'contact.search' : 'contact.list',
-      entityType: 'contact',
-      subjectIds: page.map((r) => r.row.subjectId),
+  let page: ContactRecord[];
+  // Tag names by contact id: a keyset page reads them with its rows; a name-sorted page asks for its own.
+  let pageTags: Map<string, string[]> | null = null;
+  let nextCursor: string | null = null;
+  if (byNameSort) {
+    const rows = await listContactRows(db, {
+      ...filters,
+      limit: nameSortLimit + 1,
+      sort: { key: 'createdAt', direction: 'desc' },
+      after: null,
     });
-    const tags =
-      pageTags ??
-      (await tagsOfContacts(
-        tx,
-        page.map((r) => r.row.id),
-      ));
-    const defs = await cachedCustomFieldRows(db, 'contact', tx);
-    return { items: page.map((r) => presentContact(ctx, r, tags.get(r.row.id) ?? [], defs)), nextCursor };
+    if (rows.length > nameSortLimit)
+      throw new AppError('validation_failed', 'Too many contacts to sort by name', {
+        details: [
+          {
+            field: 'querystring.sort',
+            issue: `sorting by name works on at most ${nameSortLimit} contacts; narrow the filter`,
+          },
+        ],
+      });
+    const all = (await openContacts(db, options, rows))
+      .filter((r) => !search || search.verify(r.personal))
+      .sort(byName(direction === 'asc' ? 1 : -1));
+    page = all.slice(offset, offset + query.limit);
+    if (offset + query.limit < all.length) nextCursor = encodeCursor([offset + query.limit]);
+  } else {
+    const found = await listContactRowsWithTags(db, {
+      ...filters,
+      limit: query.limit + 1,
+      sort: { key: sortKey, direction },
+      after,
+    });
+    const fetched = found.slice(0, query.limit);
+    pageTags = new Map(fetched.map((f) => [f.row.id, f.tags]));
+    page = (
+      await openContacts(
+        db,
+        options,
+        fetched.map((f) => f.row),
+        fetched.map((f) => f.wrapped),
+      )
+    ).filter((r) => !search || search.verify(r.personal));
+    const last = fetched[fetched.length - 1]?.row;
+    if (found.length > query.limit && last) nextCursor = encodeCursor([sortValueOf(last, sortKey), last.id]);
+  }
+
+  await recordAudit(db, keys, ctx, {
+    action: search ? 'contact.search' : 'contact.list',
+    entityType: 'contact',
+    subjectIds: page.map((r) => r.row.subjectId),
   });
+  const tags =
+    pageTags ??
+    (await tagsOfContacts(
+      db,
+      page.map((r) => r.row.id),
+    ));
+  const defs = await cachedCustomFieldRows(db, 'contact');
+  return { items: page.map((r) => presentContact(ctx, r, tags.get(r.row.id) ?? [], defs)), nextCursor };
 }

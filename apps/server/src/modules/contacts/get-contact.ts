@@ -14,7 +14,7 @@ import { findContactRowWithTags, openContacts } from './repository.js';
  *
  * No transaction: the audit entry is written after the read and before anything is answered, so an answer exists
  * only when its entry does, which is all a transaction would add here; without one the read costs three round
- * trips to the database instead of five (begin and commit were a third of its time under load).
+ * trips to the database instead of five.
  */
 export async function getContact(
   options: ContactDeps & { ctx: RequestContext; id: string },
