@@ -58,8 +58,8 @@ export async function recordAudit(
     keyId: keys.masterKeyId,
     mac: keys.mac('audit-entry-mac', canonicalContent(content)),
   };
-  // Outside a transaction (reads are audited there) the insert is built once; its columns are the same every time,
-  // but the key names them all the same, so a new column can never meet an old statement.
+  // Outside a transaction (where reads are audited) the insert is built once. Its columns are the same on every
+  // call; the key lists them anyway, so a change of columns can never reuse a statement built for others.
   const columns = Object.keys(values) as (keyof typeof values)[];
   const prepared = preparedFor(ex, `audit-entry:${columns.join(',')}`, (db, name) =>
     db
