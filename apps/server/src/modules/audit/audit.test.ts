@@ -2,10 +2,11 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { type SQL, sql } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/node-postgres';
 import pg from 'pg';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { pino } from 'pino';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { systemContext } from '../../platform/access.js';
 import type { KeyRing } from '../../platform/crypto/keys.js';
-import { type Db, execute, queryRows, transaction } from '../../platform/db/database.js';
+import { type Db, execute, openPostgres, queryRows, transaction } from '../../platform/db/database.js';
 import {
   type Caller,
   createTestContext,
@@ -15,7 +16,14 @@ import {
   uniqueEmail,
 } from '../../test/context.js';
 import { engine } from '../../test/database.js';
-import { recordAudit, sealAll, sealAuditChain, verifyAuditChain } from './index.js';
+import {
+  cleanSubjectIndex,
+  recordAudit,
+  sealAll,
+  sealAuditChain,
+  startAuditSealer,
+  verifyAuditChain,
+} from './index.js';
 
 /** The PostgreSQL error code under a driver or Drizzle error. */
 async function failureCode(work: Promise<unknown>): Promise<{ code: string | undefined; message: string }> {
@@ -239,6 +247,59 @@ describe('audit entries written by requests', () => {
       head: { seq: String(total), hash: expect.stringMatching(/^[0-9a-f]{64}$/) },
     });
     await expectWholeChainSealedOnce(t.database.db);
+  });
+});
+
+describe('the index of the people an entry names', () => {
+  /** Entries naming this person, looked up through the GIN index (its pending list included), never a scan. */
+  const namingByIndex = (db: Db, subject: string) =>
+    transaction(db, async (tx) => {
+      await tx.execute(sql`set local enable_seqscan = off`);
+      return queryRows<{ id: number }>(
+        tx,
+        sql`select id::int as id from audit_entries where subject_ids @> array[${subject}::uuid]`,
+      );
+    });
+
+  it('has a long pending list, which the sealer empties after sealing; entries are found before and after', async () => {
+    const db = t.database.db;
+    const [index] = await queryRows<{ reloptions: string[] | null }>(
+      db,
+      sql`select reloptions from pg_class where relname = 'audit_entries_subject_ids_idx'`,
+    );
+    expect(index?.reloptions).toEqual(['gin_pending_list_limit=32768']);
+
+    await sealAll(db, t.keys);
+    await cleanSubjectIndex(db);
+    const segment = Array.from({ length: 2_000 }, () => randomUUID());
+    const id = await recordAudit(db, t.keys, systemContext('test'), {
+      action: 'consent.guard',
+      entityType: 'segment',
+      subjectIds: segment,
+    });
+    // Written to the pending list: found through the index before anything moved it.
+    expect(await namingByIndex(db, segment[1_234]!)).toEqual([{ id }]);
+
+    const stop = startAuditSealer({ db, keys: t.keys, log: pino({ level: 'silent' }), intervalMs: 10 });
+    try {
+      await vi.waitFor(
+        async () => {
+          const [row] = await queryRows<{ seq: number | null }>(
+            db,
+            sql`select seq::int as seq from audit_entries where id = ${id}`,
+          );
+          expect(row?.seq).not.toBeNull();
+        },
+        { timeout: 10_000, interval: 20 },
+      );
+    } finally {
+      await stop();
+    }
+    // The pass that sealed the entry also emptied the pending list: nothing is left to clean.
+    expect(await cleanSubjectIndex(db)).toBe(0);
+    expect(await namingByIndex(db, segment[1_234]!)).toEqual([{ id }]);
+    expect(await namingByIndex(db, segment[0]!)).toEqual([{ id }]);
+    expect(await namingByIndex(db, randomUUID())).toEqual([]);
   });
 });
 
@@ -572,6 +633,64 @@ describe('sealing on a PostgreSQL server', () => {
       } finally {
         if (!committed) await late.query('rollback').catch(() => {});
         await late.end();
+      }
+    },
+  );
+
+  it.runIf(engine === 'postgres')(
+    'seals under a database role that may not clean the subject index, and says so once',
+    async () => {
+      const url = t.database.url;
+      if (!url) throw new Error('a PostgreSQL test database has a URL');
+      const role = `custodian_sealer_${randomBytes(4).toString('hex')}`;
+      await execute(t.database.db, sql.raw(`create role ${role} login`));
+      await execute(t.database.db, sql.raw(`grant select, update on audit_entries to ${role}`));
+      const asRole = new URL(url);
+      asRole.username = role;
+      const limited = await openPostgres(asRole.toString(), { max: 1 });
+      const warnings: string[] = [];
+      const log = pino({ level: 'warn' }, { write: (line: string) => warnings.push(JSON.parse(line).msg) });
+      try {
+        await sealAll(t.database.db, t.keys);
+        const ids = [
+          await recordTestEvent(t.database.db, t.keys),
+          await recordTestEvent(t.database.db, t.keys),
+        ];
+        const stop = startAuditSealer({ db: limited.db, keys: t.keys, log, intervalMs: 10 });
+        try {
+          await vi.waitFor(
+            async () => {
+              const unsealed = await queryRows<{ n: number }>(
+                t.database.db,
+                sql`select count(*)::int as n from audit_entries where id in ${ids} and seq is null`,
+              );
+              expect(unsealed[0]?.n).toBe(0);
+            },
+            { timeout: 10_000, interval: 20 },
+          );
+          // A second batch is sealed too, without a second warning.
+          const more = await recordTestEvent(t.database.db, t.keys);
+          await vi.waitFor(
+            async () => {
+              const [row] = await queryRows<{ seq: number | null }>(
+                t.database.db,
+                sql`select seq::int as seq from audit_entries where id = ${more}`,
+              );
+              expect(row?.seq).not.toBeNull();
+            },
+            { timeout: 10_000, interval: 20 },
+          );
+        } finally {
+          await stop();
+        }
+        expect(warnings).toEqual([
+          'cannot clean the audit subject index; leaving its pending list to autovacuum',
+        ]);
+        expect(await verifyAuditChain(t.database.db, t.keys)).toMatchObject({ intact: true, unsealed: 0 });
+      } finally {
+        await limited.close();
+        await execute(t.database.db, sql.raw(`drop owned by ${role}`));
+        await execute(t.database.db, sql.raw(`drop role ${role}`));
       }
     },
   );

@@ -5,6 +5,6 @@ export { auditPruneFigures, latestCheckpoint, pruneAuditTrail } from './prune-au
 export { type AuditEvent, recordAudit } from './record-audit.js';
 export { auditRoutes } from './routes.js';
 export { auditCheckpoints, auditEntries } from './schema.js';
-export { sealAll, sealAuditChain } from './seal-audit-chain.js';
+export { cleanSubjectIndex, sealAll, sealAuditChain } from './seal-audit-chain.js';
 export { startAuditSealer } from './sealer.js';
 export { verifyAuditChain } from './verify-audit-chain.js';

@@ -73,6 +73,19 @@ export async function sealAuditChain(
   });
 }
 
+/**
+ * Moves the keys waiting in the pending list of the subject index into the index proper. Writers only append to
+ * that list (see the index in schema.ts); a search reads all of it, so the sealer empties it a moment later, in
+ * the background. Returns how many pending pages it cleaned.
+ */
+export async function cleanSubjectIndex(db: Db): Promise<number> {
+  const [row] = await queryRows<{ pages: number | string }>(
+    db,
+    sql`select gin_clean_pending_list('audit_entries_subject_ids_idx'::regclass) as pages`,
+  );
+  return Number(row?.pages ?? 0);
+}
+
 /** Seals until nothing is left (for commands and tests that need the whole chain sealed now). */
 export async function sealAll(db: Db, keys: KeyRing): Promise<number> {
   let total = 0;

@@ -10,6 +10,7 @@ import type {
   Purpose,
   RefusalReason,
 } from '@custodian/contracts';
+import { batchMayProcess } from '@custodian/contracts';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { sql } from 'drizzle-orm';
@@ -486,7 +487,32 @@ describe('the processing guard', () => {
     });
     expect(byIds.statusCode, byIds.body).toBe(200);
     const answer = byIds.json<{ allowedCount: number; refusedCount: number; items: ProcessingAnswer[] }>();
+    // Written without the zod pass (unvalidatedAnswer): it must still be exactly what the contract says.
+    expect(batchMayProcess.response[200].strict().parse(answer)).toEqual(answer);
+    for (const item of answer.items)
+      expect(Object.keys(item).sort()).toEqual(['allowed', 'contactId', 'reasons']);
     expect([answer.allowedCount, answer.refusedCount]).toEqual([1, 2]);
+    expect(answer.items.map((i) => i.contactId)).toEqual(people.map((p) => p.id));
+    // Asked in another order, with an id twice (once in capitals) and one unknown: answered in the order asked, once.
+    const reordered = await t.request({
+      method: 'POST',
+      url: '/api/v1/contacts/may-process',
+      as: sales,
+      body: {
+        purpose: 'newsletter',
+        contactIds: [
+          people[2]!.id,
+          '00000000-0000-4000-8000-000000000999',
+          people[0]!.id.toUpperCase(),
+          people[1]!.id,
+          people[0]!.id,
+        ],
+      },
+    });
+    expect(reordered.statusCode, reordered.body).toBe(200);
+    expect(reordered.json<{ items: ProcessingAnswer[] }>().items.map((i) => i.contactId)).toEqual(
+      [people[2]!, people[0]!, people[1]!].map((p) => p.id),
+    );
     for (const p of people) {
       const single = await guard(p.id, 'newsletter');
       expect(answer.items.find((i) => i.contactId === p.id)).toEqual({

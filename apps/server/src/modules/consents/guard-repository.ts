@@ -5,8 +5,6 @@ import { type Executor, queryRows } from '../../platform/db/database.js';
 
 /** What the guard knows about one person for one purpose, read in bulk. */
 export interface GuardFacts {
-  contactId: string;
-  subjectId: string;
   erased: boolean;
   hasContract: boolean;
   consent: ConsentStatus | null;
@@ -38,6 +36,38 @@ function targetFilter(target: GuardTarget): SQL {
   return sql.join(parts, sql` and `);
 }
 
+/** The yes-or-no facts, in the order of their bits in a row's `flags`. */
+const flagOrder = [
+  'erased',
+  'hasContract',
+  'stale',
+  'parentalConsentMissing',
+  'objected',
+  'restricted',
+  'optedOutOfSaleOrSharing',
+  'limitedSensitiveUse',
+] as const satisfies readonly (keyof GuardFacts)[];
+
+/**
+ * One person's facts as the query returns them: the yes-or-no ones packed into one integer, so that a
+ * 100,000-person segment is 400,000 fields to read instead of 1,100,000. People with the same `flags` and
+ * `consent` get the same answer (see `factsOf`).
+ */
+export interface GuardRow {
+  contactId: string;
+  subjectId: string;
+  consent: ConsentStatus | null;
+  flags: number;
+}
+
+export function factsOf(row: Pick<GuardRow, 'consent' | 'flags'>): GuardFacts {
+  const facts = { consent: row.consent } as GuardFacts;
+  flagOrder.forEach((name, bit) => {
+    facts[name] = (row.flags & (1 << bit)) !== 0;
+  });
+  return facts;
+}
+
 /**
  * One query for any number of people: the consent state, flags and choices the guard decides on. Whether a
  * person is erased comes from the small index of shredded subjects (a hashed lookup), not from a join with
@@ -49,7 +79,7 @@ export async function findGuardFacts(
   ex: Executor,
   purpose: { key: string; lawfulBasis: LawfulBasis },
   target: GuardTarget,
-): Promise<GuardFacts[]> {
+): Promise<GuardRow[]> {
   const hasContract =
     purpose.lawfulBasis === 'contract'
       ? sql`(c.lifecycle_stage = 'customer' or exists (
@@ -75,19 +105,25 @@ export async function findGuardFacts(
     staleNotices.length > 0
       ? sql`coalesce(cs.consent = 'given' and cs.notice_id = any(${uuidArray(staleNotices)}), false)`
       : sql`false`;
-  return queryRows<GuardFacts>(
+  const facts: Record<(typeof flagOrder)[number], SQL> = {
+    erased: sql`exists (select 1 from data_subjects ds where ds.id = c.subject_id and ds.shredded_at is not null)`,
+    hasContract,
+    stale,
+    parentalConsentMissing: sql`coalesce(cs.parental_consent_missing, false)`,
+    objected: sql`coalesce(cs.objected, false)`,
+    restricted: sql`coalesce(cs.restricted, false)`,
+    optedOutOfSaleOrSharing: sql`coalesce(sc.opted_out_of_sale_or_sharing, false)`,
+    limitedSensitiveUse: sql`coalesce(sc.limited_sensitive_use, false)`,
+  };
+  const flags = sql.join(
+    flagOrder.map(
+      (name, bit) => sql`(case when ${facts[name]} then ${sql.raw(String(1 << bit))} else 0 end)`,
+    ),
+    sql` | `,
+  );
+  return queryRows<GuardRow>(
     ex,
-    sql`select c.id as "contactId", c.subject_id as "subjectId",
-          exists (select 1 from data_subjects ds where ds.id = c.subject_id and ds.shredded_at is not null)
-            as "erased",
-          ${hasContract} as "hasContract",
-          cs.consent as "consent",
-          ${stale} as "stale",
-          coalesce(cs.parental_consent_missing, false) as "parentalConsentMissing",
-          coalesce(cs.objected, false) as "objected",
-          coalesce(cs.restricted, false) as "restricted",
-          coalesce(sc.opted_out_of_sale_or_sharing, false) as "optedOutOfSaleOrSharing",
-          coalesce(sc.limited_sensitive_use, false) as "limitedSensitiveUse"
+    sql`select c.id as "contactId", c.subject_id as "subjectId", cs.consent as "consent", ${flags} as "flags"
         from contacts c
         left join consent_states cs on cs.subject_id = c.subject_id and cs.purpose = ${purpose.key}
         left join subject_choices sc on sc.subject_id = c.subject_id

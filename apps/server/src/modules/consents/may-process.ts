@@ -11,7 +11,7 @@ import type { ProcessingGuard } from '../../platform/guard.js';
 import { AppError, notFound } from '../../platform/http/errors.js';
 import { recordAudit } from '../audit/index.js';
 import { findPurposeRecord } from '../purposes/index.js';
-import { findGuardFacts, type GuardFacts, type GuardTarget } from './guard-repository.js';
+import { factsOf, findGuardFacts, type GuardFacts, type GuardTarget } from './guard-repository.js';
 
 const consentRefusal = {
   none: 'no_consent',
@@ -58,6 +58,7 @@ export interface GuardAnswer {
   contactId: string;
   subjectId: string;
   allowed: boolean;
+  /** Shared by every answer with the same facts: never change it in place. */
   reasons: RefusalReason[];
 }
 
@@ -80,14 +81,24 @@ export async function answerProcessing(
   target: GuardTarget,
 ): Promise<{ purpose: PurposeRecord; answers: GuardAnswer[] }> {
   const purpose = await loadPurpose(ex, purposeKey);
-  const facts = await findGuardFacts(ex, purpose, target);
-  return {
-    purpose,
-    answers: facts.map((f) => {
-      const reasons = refusalReasons(purpose, f);
-      return { contactId: f.contactId, subjectId: f.subjectId, allowed: reasons.length === 0, reasons };
-    }),
-  };
+  const rows = await findGuardFacts(ex, purpose, target);
+  // The same facts give the same reasons: decided once per combination (a few dozen at most) and shared by the
+  // answers, instead of allocated for each of 100,000 people.
+  const decided = new Map<string, RefusalReason[]>();
+  const answers = rows.map((row): GuardAnswer => {
+    const key = `${row.flags}:${row.consent}`;
+    let reasons = decided.get(key);
+    if (!reasons) {
+      reasons = refusalReasons(purpose, factsOf(row));
+      decided.set(key, reasons);
+    }
+    return { contactId: row.contactId, subjectId: row.subjectId, allowed: reasons.length === 0, reasons };
+  });
+  if (!('contactIds' in target)) return { purpose, answers };
+  // A list of people is answered in the order it was asked (ids not found left out).
+  const byId = new Map(answers.map((a) => [a.contactId, a]));
+  const ordered = target.contactIds.flatMap((id) => byId.get(id.toLowerCase()) ?? []);
+  return { purpose, answers: ordered };
 }
 
 /** For code that is about to process one person: throws `processing_refused` naming the reasons. */
@@ -138,7 +149,7 @@ export async function mayProcess({
 export async function batchMayProcess({ db, keys, ctx, input }: Deps & { input: BatchMayProcessInput }) {
   assertPermission(ctx.actor, 'contacts:read');
   const target: GuardTarget = input.contactIds
-    ? { contactIds: [...new Set(input.contactIds)] }
+    ? { contactIds: [...new Set(input.contactIds.map((id) => id.toLowerCase()))] }
     : { segment: input.segment ?? {} };
   return transaction(db, async (tx) => {
     const { purpose, answers } = await answerProcessing(tx, input.purpose, target);

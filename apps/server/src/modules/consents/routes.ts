@@ -53,5 +53,8 @@ export function consentRoutes(app: FastifyInstance, deps: ConsentDeps): void {
   registerEndpoint(app, mayProcessEndpoint, ({ ctx, params, query }) =>
     mayProcess({ ...deps, ctx, id: params.id, purpose: query.purpose }),
   );
-  registerEndpoint(app, batchEndpoint, ({ ctx, body }) => batchMayProcess({ ...deps, ctx, input: body }));
+  // Up to 100,000 answers, each built from the typed ids and reasons of answerProcessing (see unvalidatedAnswer).
+  registerEndpoint(app, batchEndpoint, ({ ctx, body }) => batchMayProcess({ ...deps, ctx, input: body }), {
+    unvalidatedAnswer: true,
+  });
 }

@@ -416,6 +416,16 @@ describe('search', () => {
     ]);
   });
 
+  it('keeps contact ids in the unique index of subject ids: the guard reads a segment from the index alone', async () => {
+    const [index] = await queryRows<{ indexdef: string }>(
+      t.database.db,
+      sql`select indexdef from pg_indexes where indexname = 'contacts_subject_id_key'`,
+    );
+    expect(index?.indexdef).toMatch(
+      /^CREATE UNIQUE INDEX contacts_subject_id_key ON \S*contacts USING btree \(subject_id\) INCLUDE \(id\)$/,
+    );
+  });
+
   it('refuses a cursor it did not issue', async () => {
     const res = await list('cursor=bm9wZQ');
     expect(res.statusCode).toBe(400);

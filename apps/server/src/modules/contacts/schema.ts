@@ -42,6 +42,7 @@ export const contacts = pgTable(
     updatedAt: timestamp('updated_at', { withTimezone: true, precision: 3 }).notNull().defaultNow(),
   },
   (t) => [
+    // INCLUDE (id) too, set by migration 0043 (Drizzle cannot declare it): the guard reads segments from the index.
     uniqueIndex('contacts_subject_id_key').on(t.subjectId),
     // A short pending list: a search scans all of it for every token it looks for (6 ms a token with the default
     // 4 MB after an import, where autovacuum has not flushed it yet), and inserts still go in batches.

@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream';
 import { type EndpointContract, problemSchema } from '@custodian/contracts';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { serializerCompiler } from 'fastify-type-provider-zod';
 import type { z } from 'zod';
 import { hasPermission, type RequestContext } from '../access.js';
 import { AppError } from './errors.js';
@@ -29,6 +30,13 @@ export type StreamHandler<C extends EndpointContract> = (input: EndpointInput<C>
 
 export interface EndpointOptions {
   rateLimit?: { max: number; timeWindow: number };
+  /**
+   * The success answer is written with JSON.stringify, without the zod pass over it that every other answer gets.
+   * Only for answers of up to 100,000 items that the handler builds field by field from typed values: there the pass
+   * re-checked every id just read from the database (0.1-0.25 s for the processing guard over 100,000 people, a
+   * fifth of its time). The contract still documents the answer, and the endpoint's tests check answers against it.
+   */
+  unvalidatedAnswer?: true;
 }
 
 /**
@@ -98,6 +106,14 @@ export function registerEndpoint<C extends EndpointContract>(
     method: contract.method,
     url: contract.path,
     ...(options.rateLimit ? { config: { rateLimit: options.rateLimit } } : {}),
+    ...(options.unvalidatedAnswer
+      ? {
+          serializerCompiler: (route: { httpStatus?: string }) =>
+            Number(route.httpStatus) === success
+              ? (data: unknown) => JSON.stringify(data)
+              : serializerCompiler(route as Parameters<typeof serializerCompiler>[0]),
+        }
+      : {}),
     schema: {
       summary: contract.summary,
       description: describeAccess(contract),
