@@ -35,6 +35,7 @@ import {
   DataGenerator,
   noticeKeyOf,
 } from './generator.js';
+import { runLabel } from './lib/process.js';
 import {
   adminSession,
   type BenchServer,
@@ -301,7 +302,7 @@ results.totalSeconds = Math.round(
 fs.mkdirSync('bench/results', { recursive: true });
 const out = path.join(
   'bench/results',
-  `load-${String(results.startedAt).slice(0, 10)}-${results.engine}.json`,
+  `load-${String(results.startedAt).slice(0, 10)}-${runLabel(String(results.engine), contacts)}.json`,
 );
 fs.writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
 console.log(JSON.stringify(results, null, 2));

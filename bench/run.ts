@@ -21,7 +21,14 @@ import { sql } from 'drizzle-orm';
 import { execute, openPglite, openPostgres } from '../apps/server/src/platform/db/database.js';
 import { DataGenerator, type Person } from './generator.js';
 import { type LoadResult, load } from './lib/load.js';
-import { repoRoot, runScript, type ServerProcess, startCustodian, startProcess } from './lib/process.js';
+import {
+  repoRoot,
+  runLabel,
+  runScript,
+  type ServerProcess,
+  startCustodian,
+  startProcess,
+} from './lib/process.js';
 import { databaseUrl, defaultServer, type Session, signIn } from './lib/server.js';
 import { type Scenario, type ScenarioContext, scenarios } from './scenarios.js';
 
@@ -46,7 +53,12 @@ const contacts = Number(values.contacts);
 const engine = values.embedded ? 'embedded' : 'postgresql';
 const seed = Number(values.seed);
 const database = values.database;
-const dataDir = path.join(repoRoot, 'bench/.data', engine);
+// A database other than the default keeps its data set (and the master key it was encrypted under) apart.
+const dataDir = path.join(
+  repoRoot,
+  'bench/.data',
+  values.embedded || database === 'custodian_bench' ? engine : `${engine}-${database}`,
+);
 const serverDir = path.join(dataDir, 'server');
 const manifestPath = path.join(dataDir, 'manifest.json');
 const dbUrl = values.embedded ? null : databaseUrl(defaultServer, database);
@@ -223,7 +235,11 @@ results.totalSeconds = Math.round((Date.now() - startedAt.getTime()) / 1000);
 
 const { markdownTable } = await import('./report.js');
 fs.mkdirSync(path.join(repoRoot, 'bench/results'), { recursive: true });
-const base = path.join(repoRoot, 'bench/results', `${startedAt.toISOString().slice(0, 10)}-${engine}`);
+const base = path.join(
+  repoRoot,
+  'bench/results',
+  `${startedAt.toISOString().slice(0, 10)}-${runLabel(engine, contacts)}`,
+);
 fs.writeFileSync(`${base}.json`, `${JSON.stringify(results, null, 2)}\n`);
 const table = markdownTable(results);
 fs.writeFileSync(`${base}.md`, table);

@@ -167,3 +167,19 @@ export function runScript(
     );
   });
 }
+
+/**
+ * The name a run's files carry: the engine for the quick run of 100,000 contacts (`postgresql`, `embedded`),
+ * with the size for any other (`postgresql-1m`, `embedded-20k`), so that a full run never overwrites the
+ * quick run's results of the same day.
+ */
+export function runLabel(engine: string, contacts: number): string {
+  if (contacts === 100_000) return engine;
+  const size =
+    contacts % 1_000_000 === 0
+      ? `${contacts / 1_000_000}m`
+      : contacts % 1_000 === 0
+        ? `${contacts / 1_000}k`
+        : String(contacts);
+  return `${engine}-${size}`;
+}

@@ -11,7 +11,7 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
-import { bytea } from '../../platform/db/types.js';
+import { bytea, uuidArray } from '../../platform/db/types.js';
 
 /**
  * The audit trail: append-only (a trigger refuses UPDATE, DELETE and TRUNCATE, except the sealer setting
@@ -29,7 +29,7 @@ export const auditEntries = pgTable(
     action: text('action').notNull(),
     entityType: text('entity_type').notNull(),
     entityId: text('entity_id'),
-    subjectIds: uuid('subject_ids').array().notNull().default(sql`'{}'::uuid[]`),
+    subjectIds: uuidArray('subject_ids').notNull().default(sql`'{}'::uuid[]`),
     purpose: text('purpose'),
     requestId: text('request_id'),
     outcome: text('outcome').notNull(),

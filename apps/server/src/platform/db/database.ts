@@ -6,6 +6,7 @@ import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import pg from 'pg';
 import { acquireDataDirLock, type DataDirLock } from './lock.js';
 import { statementCachingClient } from './statement-cache.js';
+import { parseUuidArrayLiteral } from './types.js';
 
 type NoSchema = Record<string, never>;
 export type Db = PgDatabase<PgQueryResultHKT, NoSchema>;
@@ -27,6 +28,11 @@ export interface Database {
 // comes back as a number on PGlite and as a string on pg. Parse int8 as a JS number on pg too
 // (ids and counts stay far below 2^53).
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number.parseInt(v, 10));
+// uuid[] (type 2951, not in pg's builtins list, which names scalar types only): the general array parser reads
+// character by character, 100 ms for the 100,000 subject ids of one guard entry, which the sealer reads back.
+const UUID_ARRAY = 2951 as Parameters<typeof pg.types.getTypeParser>[0];
+const parseAnyUuidArray = pg.types.getTypeParser(UUID_ARRAY, 'text');
+pg.types.setTypeParser(UUID_ARRAY, (v: string) => parseUuidArrayLiteral(v) ?? parseAnyUuidArray(v));
 
 export async function openPostgres(url: string, options: { max?: number } = {}): Promise<Database> {
   // JIT compilation off: PostgreSQL compiles a query the planner prices high, and for Custodian's queries the
