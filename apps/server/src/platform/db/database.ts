@@ -30,7 +30,8 @@ export interface Database {
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number.parseInt(v, 10));
 // uuid[] (type 2951, not in pg's builtins list, which names scalar types only): the general array parser reads
 // character by character, 100 ms for the 100,000 subject ids of one guard entry, which the sealer reads back.
-const UUID_ARRAY = 2951 as Parameters<typeof pg.types.getTypeParser>[0];
+const UUID_ARRAY_OID = 2951;
+const UUID_ARRAY = UUID_ARRAY_OID as Parameters<typeof pg.types.getTypeParser>[0];
 const parseAnyUuidArray = pg.types.getTypeParser(UUID_ARRAY, 'text');
 pg.types.setTypeParser(UUID_ARRAY, (v: string) => parseUuidArrayLiteral(v) ?? parseAnyUuidArray(v));
 
@@ -62,6 +63,11 @@ export async function openPglite(
       ...(dataDir ? { dataDir } : {}),
       ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
     });
+    // The same for PGlite's uuid[] parser (100,000 ids: 105-190 ms -> 75-90 ms).
+    const parseAnyPgliteUuidArray = client.parsers[UUID_ARRAY_OID];
+    if (parseAnyPgliteUuidArray)
+      client.parsers[UUID_ARRAY_OID] = (v: string, typeId?: number) =>
+        parseUuidArrayLiteral(v) ?? parseAnyPgliteUuidArray(v, typeId);
     const db = drizzlePglite(client) as unknown as Db;
     return {
       db,
