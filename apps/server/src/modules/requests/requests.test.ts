@@ -1,6 +1,6 @@
 import type { ConsentOverview, Contact, DsrRequest, Problem, ProcessingAnswer } from '@custodian/contracts';
 import { sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { indexerFor } from '../../platform/crypto/blind-index.js';
 import { queryRows } from '../../platform/db/database.js';
 import { createMailer } from '../../platform/mail.js';
@@ -341,6 +341,10 @@ describe('deadline reminders', () => {
 
 describe('notices to the requester', () => {
   it('mails the receipt and an extension with its reason and new deadline, once each', async () => {
+    // An extension is refused once the first deadline has passed, so the test's dates must stay ahead of the
+    // clock: only Date is pinned (to a week after receipt), timers run as usual.
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(new Date('2026-11-09T12:00:00Z'));
     const smtp = await startTestSmtpServer();
     const mailer = createMailer(smtp.config)!;
     try {
@@ -377,6 +381,7 @@ describe('notices to the requester', () => {
         'The new deadline is 2 February 2027. The reason: Many requests at once this month.',
       );
     } finally {
+      vi.useRealTimers();
       await smtp.close();
     }
   });
