@@ -36,6 +36,7 @@ const { values } = parseArgs({
   options: {
     contacts: { type: 'string', default: '100000' },
     activities: { type: 'string' },
+    'part-rows': { type: 'string' },
     seed: { type: 'string', default: '1' },
     embedded: { type: 'boolean', default: false },
     runs: { type: 'string', default: '3' },
@@ -100,6 +101,7 @@ if (values.reuse && manifest?.contacts === contacts && manifest.seed === seed &&
     '--contacts',
     String(contacts),
     ...(values.activities ? ['--activities', values.activities] : []),
+    ...(values['part-rows'] ? ['--part-rows', values['part-rows']] : []),
     '--seed',
     String(seed),
     '--data-dir',
