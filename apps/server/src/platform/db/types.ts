@@ -1,5 +1,5 @@
 import { type SQL, sql } from 'drizzle-orm';
-import { type AnyPgColumn, customType } from 'drizzle-orm/pg-core';
+import { type AnyPgColumn, customType, parsePgArray } from 'drizzle-orm/pg-core';
 
 /** bytea as a Buffer on both drivers (PGlite gives Uint8Array, node-postgres gives Buffer). */
 export const bytea = customType<{ data: Buffer; driverData: Buffer | Uint8Array }>({
@@ -56,7 +56,8 @@ export function parseUuidArrayLiteral(text: string): (string | null)[] | undefin
 export const uuidArray = customType<{ data: string[]; driverData: string | string[] }>({
   dataType: () => 'uuid[]',
   toDriver: (value) => uuidArrayLiteral(value),
-  fromDriver: (value) => (Array.isArray(value) ? value : (parseUuidArrayLiteral(value) as string[])),
+  fromDriver: (value) =>
+    Array.isArray(value) ? value : ((parseUuidArrayLiteral(value) ?? parsePgArray(value)) as string[]),
 });
 
 /**
