@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { emptyResponse } from './common.js';
-import { authenticated, defineEndpoint, publicAccess } from './endpoint.js';
+import { authenticated, defineEndpoint, publicAccess, sessionOnly } from './endpoint.js';
 import { permissionSchema, roleSchema } from './permissions.js';
 import { emailSchema, passwordSchema, personNameSchema, userSchema } from './users.js';
 
@@ -58,7 +58,7 @@ export const enrolMfa = defineEndpoint({
   summary:
     'Start TOTP enrolment: returns a secret and otpauth URI to scan; confirm with a code to switch MFA on',
   tags: ['auth'],
-  access: authenticated,
+  access: sessionOnly,
   body: z.object({ password: z.string().min(1).max(1024) }),
   response: { 200: z.object({ secret: z.string(), otpauthUri: z.string() }) },
 });
@@ -68,7 +68,7 @@ export const confirmMfa = defineEndpoint({
   path: '/api/v1/auth/mfa/confirm',
   summary: 'Confirm TOTP enrolment with a current code; returns single-use recovery codes, shown once',
   tags: ['auth'],
-  access: authenticated,
+  access: sessionOnly,
   body: z.object({ code: totpCodeSchema }),
   response: { 200: z.object({ recoveryCodes: z.array(z.string()) }) },
 });
@@ -78,7 +78,7 @@ export const disableMfa = defineEndpoint({
   path: '/api/v1/auth/mfa/disable',
   summary: 'Switch MFA off (needs the password and a current TOTP or recovery code)',
   tags: ['auth'],
-  access: authenticated,
+  access: sessionOnly,
   body: z.object({
     password: z.string().min(1).max(1024),
     code: totpCodeSchema.optional(),
@@ -92,7 +92,7 @@ export const regenerateRecoveryCodes = defineEndpoint({
   path: '/api/v1/auth/mfa/recovery-codes',
   summary: 'Replace all recovery codes (needs the password and a current TOTP code)',
   tags: ['auth'],
-  access: authenticated,
+  access: sessionOnly,
   body: z.object({ password: z.string().min(1).max(1024), code: totpCodeSchema }),
   response: { 200: z.object({ recoveryCodes: z.array(z.string()) }) },
 });

@@ -2,16 +2,20 @@ import type { z } from 'zod';
 import type { Permission } from './permissions.js';
 
 /**
- * Who may call an endpoint: anyone, any signed-in user, or holders of one permission.
+ * Who may call an endpoint: anyone, any signed-in user or API token, only a signed-in user (a session: a person at
+ * the keyboard, never a token), or holders of one permission.
  * Every endpoint declares this; the server refuses to register one that does not.
  */
 export type Access =
   | { kind: 'public' }
   | { kind: 'authenticated' }
+  | { kind: 'session' }
   | { kind: 'permission'; permission: Permission };
 
 export const publicAccess: Access = { kind: 'public' };
 export const authenticated: Access = { kind: 'authenticated' };
+/** A signed-in user only: an API token is refused with 403 (changes to the account's own sign-in, such as MFA). */
+export const sessionOnly: Access = { kind: 'session' };
 export const requires = (permission: Permission): Access => ({ kind: 'permission', permission });
 
 export interface EndpointContract {

@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import { type EndpointContract, problemSchema } from '@custodian/contracts';
+import { type Access, type EndpointContract, permissions, problemSchema } from '@custodian/contracts';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { serializerCompiler } from 'fastify-type-provider-zod';
 import type { z } from 'zod';
@@ -62,10 +62,19 @@ declare module 'fastify' {
   }
 }
 
+/** Whether a contract names who may call it: a contract built without `access` (or with an unknown one) is refused. */
+function declaresKnownAccess(contract: EndpointContract): boolean {
+  const access = (contract as { access?: Partial<Access> & { permission?: unknown } }).access;
+  if (!access) return false;
+  if (access.kind === 'public' || access.kind === 'authenticated' || access.kind === 'session') return true;
+  return access.kind === 'permission' && (permissions as readonly unknown[]).includes(access.permission);
+}
+
 function describeAccess(contract: EndpointContract): string {
   const a = contract.access;
   if (a.kind === 'public') return 'Public.';
   if (a.kind === 'authenticated') return 'Any signed-in user or API token.';
+  if (a.kind === 'session') return 'A signed-in user only; API tokens are refused.';
   return `Requires the permission \`${a.permission}\`.`;
 }
 
@@ -92,12 +101,19 @@ export function registerEndpoint<C extends EndpointContract>(
   handler: EndpointHandler<C> | StreamHandler<C>,
   options: EndpointOptions & { stream?: string } = {},
 ): void {
+  if (!declaresKnownAccess(contract))
+    throw new Error(
+      `${contract.method} ${contract.path} declares no access (public, authenticated, session or a permission)`,
+    );
   const statuses = Object.keys(contract.response).map(Number);
   const success = statuses.find((s) => s >= 200 && s < 300);
   if (success === undefined)
     throw new Error(`${contract.method} ${contract.path} declares no success response`);
   const access = contract.access;
   const stream = options.stream;
+  // A session-only endpoint documents no bearer scheme: a token is refused there.
+  const security: Record<string, string[]>[] =
+    access.kind === 'session' ? [{ session: [] }] : [{ session: [] }, { bearer: [] }];
   const response: Record<string, unknown> = { ...contract.response };
   if (stream)
     response[success] = { content: { [stream.split(';')[0]!]: { schema: contract.response[success] } } };
@@ -118,7 +134,7 @@ export function registerEndpoint<C extends EndpointContract>(
       summary: contract.summary,
       description: describeAccess(contract),
       tags: [...contract.tags],
-      ...(access.kind === 'public' ? {} : { security: [{ session: [] }, { bearer: [] }] }),
+      ...(access.kind === 'public' ? {} : { security }),
       ...(contract.params ? { params: contract.params } : {}),
       ...(contract.querystring ? { querystring: contract.querystring } : {}),
       ...(contract.body ? { body: contract.body } : {}),
@@ -133,6 +149,10 @@ export function registerEndpoint<C extends EndpointContract>(
       });
       if (access.kind !== 'public' && ctx.actor.kind === 'anonymous') {
         throw new AppError('unauthenticated', 'Sign in or send an API token');
+      }
+      if (access.kind === 'session' && ctx.actor.kind !== 'user') {
+        await app.authenticator.recordDenied(ctx, contract);
+        throw new AppError('forbidden', 'Sign in with a password to do this: API tokens cannot');
       }
       if (access.kind === 'permission' && !hasPermission(ctx.actor, access.permission)) {
         await app.authenticator.recordDenied(ctx, contract);
