@@ -15,6 +15,7 @@ export const errorCodes = [
   'conflict',
   'gone',
   'payload_too_large',
+  'uri_too_long',
   'unsupported_media_type',
   'rate_limited',
   'not_ready',

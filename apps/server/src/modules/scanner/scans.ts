@@ -1,5 +1,5 @@
 import type { ScannerScan } from '@custodian/contracts';
-import { desc, eq, inArray, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import { assertPermission, type RequestContext } from '../../platform/access.js';
 import type { KeyRing } from '../../platform/crypto/keys.js';
 import { type Db, type Executor, queryRows, transaction } from '../../platform/db/database.js';
@@ -44,10 +44,10 @@ export async function requestScan({
   enqueue: () => Promise<void>;
 }): Promise<ScannerScan> {
   assertPermission(ctx.actor, 'requests:manage');
-  const row = await transaction(db, async (tx) => {
+  const { row, created } = await transaction(db, async (tx) => {
     const active = await findActiveScan(tx);
-    if (active) return active;
-    const [created] = await tx
+    if (active) return { row: active, created: false };
+    const [inserted] = await tx
       .insert(scannerScans)
       .values({
         status: 'queued',
@@ -56,15 +56,25 @@ export async function requestScan({
       .onConflictDoNothing()
       .returning();
     // Another request queued one in between: that one it is.
-    const scan = created ?? (await findActiveScan(tx));
+    const scan = inserted ?? (await findActiveScan(tx));
     await recordAudit(tx, keys, ctx, {
       action: 'scanner.scan.request',
       entityType: 'scannerScan',
       entityId: scan!.id,
     });
-    return scan!;
+    return { row: scan!, created: inserted !== undefined };
   });
-  await enqueue();
+  try {
+    await enqueue();
+  } catch (err) {
+    // A scan that no job will run must not stay queued (it would block the next request's scan): the one this
+    // request created goes again, unless a worker already took it.
+    if (created)
+      await db
+        .delete(scannerScans)
+        .where(and(eq(scannerScans.id, row.id), eq(scannerScans.status, 'queued')));
+    throw err;
+  }
   return presentScan(row);
 }
 

@@ -31,6 +31,11 @@ export function isDatabaseInputError(err: unknown): boolean {
   return code === '22021' || code === '22P05';
 }
 
+/** The database refused a number as out of its column's range (22003): a contract without the column's bound. */
+export function isNumberOutOfRange(err: unknown): boolean {
+  return pgError(err)?.code === '22003';
+}
+
 /** The name of the foreign-key constraint a statement violated, or null. */
 export function violatedForeignKey(err: unknown): string | null {
   const pg = pgError(err);

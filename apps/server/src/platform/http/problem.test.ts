@@ -1,5 +1,6 @@
 import type { Problem } from '@custodian/contracts';
 import type { LightMyRequestResponse } from 'fastify';
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type Caller,
@@ -15,10 +16,13 @@ let t: TestContext;
 let admin: Caller;
 beforeAll(async () => {
   t = await createTestContext({
-    extend: (app) =>
+    extend: (app, database) => {
       app.get('/boom', async () => {
         throw new Error(leakyMessage);
-      }),
+      });
+      // A number over an int4 column's range reaching the database (a contract that forgot the bound).
+      app.get('/too-big', async () => database.db.execute(sql`select ${'3000000000'}::int4 as n`));
+    },
   });
   admin = await t.login(await t.createUser('admin'));
 });
@@ -99,6 +103,21 @@ describe('problem+json for every error', () => {
       payload: JSON.stringify({ email: 'big@example.test', password: 'x'.repeat(1_100_000) }),
     });
     expectProblem(res, 413, 'payload_too_large');
+  });
+
+  it('400 for a malformed URL and 414 for an over-long path segment, never quoting the path', async () => {
+    const malformed = await t.request({ url: '/api/v1/contacts/jane%ED%A0%80doe', as: admin });
+    expectProblem(malformed, 400, 'bad_request');
+    expect(malformed.body).not.toContain('jane');
+    const long = await t.request({ url: `/api/v1/contacts/jane.doe${'x'.repeat(300)}`, as: admin });
+    expectProblem(long, 414, 'uri_too_long');
+    expect(long.body).not.toContain('jane');
+  });
+
+  it('400 for a number the database cannot store, not a 500', async () => {
+    const res = await t.request({ url: '/too-big' });
+    expectProblem(res, 400, 'bad_request');
+    expect(res.body).not.toContain('3000000000');
   });
 
   it('415 for a text/plain body to a JSON endpoint', async () => {

@@ -1,7 +1,7 @@
 import type { ErrorCode, FieldIssue, Problem } from '@custodian/contracts';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
-import { isDatabaseInputError } from '../db/errors.js';
+import { isDatabaseInputError, isNumberOutOfRange } from '../db/errors.js';
 import { AppError, statusOf, titleOf } from './errors.js';
 
 export function problemOf(
@@ -35,6 +35,7 @@ const fastifyErrors: Record<string, [ErrorCode, string]> = {
   FST_ERR_CTP_EMPTY_JSON_BODY: ['bad_request', 'The JSON body is empty'],
   FST_ERR_CTP_INVALID_JSON_BODY: ['bad_request', 'The request body is not valid JSON'],
   FST_ERR_BAD_URL: ['bad_request', 'The URL is malformed'],
+  FST_ERR_MAX_PARAM_LENGTH: ['uri_too_long', 'A part of the URL is longer than the server accepts'],
   FST_ERR_ASYNC_CONSTRAINT: ['bad_request', 'The request could not be routed'],
 };
 
@@ -73,6 +74,12 @@ export function handleError(
     return sendProblem(
       reply,
       problemOf('bad_request', 'The request contains characters that cannot be stored', requestId),
+    );
+  }
+  if (isNumberOutOfRange(error)) {
+    return sendProblem(
+      reply,
+      problemOf('bad_request', 'A number in the request is larger than the server can store', requestId),
     );
   }
   const fastifyError = error as FastifyError;
