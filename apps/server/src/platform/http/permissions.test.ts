@@ -303,7 +303,9 @@ function answer(res: { statusCode: number; body: string }, id: string) {
   const body = res.body.split(id).join('<id>');
   return {
     status: res.statusCode,
-    body: body.replace(/"instance":"[^"]*"/, '"instance":"<path>"').replace(/"requestId":"[^"]*"/, '"requestId":"<id>"'),
+    body: body
+      .replace(/"instance":"[^"]*"/, '"instance":"<path>"')
+      .replace(/"requestId":"[^"]*"/, '"requestId":"<id>"'),
   };
 }
 

@@ -1,6 +1,6 @@
 import type { Problem } from '@custodian/contracts';
-import type { LightMyRequestResponse } from 'fastify';
 import { sql } from 'drizzle-orm';
+import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type Caller,
