@@ -90,14 +90,17 @@ export function recipientIssues(
   const issues: { field: string; issue: string }[] = [];
   const third = r.countries.filter((c) => !(eeaCountries as readonly string[]).includes(c));
   if (third.length > 0 && !r.transferMechanism)
-    issues.push({ field: 'transferMechanism', issue: `is required for a transfer to ${third.join(', ')}` });
+    issues.push({
+      field: 'transferMechanism',
+      issue: 'is required for a transfer to a country outside the EEA',
+    });
   if (
     r.transferMechanism === 'adequacy_decision' &&
     third.some((c) => !(adequateCountries as readonly string[]).includes(c))
   )
     issues.push({
       field: 'transferMechanism',
-      issue: `no adequacy decision covers ${third.filter((c) => !(adequateCountries as readonly string[]).includes(c)).join(', ')}`,
+      issue: 'no adequacy decision covers one of the countries outside the EEA',
     });
   if (r.transferMechanism === 'standard_contractual_clauses' && !r.sccDate)
     issues.push({ field: 'sccDate', issue: 'is required with standard contractual clauses' });

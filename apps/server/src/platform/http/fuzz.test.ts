@@ -12,7 +12,7 @@ import { queryRows } from '../db/database.js';
  * and ones with a hostile value in one place), hostile bodies, queries and paths, wrong content types and broken
  * JSON, oversized bodies. Whatever comes, the server answers without a 5xx, never repeats a value it was sent in an
  * error, and a request it rejects leaves every table as it was. `FUZZ_REQUESTS` (default 10,000) and `FUZZ_SEED`
- * (default random, printed) reproduce a run.
+ * (default 2; `random` for a new one, printed) reproduce a run.
  */
 
 interface JsonSchema {
@@ -50,7 +50,11 @@ interface Operation {
 }
 
 const total = Number(process.env.FUZZ_REQUESTS ?? 10_000);
-const seed = Number(process.env.FUZZ_SEED ?? Math.floor(Math.random() * 2 ** 31));
+// A fixed seed by default, so CI is repeatable; FUZZ_SEED=random explores new inputs (and prints its seed).
+const seed =
+  process.env.FUZZ_SEED === 'random'
+    ? Math.floor(Math.random() * 2 ** 31)
+    : Number(process.env.FUZZ_SEED ?? 2);
 
 /**
  * Every hostile value carries a marker (`zq<n>x`), so an answer that repeats it is found however the value was
