@@ -8,7 +8,12 @@ import fastifyRateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyInstance, LogController } from 'fastify';
+import Fastify, {
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+  LogController,
+} from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
 import { catalogRoutes } from './catalog/index.js';
@@ -86,7 +91,7 @@ export interface AppDeps {
     | 'timeZone'
     | 'webhooks'
   > &
-    Partial<Pick<Config, 'smtp' | 'retention' | 'dpiaLargeScalePeople'>>;
+    Partial<Pick<Config, 'smtp' | 'retention' | 'dpiaLargeScalePeople' | 'requestTimeoutMs'>>;
   database: Database;
   keys: KeyRing;
   logger: Logger;
@@ -98,26 +103,47 @@ export interface AppDeps {
 
 export const defaultWebRoot = fileURLToPath(new URL('../../web/dist', import.meta.url));
 
+/** What no page of Custodian uses: the browser refuses it to any script that gets in. */
+const permissionsPolicy = 'camera=(), microphone=(), geolocation=(), payment=(), usb=(), browsing-topics=()';
+/** How long a client may take to send its request's headers (a slow-loris holds a connection this long at most). */
+const headersTimeoutMs = 30_000;
+
+/** Headers of every answer, including the router's own errors, on which no hook runs. */
+function setBaseHeaders(request: FastifyRequest, reply: FastifyReply): void {
+  reply.header('x-request-id', request.id);
+  reply.header('permissions-policy', permissionsPolicy);
+  // API answers hold personal data and CSRF tokens: no browser or shared cache may keep them.
+  if (request.url.startsWith('/api/')) reply.header('cache-control', 'no-store');
+}
+
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const { config, database, keys, logger } = deps;
   const db = database.db;
+  const requestTimeout = config.requestTimeoutMs ?? 300_000;
+  const proxyHops = config.trustProxy;
   const app = Fastify({
     loggerInstance: logger,
     genReqId: () => randomUUID(),
     logController: new LogController({ requestIdLogLabel: 'requestId', disableRequestLogging: true }),
     bodyLimit: config.bodyLimit,
-    trustProxy: config.trustProxy,
+    // Only the given number of proxies in front is believed (hop 0 is the peer itself): with `true`, Fastify would
+    // take the first X-Forwarded-For entry, which the client writes, and per-address rate limits would not hold.
+    trustProxy: proxyHops > 0 ? (_address: string, hop: number) => hop < proxyHops : false,
+    // A client must send its whole request within this time, and a connection idle this long is closed.
+    requestTimeout,
+    connectionTimeout: requestTimeout,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
     // Errors of the router itself (a malformed or over-long URL) are answered like every other error: without these,
     // Fastify answers them in its own JSON, quoting the path (which may hold personal data).
     // No hook runs for them, so the headers every answer carries are set here.
     frameworkErrors: (error, request, reply) => {
-      reply.header('x-request-id', request.id);
+      setBaseHeaders(request, reply);
       reply.header('x-content-type-options', 'nosniff');
       reply.header('cache-control', 'no-store');
       return handleError(error, request, reply);
     },
   });
+  app.server.headersTimeout = Math.min(headersTimeoutMs, requestTimeout);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(handleError);
@@ -139,7 +165,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.decorateRequest('ctx', null as unknown as RequestContext);
 
   app.addHook('onRequest', async (request, reply) => {
-    reply.header('x-request-id', request.id);
+    setBaseHeaders(request, reply);
   });
   app.addHook('preValidation', async (request) => {
     assertStorableText('params', request.params);
@@ -174,6 +200,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       },
     },
     crossOriginEmbedderPolicy: false,
+    // As frame-ancestors 'none', for browsers that only know the older header.
+    frameguard: { action: 'deny' },
   });
   await app.register(fastifyCookie);
   // Only the import endpoint reads multipart bodies; it streams the file part and never buffers it.
@@ -215,7 +243,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     const crmDeps = { ...routeDeps, subjects: subjectKeysFor(keys), indexer: indexerFor(keys) };
     healthRoutes(api, { database });
     setupRoutes(api, routeDeps);
-    authRoutes(api, routeDeps);
+    authRoutes(api, { ...routeDeps, publicUrl: config.publicUrl });
     userRoutes(api, routeDeps);
     tokenRoutes(api, routeDeps);
     auditRoutes(api, routeDeps);

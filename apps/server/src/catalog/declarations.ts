@@ -482,6 +482,18 @@ export const systemEntities: readonly EntityDeclaration[] = [
     },
   },
   {
+    entity: 'masterKeyRecord',
+    table: 'master_key_record',
+    description: 'Which master key the database is written under: its id, never the key. One row.',
+    subjectColumn: null,
+    personal: {},
+    notPersonal: {
+      only: 'keeps the table to one row',
+      key_id: 'the current master key’s id (a hash, not the key)',
+      recorded_at: 'when it was recorded',
+    },
+  },
+  {
     entity: 'session',
     table: 'sessions',
     description: 'Sign-in sessions of staff accounts.',

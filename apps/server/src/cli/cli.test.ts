@@ -29,6 +29,7 @@ const inherited = [
   'PUBLIC_URL',
   'TRUST_PROXY',
   'BODY_LIMIT',
+  'REQUEST_TIMEOUT_SECONDS',
   'IMPORT_LIMIT',
   'LOG_LEVEL',
   'SMTP_HOST',

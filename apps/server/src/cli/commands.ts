@@ -13,7 +13,12 @@ import {
 import { DateTime } from 'luxon';
 import { recordAudit, sealAll, verifyAuditChain } from '../modules/audit/index.js';
 import { findRequests, getRequest, getRequestHistory } from '../modules/requests/index.js';
-import { rewrapSubjectKeys, subjectKeysFor } from '../modules/subjects/index.js';
+import {
+  checkMasterKey,
+  MasterKeyMismatchError,
+  rewrapSubjectKeys,
+  subjectKeysFor,
+} from '../modules/subjects/index.js';
 import {
   type ExportedSuppression,
   exportSuppressionList,
@@ -36,9 +41,10 @@ import {
   loadExistingMasterKey,
   loadOrCreateMasterKey,
   loadRetiredKeys,
+  type MasterKeySource,
   prepareNextMasterKey,
 } from '../platform/master-key.js';
-import { openConfiguredDatabase, startServer } from '../server.js';
+import { checkedKeyRing, openConfiguredDatabase, startServer } from '../server.js';
 import { eraseSubject } from '../workflows/erase-subject.js';
 import { reapplySuppressions } from '../workflows/reapply-suppressions.js';
 import { previewRetention, runRetentionSweep } from '../workflows/run-retention.js';
@@ -54,7 +60,12 @@ async function run(work: () => Promise<number | undefined>): Promise<void> {
     const code = await work();
     if (code) process.exitCode = code;
   } catch (err) {
-    if (err instanceof ConfigError || err instanceof CliError || err instanceof DataDirInUseError) {
+    if (
+      err instanceof ConfigError ||
+      err instanceof CliError ||
+      err instanceof DataDirInUseError ||
+      err instanceof MasterKeyMismatchError
+    ) {
       warn(err.message);
     } else if (err instanceof AppError) {
       const fields = err.details.map((d) => `${d.field.replace(/^body\./, '')} ${d.issue}`).join('; ');
@@ -78,12 +89,17 @@ async function withDatabase<T>(
   // The database first: if another process holds it, nothing (not even a key file) is created.
   const database = await openConfiguredDatabase(config);
   try {
-    const key =
-      keyMode === 'create' ? loadOrCreateMasterKey(config, warn).key : loadExistingMasterKey(config);
-    if (!key)
+    const source: MasterKeySource | null =
+      keyMode === 'create'
+        ? loadOrCreateMasterKey(config, warn)
+        : (() => {
+            const key = loadExistingMasterKey(config);
+            return key ? { key, origin: 'file' } : null;
+          })();
+    if (!source)
       throw new CliError(`No master key: set CUSTODIAN_MASTER_KEY or provide the key file ${config.keyFile}`);
     await migrateDatabase(database);
-    const keys = new KeyRing(key, loadRetiredKeys(config));
+    const keys = await checkedKeyRing(config, database, source);
     await sealLegacyUserFields(database.db, keys);
     await rehashLegacySuppressions(database.db, indexerFor(keys));
     return await work(database, keys);
@@ -262,6 +278,8 @@ export const runKeysRotate = () =>
       const ring = new KeyRing(next, [current, ...loadRetiredKeys(config)]);
       const rewrapped = await rewrapSubjectKeys(database.db, ring);
       completeMasterKeyRotation(config, current, currentRing.masterKeyId);
+      // The database now names the new key: a server still holding only the old one is refused at start.
+      await checkMasterKey(database.db, ring);
       await recordAudit(database.db, ring, systemContext('cli'), {
         action: 'keys.rotate',
         entityType: 'master_key',

@@ -28,8 +28,9 @@ describe('loadConfig', () => {
       masterKey: null,
       keyFile: `${dataDir}-keys/master.key`,
       publicUrl: 'http://localhost:3000',
-      trustProxy: false,
+      trustProxy: 0,
       bodyLimit: 1_048_576,
+      requestTimeoutMs: 300_000,
       importLimitBytes: 2_147_483_648,
       logLevel: 'info',
       smtp: null,
@@ -88,6 +89,7 @@ describe('loadConfig', () => {
       PUBLIC_URL: 'https://crm.example.test/',
       TRUST_PROXY: '1',
       BODY_LIMIT: '2048',
+      REQUEST_TIMEOUT_SECONDS: '900',
       IMPORT_LIMIT: '10485760',
       LOG_LEVEL: 'warn',
       SMTP_HOST: 'smtp.example.test',
@@ -124,8 +126,9 @@ describe('loadConfig', () => {
       masterKey: Buffer.from(key32, 'base64'),
       keyFile: '/etc/custodian/master.key',
       publicUrl: 'https://crm.example.test',
-      trustProxy: true,
+      trustProxy: 1,
       bodyLimit: 2048,
+      requestTimeoutMs: 900_000,
       importLimitBytes: 10_485_760,
       logLevel: 'warn',
       smtp: {
@@ -198,6 +201,12 @@ describe('loadConfig', () => {
     expect(config).toEqual(loadConfig({}));
   });
 
+  it('reads TRUST_PROXY as a number of proxy hops', () => {
+    expect(loadConfig({ TRUST_PROXY: 'false' }).trustProxy).toBe(0);
+    expect(loadConfig({ TRUST_PROXY: 'true' }).trustProxy).toBe(1);
+    expect(loadConfig({ TRUST_PROXY: '2' }).trustProxy).toBe(2);
+  });
+
   it.each([
     ['PORT', { PORT: 'abc' }],
     ['PORT', { PORT: '0' }],
@@ -209,6 +218,8 @@ describe('loadConfig', () => {
     ['CUSTODIAN_MASTER_KEY', { CUSTODIAN_MASTER_KEY: randomBytes(33).toString('base64') }],
     ['LOG_LEVEL', { LOG_LEVEL: 'verbose' }],
     ['TRUST_PROXY', { TRUST_PROXY: 'yes' }],
+    ['TRUST_PROXY', { TRUST_PROXY: '10' }],
+    ['REQUEST_TIMEOUT_SECONDS', { REQUEST_TIMEOUT_SECONDS: '5' }],
     ['BODY_LIMIT', { BODY_LIMIT: '10' }],
     ['PUBLIC_URL', { PUBLIC_URL: 'not a url' }],
     ['SMTP_PORT', { SMTP_PORT: 'smtp' }],

@@ -4,6 +4,10 @@ import { z } from 'zod';
 
 const port = z.coerce.number().int().min(1).max(65535);
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+/** false/0: no proxy; true/1: one proxy in front (a load balancer); 2–9: that many proxies in a chain. */
+const proxyHops = z
+  .enum(['true', 'false', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9'])
+  .transform((v) => (v === 'true' ? 1 : v === 'false' ? 0 : Number(v)));
 const base64Key = z
   .string()
   .refine((v) => Buffer.from(v, 'base64').length === 32, 'must be 32 bytes, base64-encoded');
@@ -19,8 +23,9 @@ const envSchema = z.object({
   CUSTODIAN_MASTER_KEY: base64Key.optional(),
   CUSTODIAN_KEY_FILE: z.string().min(1).optional(),
   PUBLIC_URL: z.url().optional(),
-  TRUST_PROXY: bool.default(false),
+  TRUST_PROXY: proxyHops.default(0),
   BODY_LIMIT: z.coerce.number().int().min(1024).max(104_857_600).default(1_048_576),
+  REQUEST_TIMEOUT_SECONDS: z.coerce.number().int().min(10).max(86_400).default(300),
   IMPORT_LIMIT: z.coerce.number().int().min(1024).default(2_147_483_648),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SMTP_HOST: z.string().min(1).optional(),
@@ -112,8 +117,14 @@ export interface Config {
   masterKey: Buffer | null;
   keyFile: string;
   publicUrl: string;
-  trustProxy: boolean;
+  /**
+   * How many reverse proxies stand in front (0: none). Only their X-Forwarded-* headers are believed: the client
+   * address is the one the outermost trusted proxy saw, so a client cannot pick its own by sending the header.
+   */
+  trustProxy: number;
   bodyLimit: number;
+  /** How long a client may take to send a whole request (headers and body), in milliseconds. */
+  requestTimeoutMs: number;
   /** Largest CSV file an import accepts, in bytes. */
   importLimitBytes: number;
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
@@ -196,6 +207,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, ''),
     trustProxy: e.TRUST_PROXY,
     bodyLimit: e.BODY_LIMIT,
+    requestTimeoutMs: e.REQUEST_TIMEOUT_SECONDS * 1000,
     importLimitBytes: e.IMPORT_LIMIT,
     logLevel: e.LOG_LEVEL,
     smtp: e.SMTP_HOST

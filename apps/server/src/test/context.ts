@@ -79,7 +79,7 @@ export function totpNow(secret: string, offsetSeconds = 0): Promise<string> {
 /** The configuration test servers run with. */
 export const testAppConfig = {
   bodyLimit: 1_048_576,
-  trustProxy: false,
+  trustProxy: 0,
   publicUrl: 'http://localhost:3000',
   importLimitBytes: 50_000_000,
   controller: {

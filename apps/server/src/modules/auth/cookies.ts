@@ -14,13 +14,15 @@ export function csrfTokenFor(keys: KeyRing, sessionToken: string): string {
 export function setSessionCookies(
   request: FastifyRequest,
   reply: FastifyReply,
-  sessionToken: string,
-  csrf: string,
+  options: { sessionToken: string; csrf: string; publicUrl: string },
 ): void {
+  const { sessionToken, csrf } = options;
   const common = {
     path: '/',
     sameSite: 'lax' as const,
-    secure: request.protocol === 'https',
+    // Secure over TLS, and whenever the server's public address is https: a TLS proxy whose X-Forwarded-Proto is
+    // not trusted (TRUST_PROXY unset) must not make the session cookie travel in clear.
+    secure: request.protocol === 'https' || options.publicUrl.startsWith('https:'),
     maxAge: sessionLifetimeMs / 1000,
   };
   reply.setCookie(sessionCookie, sessionToken, { ...common, httpOnly: true });

@@ -23,7 +23,7 @@ import { confirmMfa, disableMfa, enrolMfa, regenerateRecoveryCodes } from './mfa
 /** Per network address, on top of the per-account throttle. */
 export const loginRateLimit = { max: 30, timeWindow: 60_000 };
 
-export function authRoutes(app: FastifyInstance, deps: { db: Db; keys: KeyRing }): void {
+export function authRoutes(app: FastifyInstance, deps: { db: Db; keys: KeyRing; publicUrl: string }): void {
   const { db, keys } = deps;
 
   registerEndpoint(
@@ -32,7 +32,7 @@ export function authRoutes(app: FastifyInstance, deps: { db: Db; keys: KeyRing }
     async ({ ctx, body, request, reply }) => {
       const { me, sessionToken } = await login({ db, keys, ctx, input: body });
       const csrfToken = csrfTokenFor(keys, sessionToken);
-      setSessionCookies(request, reply, sessionToken, csrfToken);
+      setSessionCookies(request, reply, { sessionToken, csrf: csrfToken, publicUrl: deps.publicUrl });
       return { ...me, csrfToken };
     },
     { rateLimit: loginRateLimit },

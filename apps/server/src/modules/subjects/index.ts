@@ -1,3 +1,4 @@
+export { checkMasterKey, MasterKeyMismatchError } from './master-key-check.js';
 export { rewrapSubjectKeys } from './rewrap-subject-keys.js';
 export { dataSubjects } from './schema.js';
 export {

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { index, pgTable, timestamp, uuid, varchar } from 'drizzle-orm/pg-core';
+import { boolean, check, index, pgTable, timestamp, uuid, varchar } from 'drizzle-orm/pg-core';
 import { bytea } from '../../platform/db/types.js';
 
 /**
@@ -28,4 +28,19 @@ export const dataSubjects = pgTable(
     // reading the million keys of the table.
     index('data_subjects_shredded_idx').on(t.id).where(sql`${t.shreddedAt} is not null`),
   ],
+);
+
+/**
+ * Which master key the database is written under (its id, never the key): one row. A server or command
+ * started with another key is refused before it writes a ciphertext nobody else could read (a second
+ * server that generated its own key; a restore under the wrong key).
+ */
+export const masterKeyRecord = pgTable(
+  'master_key_record',
+  {
+    only: boolean('only').primaryKey().default(true),
+    keyId: varchar('key_id', { length: 16 }).notNull(),
+    recordedAt: timestamp('recorded_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [check('master_key_record_one_row', sql`${t.only}`)],
 );

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import pg from 'pg';
 import type { Database } from './database.js';
 
 const heldHere = new Set<string>();
@@ -38,5 +39,32 @@ export async function withExclusiveLock<T>(
     }
   } finally {
     heldHere.delete(name);
+  }
+}
+
+/**
+ * Runs `work` while holding `name` across every process on the database, waiting for a holder to finish
+ * first: for start-up steps that must not interleave between servers starting together (pg-boss creates
+ * each queue's table partition with DDL, and two servers doing so at once deadlock). A connection of its
+ * own, so the lock is not tied to a pooled connection the work may need.
+ */
+export async function withWaitingLock<T>(
+  database: Database,
+  name: string,
+  work: () => Promise<T>,
+): Promise<T> {
+  if (database.driver.kind === 'pglite') return work();
+  const client = new pg.Client({ connectionString: database.driver.url });
+  await client.connect();
+  try {
+    const key = lockKey(name);
+    await client.query('select pg_advisory_lock($1::bigint)', [key]);
+    try {
+      return await work();
+    } finally {
+      await client.query('select pg_advisory_unlock($1::bigint)', [key]).catch(() => {});
+    }
+  } finally {
+    await client.end();
   }
 }

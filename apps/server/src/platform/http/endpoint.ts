@@ -111,6 +111,7 @@ export function registerEndpoint<C extends EndpointContract>(
     throw new Error(`${contract.method} ${contract.path} declares no success response`);
   const access = contract.access;
   const stream = options.stream;
+  const takesForms = stream?.startsWith('text/html') ?? false;
   // A session-only endpoint documents no bearer scheme: a token is refused there.
   const security: Record<string, string[]>[] =
     access.kind === 'session' ? [{ session: [] }] : [{ session: [] }, { bearer: [] }];
@@ -144,6 +145,13 @@ export function registerEndpoint<C extends EndpointContract>(
     // Authentication and permission run before the body is even parsed: a caller without the right
     // learns nothing from validation errors, and anonymous bodies are never processed.
     onRequest: async (request, reply) => {
+      // Another site's HTML form can post urlencoded fields here without asking (no CORS preflight), as it cannot
+      // post JSON: only the pages made for forms take them, so no form elsewhere signs a browser in (login CSRF).
+      if (
+        !takesForms &&
+        /^\s*application\/x-www-form-urlencoded/i.test(request.headers['content-type'] ?? '')
+      )
+        throw new AppError('unsupported_media_type', 'The request body must be application/json');
       const ctx = await app.authenticator.authenticate(request, reply, {
         publicEndpoint: access.kind === 'public',
       });
