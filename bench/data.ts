@@ -4,7 +4,7 @@
  *
  *   npm run bench:data -- [--contacts 100000] [--activities N (default 10 per contact)] [--seed 1]
  *                         [--embedded] [--database custodian_bench] [--data-dir bench/.data] [--concurrency 8]
- *                         [--contacts-only]
+ *                         [--contacts-only] [--results-file FILE]
  *
  * Contacts, activities and consent histories go through the CSV import (POST /api/v1/imports with `kind`
  * contacts, activities or consents, each file written to the data directory and streamed from disk), which is
@@ -55,6 +55,8 @@ const { values } = parseArgs({
     concurrency: { type: 'string', default: '8' },
     'contacts-only': { type: 'boolean', default: false },
     'part-rows': { type: 'string', default: '2000000' },
+    /** Where the figures go instead of bench/results/load-<date>-<engine>.json (the load test's seeding). */
+    'results-file': { type: 'string' },
   },
 });
 const contacts = Number(values.contacts);
@@ -344,10 +346,12 @@ results.finishedAt = new Date().toISOString();
 results.totalSeconds = Math.round(
   (Date.parse(results.finishedAt as string) - Date.parse(results.startedAt as string)) / 1000,
 );
-fs.mkdirSync('bench/results', { recursive: true });
-const out = path.join(
-  'bench/results',
-  `load-${String(results.startedAt).slice(0, 10)}-${runLabel(String(results.engine), contacts)}.json`,
-);
+const out =
+  values['results-file'] ??
+  path.join(
+    'bench/results',
+    `load-${String(results.startedAt).slice(0, 10)}-${runLabel(String(results.engine), contacts)}.json`,
+  );
+fs.mkdirSync(path.dirname(out), { recursive: true });
 fs.writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
 console.log(JSON.stringify(results, null, 2));

@@ -17,8 +17,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { sql } from 'drizzle-orm';
-import { execute, openPglite, openPostgres } from '../apps/server/src/platform/db/database.js';
 import { DataGenerator, type Person } from './generator.js';
 import { type LoadResult, load } from './lib/load.js';
 import {
@@ -29,7 +27,14 @@ import {
   startCustodian,
   startProcess,
 } from './lib/process.js';
-import { databaseUrl, defaultServer, type Session, signIn } from './lib/server.js';
+import {
+  contactIdsByIndex,
+  databaseUrl,
+  defaultServer,
+  type Session,
+  signIn,
+  vacuumAnalyze,
+} from './lib/server.js';
 import { type Scenario, type ScenarioContext, scenarios } from './scenarios.js';
 
 const { values } = parseArgs({
@@ -114,20 +119,9 @@ if (values.reuse && manifest?.contacts === contacts && manifest.seed === seed &&
   fs.writeFileSync(manifestPath, JSON.stringify({ contacts, seed, database, load: loaded }, null, 2));
 }
 
-// Then the steady state a running database keeps by itself: autovacuum is off on this machine's PostgreSQL and
-// PGlite has no autovacuum, so without this the planner would work from no statistics and index pending lists
-// would grow unbounded. Timed, and reported with the load.
-{
-  const t = performance.now();
-  const maintenance = dbUrl ? await openPostgres(dbUrl, { max: 1 }) : await openPglite(serverDir);
-  try {
-    await execute(maintenance.db, sql`vacuum analyze`);
-  } finally {
-    await maintenance.close();
-  }
-  results.vacuumAnalyzeMs = Math.round(performance.now() - t);
-  console.error(`vacuum analyze: ${results.vacuumAnalyzeMs} ms`);
-}
+// Then the steady state a running database keeps by itself (see vacuumAnalyze), timed and reported with the load.
+results.vacuumAnalyzeMs = await vacuumAnalyze(dbUrl, serverDir);
+console.error(`vacuum analyze: ${results.vacuumAnalyzeMs} ms`);
 
 // 2. The server in a process of its own, on that data.
 const generator = new DataGenerator({ seed, contacts, activitiesPerContact: 10 });
@@ -140,27 +134,6 @@ const nodeArgs = values['cpu-prof']
 let server: ServerProcess = await startCustodian({ databaseUrl: dbUrl, dataDir: serverDir, nodeArgs });
 let session: Session = await signIn(server.url);
 
-/** Contact ids of the sample, by person index (the generated primary e-mail carries it). */
-async function sampleIds(): Promise<string[]> {
-  const ids: string[] = [];
-  let cursor: string | null = null;
-  const wanted = new Set(people.map((p) => p.index));
-  do {
-    const page: { items: { id: string; emails: { value: string }[] }[]; nextCursor: string | null } =
-      await session.call(
-        'GET',
-        `/api/v1/contacts?limit=200&sort=createdAt${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
-      );
-    for (const c of page.items)
-      for (const e of c.emails) {
-        const index = Number(/\.(\d+)@/.exec(e.value)?.[1] ?? Number.NaN);
-        if (wanted.has(index)) ids[index] = c.id;
-      }
-    cursor = page.nextCursor;
-  } while (cursor && ids.filter(Boolean).length < sampleSize);
-  return ids;
-}
-
 const ctx: ScenarioContext = {
   engine,
   contacts,
@@ -172,7 +145,7 @@ const ctx: ScenarioContext = {
   dataDir,
   csvPath: path.join(dataDir, 'contacts.csv'),
   people,
-  ids: await sampleIds(),
+  ids: await contactIdsByIndex(session, new Set(people.map((p) => p.index))),
   get server() {
     return server;
   },

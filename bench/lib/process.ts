@@ -29,6 +29,10 @@ export interface ServerProcess {
   resetPeak(): void;
   peakRssMb(): number;
   rssMb(): number;
+  /** CPU time the process has used so far (user and system), in seconds. */
+  cpuSeconds(): number;
+  /** Null while it runs; then how it ended (`code 1`, `signal SIGKILL`). */
+  exited(): string | null;
   stop(): Promise<void>;
 }
 
@@ -36,6 +40,14 @@ function statusField(pid: number, field: 'VmHWM' | 'VmRSS'): number {
   const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1];
   return kb === undefined ? Number.NaN : Math.round(Number(kb) / 1024);
+}
+
+/** utime + stime of /proc/PID/stat (fields 14 and 15, after the command name in parentheses), in seconds. */
+function cpuSecondsOf(pid: number): number {
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // Fields from the third on: utime is the 14th of the line, the 12th here. Clock ticks are 100 a second on Linux.
+  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 async function waitForUrl(url: string, child: ChildProcess, log: () => string): Promise<void> {
@@ -65,6 +77,8 @@ export async function startProcess(options: {
   imports?: string[];
   /** Extra node options, e.g. `--cpu-prof --cpu-prof-dir=DIR` (written when the process stops). */
   nodeArgs?: string[];
+  /** A file that receives everything the process writes (created afresh), for finding the cause of a 5xx. */
+  logFile?: string;
 }): Promise<ServerProcess> {
   const port = await freePort();
   const child = spawn(
@@ -90,6 +104,13 @@ export async function startProcess(options: {
   };
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
+  if (options.logFile) {
+    const log = fs.createWriteStream(options.logFile);
+    child.stdout?.pipe(log, { end: false });
+    child.stderr?.pipe(log, { end: false });
+    // 'close', not 'exit': the process's last output (a fatal error's stack) may still be in the pipes at 'exit'.
+    child.once('close', () => log.end());
+  }
   const url = `http://127.0.0.1:${port}`;
   try {
     await waitForUrl(`${url}${options.readyPath}`, child, () => tail);
@@ -104,6 +125,13 @@ export async function startProcess(options: {
     resetPeak: () => fs.writeFileSync(`/proc/${pid}/clear_refs`, '5'),
     peakRssMb: () => statusField(pid, 'VmHWM'),
     rssMb: () => statusField(pid, 'VmRSS'),
+    cpuSeconds: () => cpuSecondsOf(pid),
+    exited: () =>
+      child.exitCode !== null
+        ? `code ${child.exitCode}`
+        : child.signalCode !== null
+          ? `signal ${child.signalCode}`
+          : null,
     stop: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();
@@ -124,6 +152,7 @@ export function startCustodian(options: {
   env?: Record<string, string>;
   withoutAudit?: boolean;
   nodeArgs?: string[];
+  logFile?: string;
 }): Promise<ServerProcess> {
   return startProcess({
     script: 'apps/server/src/cli/main.ts',
@@ -137,6 +166,7 @@ export function startCustodian(options: {
     readyPath: '/healthz',
     imports: options.withoutAudit ? [path.join(repoRoot, 'bench/lib/audit-off.mjs')] : [],
     ...(options.nodeArgs ? { nodeArgs: options.nodeArgs } : {}),
+    ...(options.logFile ? { logFile: options.logFile } : {}),
   });
 }
 

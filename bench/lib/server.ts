@@ -10,7 +10,7 @@ import { sql } from 'drizzle-orm';
 import { setupToken } from '../../apps/server/src/modules/setup/index.js';
 import { type Config, loadConfig } from '../../apps/server/src/platform/config.js';
 import { KeyRing } from '../../apps/server/src/platform/crypto/keys.js';
-import { execute, openPostgres } from '../../apps/server/src/platform/db/database.js';
+import { execute, openPglite, openPostgres } from '../../apps/server/src/platform/db/database.js';
 import { createLogger } from '../../apps/server/src/platform/log.js';
 import { loadExistingMasterKey } from '../../apps/server/src/platform/master-key.js';
 import { type RunningServer, startServer } from '../../apps/server/src/server.js';
@@ -134,3 +134,46 @@ export const median = (xs: number[]): number => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length === 0 ? Number.NaN : s[Math.floor(s.length / 2)]!;
 };
+
+/**
+ * Contact ids by person index, for the people of `wanted`: the generated primary e-mail carries the index
+ * (`….123@…`). Reads the list by creation time, 200 a page, until all are found (or the list ends).
+ */
+export async function contactIdsByIndex(session: Session, wanted: ReadonlySet<number>): Promise<string[]> {
+  const ids: string[] = [];
+  let found = 0;
+  let cursor: string | null = null;
+  do {
+    const page: { items: { id: string; emails: { value: string }[] }[]; nextCursor: string | null } =
+      await session.call(
+        'GET',
+        `/api/v1/contacts?limit=200&sort=createdAt${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+      );
+    for (const c of page.items)
+      for (const e of c.emails) {
+        const index = Number(/\.(\d+)@/.exec(e.value)?.[1] ?? Number.NaN);
+        if (wanted.has(index) && ids[index] === undefined) {
+          ids[index] = c.id;
+          found++;
+        }
+      }
+    cursor = page.nextCursor;
+  } while (cursor && found < wanted.size);
+  return ids;
+}
+
+/**
+ * `vacuum analyze` of the whole database, the steady state a running database keeps by itself: autovacuum is
+ * off on this machine's PostgreSQL and PGlite has none, so without it the planner works from no statistics and
+ * index pending lists grow unbounded. `databaseUrl` null: the embedded database in `dataDir`. Returns the ms.
+ */
+export async function vacuumAnalyze(databaseUrl: string | null, dataDir: string): Promise<number> {
+  const t = performance.now();
+  const maintenance = databaseUrl ? await openPostgres(databaseUrl, { max: 1 }) : await openPglite(dataDir);
+  try {
+    await execute(maintenance.db, sql`vacuum analyze`);
+  } finally {
+    await maintenance.close();
+  }
+  return Math.round(performance.now() - t);
+}

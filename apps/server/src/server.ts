@@ -93,7 +93,7 @@ export async function startServer(
     });
     started.jobs = jobs;
     const app = await buildApp({ config, database, keys, logger, jobs });
-    await startImportWorker(jobs, crm, logger);
+    await startImportWorker(jobs, { ...crm, database }, logger);
     await startConsentWorkers(jobs, { ...crm, privacy: config, mailer }, logger);
     await startRequestWorkers(jobs, { ...crm, settings: config, mailer }, logger);
     await startPackageWorkers(jobs, { ...crm, settings: config, mailer }, logger);

@@ -1,13 +1,12 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Database, queryRows } from './platform/db/database.js';
 import { createTestDatabase } from './test/database.js';
+import { runCli, type ServerProcess, signIn, startServerProcess } from './test/processes.js';
 
 /**
  * Two real server processes (`custodian serve`) on different ports and one PostgreSQL database, as behind a
@@ -15,87 +14,15 @@ import { createTestDatabase } from './test/database.js';
  * written on both chain into one trail that verifies; a scheduled job runs once per tick, not once per server.
  * The embedded database belongs to one process, so this runs on PostgreSQL only.
  */
-const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 const masterKey = randomBytes(32).toString('base64');
 const password = `Pw-${randomBytes(9).toString('base64url')}`;
 const email = 'admin@several.example';
 
-interface Server {
-  url: string;
-  child: ChildProcess;
-  log: () => string;
-}
-
 let database: Database & { url: string | null };
 let base = '';
 let env: NodeJS.ProcessEnv = {};
-const servers: Server[] = [];
-
-function childEnv(extra: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  const inherited: NodeJS.ProcessEnv = { ...process.env };
-  for (const name of ['DATA_DIR', 'PORT', 'RETENTION_SCHEDULE', 'CUSTODIAN_KEY_FILE']) delete inherited[name];
-  return { ...inherited, ...env, ...extra };
-}
-
-function cli(args: string[], extra: NodeJS.ProcessEnv = {}) {
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'apps/server/src/cli/main.ts', ...args], {
-      cwd: repoRoot,
-      env: childEnv(extra),
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => {
-      stdout += c.toString();
-    });
-    child.stderr.on('data', (c: Buffer) => {
-      stderr += c.toString();
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
-async function startServer(port: number): Promise<Server> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'apps/server/src/cli/main.ts', 'serve'], {
-    cwd: repoRoot,
-    env: childEnv({ PORT: String(port), HOST: '127.0.0.1', DATA_DIR: path.join(base, `data-${port}`) }),
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let log = '';
-  child.stdout!.on('data', (c: Buffer) => {
-    log += c.toString();
-  });
-  child.stderr!.on('data', (c: Buffer) => {
-    log += c.toString();
-  });
-  const url = `http://127.0.0.1:${port}`;
-  const server = { url, child, log: () => log };
-  servers.push(server);
-  // Ready when /readyz answers; a process that exits first fails with its log.
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`server on ${port} exited: ${log}`);
-    const ok = await fetch(`${url}/readyz`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (ok) return server;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
-
-async function freePort(): Promise<number> {
-  const net = await import('node:net');
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
-  });
-}
+const servers: ServerProcess[] = [];
+const cli = (args: string[], extra: NodeJS.ProcessEnv = {}) => runCli(args, { ...env, ...extra });
 
 interface Session {
   cookie: string;
@@ -103,7 +30,7 @@ interface Session {
 }
 
 async function call(
-  server: Server,
+  server: ServerProcess,
   method: string,
   url: string,
   auth: { session?: Session; token?: string },
@@ -143,30 +70,22 @@ beforeAll(async () => {
     DATA_DIR: path.join(base, 'data-cli'),
   });
   expect(created.code, created.stderr).toBe(0);
-  const [portA, portB] = [await freePort(), await freePort()];
-  await Promise.all([startServer(portA), startServer(portB)]);
+  const started = await Promise.all(
+    ['a', 'b'].map((name) => startServerProcess({ ...env, DATA_DIR: path.join(base, `data-${name}`) })),
+  );
+  servers.push(...started);
 }, 180_000);
 
 afterAll(async () => {
-  for (const s of servers) s.child.kill('SIGKILL');
+  await Promise.all(servers.map((s) => s.kill()));
   await database?.close();
   if (base) fs.rmSync(base, { recursive: true, force: true });
 });
 
 describe.skipIf(!engineIsPostgres)('two servers on one PostgreSQL', () => {
   it('a session and an API token made on one server work on the other, and end on both', async () => {
-    const [a, b] = servers as [Server, Server];
-    const login = await fetch(`${a.url}/api/v1/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ email, password }),
-    });
-    expect(login.status).toBe(200);
-    const cookie = login.headers
-      .getSetCookie()
-      .map((c) => c.split(';')[0])
-      .join('; ');
-    const session: Session = { cookie, csrf: ((await login.json()) as { csrfToken: string }).csrfToken };
+    const [a, b] = servers as [ServerProcess, ServerProcess];
+    const session: Session = await signIn(a, email, password);
 
     expect((await call(b, 'GET', '/api/v1/auth/me', { session })).status).toBe(200);
     const created = await call(
@@ -202,7 +121,7 @@ describe.skipIf(!engineIsPostgres)('two servers on one PostgreSQL', () => {
   });
 
   it('audit entries written on both servers at once chain into one trail that verifies', async () => {
-    const [a, b] = servers as [Server, Server];
+    const [a, b] = servers as [ServerProcess, ServerProcess];
     const secret = await cli([
       'token',
       'create',

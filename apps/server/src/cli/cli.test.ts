@@ -147,6 +147,8 @@ describe('custodian --help', () => {
         ['demo'],
         ['import'],
         ['import', 'contacts'],
+        ['backup'],
+        ['restore'],
       ];
       const results: CliResult[] = [];
       for (let i = 0; i < commands.length; i += 3) {

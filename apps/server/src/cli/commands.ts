@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { Writable } from 'node:stream';
 import {
@@ -31,6 +32,7 @@ import { permissionsOf, systemContext } from '../platform/access.js';
 import { type Config, ConfigError, loadConfig } from '../platform/config.js';
 import { indexerFor } from '../platform/crypto/blind-index.js';
 import { KeyRing } from '../platform/crypto/keys.js';
+import { BackupFileError } from '../platform/db/backup-file.js';
 import type { Database } from '../platform/db/database.js';
 import { DataDirInUseError } from '../platform/db/lock.js';
 import { migrateDatabase } from '../platform/db/migrate.js';
@@ -45,8 +47,10 @@ import {
   prepareNextMasterKey,
 } from '../platform/master-key.js';
 import { checkedKeyRing, openConfiguredDatabase, startServer } from '../server.js';
+import { backupDatabase } from '../workflows/backup-database.js';
 import { eraseSubject } from '../workflows/erase-subject.js';
 import { reapplySuppressions } from '../workflows/reapply-suppressions.js';
+import { RestoreRefusedError, restoreBackup } from '../workflows/restore-backup.js';
 import { previewRetention, runRetentionSweep } from '../workflows/run-retention.js';
 
 /** A failure the user can act on: printed as one line, exit code 1. */
@@ -64,7 +68,9 @@ async function run(work: () => Promise<number | undefined>): Promise<void> {
       err instanceof ConfigError ||
       err instanceof CliError ||
       err instanceof DataDirInUseError ||
-      err instanceof MasterKeyMismatchError
+      err instanceof MasterKeyMismatchError ||
+      err instanceof BackupFileError ||
+      err instanceof RestoreRefusedError
     ) {
       warn(err.message);
     } else if (err instanceof AppError) {
@@ -98,14 +104,23 @@ async function withDatabase<T>(
           })();
     if (!source)
       throw new CliError(`No master key: set CUSTODIAN_MASTER_KEY or provide the key file ${config.keyFile}`);
-    await migrateDatabase(database);
-    const keys = await checkedKeyRing(config, database, source);
-    await sealLegacyUserFields(database.db, keys);
-    await rehashLegacySuppressions(database.db, indexerFor(keys));
-    return await work(database, keys);
+    return await work(database, await prepareDatabase(config, database, source));
   } finally {
     await database.close();
   }
+}
+
+/** What every command does to an open database first: migrations, the master key check, one-off upgrades. */
+async function prepareDatabase(
+  config: Config,
+  database: Database,
+  source: MasterKeySource,
+): Promise<KeyRing> {
+  await migrateDatabase(database);
+  const keys = await checkedKeyRing(config, database, source);
+  await sealLegacyUserFields(database.db, keys);
+  await rehashLegacySuppressions(database.db, indexerFor(keys));
+  return keys;
 }
 
 export const runServe = () =>
@@ -640,4 +655,94 @@ export const runRetention = (options: { dryRun?: boolean; json?: boolean; batchS
         say(`  policy ${p.policyId}: ${p.done} done, ${p.held} held, ${p.exempt} exempt, ${p.failed} failed`);
       return result.policies.some((p) => p.failed > 0) ? 1 : 0;
     });
+  });
+
+const postgresBackup =
+  'With DATABASE_URL, use PostgreSQL’s own tools: pg_dump -Fc -f FILE "$DATABASE_URL" to back up; to restore, see "Backup and restore" in README.md (pg_restore, then `custodian suppression reapply`)';
+
+const isInside = (file: string, dir: string) => {
+  const relative = path.relative(path.resolve(dir), path.resolve(file));
+  return relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative));
+};
+
+export const runBackup = (file: string) =>
+  run(async () => {
+    const config = loadConfig();
+    if (config.databaseUrl) throw new CliError(postgresBackup);
+    if (!fs.existsSync(path.join(config.dataDir, 'PG_VERSION')))
+      throw new CliError(`There is no embedded database in ${config.dataDir} (DATA_DIR) to back up`);
+    if (isInside(file, config.dataDir) || isInside(file, path.dirname(config.keyFile)))
+      throw new CliError('Write the backup outside DATA_DIR and the key folder');
+    if (!fs.existsSync(path.dirname(path.resolve(file))))
+      throw new CliError(`The folder ${path.dirname(path.resolve(file))} does not exist`);
+    // The database is opened as by every command: refused, with one line, while the server holds it.
+    return withDatabase(config, 'existing', async (database, keys) => {
+      const started = performance.now();
+      const manifest = await backupDatabase({ database, keys, file });
+      await recordAudit(database.db, keys, systemContext('cli'), {
+        action: 'backup.create',
+        entityType: 'backup',
+      });
+      const seconds = ((performance.now() - started) / 1000).toFixed(1);
+      say(
+        `Backup written to ${file} in ${seconds} s: ${(manifest.payload.bytes / 1e6).toFixed(1)} MB, ` +
+          `${manifest.counts.contacts} contacts, ${manifest.migrations.count} migrations, master key ${manifest.masterKeyId}.`,
+      );
+      warn(
+        'The master key is not in the backup, and a restore needs it: keep a copy of it apart from the backups.',
+      );
+      return 0;
+    });
+  });
+
+export const runRestore = (
+  file: string,
+  options: { force?: boolean; suppression?: string; suppressionCheck: boolean },
+) =>
+  run(async () => {
+    const config = loadConfig();
+    if (config.databaseUrl) throw new CliError(postgresBackup);
+    const key = loadExistingMasterKey(config);
+    if (!key)
+      throw new CliError(
+        `No master key: set CUSTODIAN_MASTER_KEY or provide the key file ${config.keyFile} (the key the backup was made under)`,
+      );
+    const source: MasterKeySource = { key, origin: config.masterKey ? 'environment' : 'file' };
+    const fromExport = options.suppression ? readExport(options.suppression) : null;
+    const report = await restoreBackup({
+      dataDir: config.dataDir,
+      file,
+      keys: new KeyRing(key, loadRetiredKeys(config)),
+      suppressionExport: fromExport,
+      suppressionCheck: options.suppressionCheck,
+      force: options.force === true,
+      prepare: (database) => prepareDatabase(config, database, source),
+      ctx: systemContext('cli'),
+    });
+    const m = report.manifest;
+    say(
+      `Restored the backup of ${m.createdAt} (Custodian ${m.custodianVersion}, ${m.counts.contacts} contacts) into ${config.dataDir}.`,
+    );
+    if (report.movedAside)
+      say(
+        `The database it replaced was moved to ${report.movedAside}; delete it once you are satisfied (it holds personal data).`,
+      );
+    if (m.migrations.count < report.migrationsAfter)
+      say(`Migrated from ${m.migrations.count} to ${report.migrationsAfter} migrations.`);
+    const s = report.suppression;
+    say(
+      `Suppression list: ${s.fromReplaced} entries from the replaced database, ${s.fromExport} from ${options.suppression ?? 'no export'}; ${s.added} added to the restored list.`,
+    );
+    if (!report.movedAside && !fromExport)
+      warn(
+        'No suppression list was carried over (--no-suppression-check): people erased after the backup was taken may be back. Run `custodian suppression reapply --from FILE` with an export as soon as you have one.',
+      );
+    const r = report.reapply;
+    say(
+      `${r.contactsChecked} contacts checked against the suppression list; ${r.erased.length} erased again.`,
+    );
+    for (const issued of r.erased) printCertificate(issued);
+    if (r.listedNotErased > 0)
+      say(`${r.listedNotErased} listed for an objection or "do not contact" only: kept, review them.`);
+    return 0;
   });

@@ -10,6 +10,7 @@ import {
 import { Command, InvalidArgumentError } from 'commander';
 import {
   runAuditVerify,
+  runBackup,
   runDemo,
   runErase,
   runImportActivities,
@@ -19,6 +20,7 @@ import {
   runMigrate,
   runRequestsList,
   runRequestsShow,
+  runRestore,
   runRetention,
   runServe,
   runSuppressionExport,
@@ -209,6 +211,31 @@ suppression
   .option('--from <file>', 'an export made with `custodian suppression export`')
   .option('--dry-run', 'report who would be erased, changing nothing')
   .action(runSuppressionReapply);
+
+program
+  .command('backup')
+  .description(
+    'Write a consistent backup of the embedded database to a file (mode 0600), with a manifest naming the master key by its id: the key itself is never in it. Needs the embedded database to itself (stop the server). With DATABASE_URL, use pg_dump (see README.md).',
+  )
+  .argument('<file>', 'where to write (outside DATA_DIR)')
+  .action(runBackup);
+
+program
+  .command('restore')
+  .description(
+    'Restore a backup made with `custodian backup` into DATA_DIR, with the master key it was made under. The database it replaces is moved aside, never deleted; its suppression list (and that of --suppression) is carried over and everyone erased since the backup is erased again. Needs the server stopped. With DATABASE_URL, use pg_restore (see README.md).',
+  )
+  .argument('<file>', 'the backup file')
+  .option('--force', 'replace the database in DATA_DIR (it is moved aside to DATA_DIR.before-restore-<time>)')
+  .option(
+    '--suppression <file>',
+    'an export made with `custodian suppression export`, when the database being replaced is lost',
+  )
+  .option(
+    '--no-suppression-check',
+    'restore into an empty DATA_DIR with no export: people erased after the backup may come back',
+  )
+  .action(runRestore);
 
 const retention = program.command('retention').description('Retention policies and the sweep');
 retention

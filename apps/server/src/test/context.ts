@@ -147,7 +147,7 @@ export async function createTestContext(
   const app = await buildTestApp(database, keys, logger, jobs, options.webRoot ?? null);
   let stopWebhooks: (() => Promise<void>) | null = null;
   if (jobs) {
-    await startImportWorker(jobs, crm, logger);
+    await startImportWorker(jobs, { ...crm, database }, logger);
     await startConsentWorkers(jobs, { ...crm, privacy: testAppConfig, mailer }, logger);
     await startRequestWorkers(jobs, { ...crm, settings: testAppConfig, mailer }, logger);
     await startPackageWorkers(jobs, { ...crm, settings: testAppConfig, mailer }, logger);

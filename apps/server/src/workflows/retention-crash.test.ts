@@ -1,9 +1,4 @@
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { CreateRetentionPolicyInput, RetentionPreview } from '@custodian/contracts';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,15 +8,14 @@ import { subjectKeysFor } from '../modules/subjects/index.js';
 import { systemContext } from '../platform/access.js';
 import { indexerFor } from '../platform/crypto/blind-index.js';
 import { KeyRing } from '../platform/crypto/keys.js';
-import { type Database, openPglite, openPostgres, queryRows } from '../platform/db/database.js';
+import { type Database, queryRows } from '../platform/db/database.js';
 import { migrateDatabase } from '../platform/db/migrate.js';
-import { createTestDatabase } from '../test/database.js';
+import { crashSeed, type ProcessWorld, processWorld, runCli, seededRandom } from '../test/processes.js';
 
 /**
- * The sweep killed mid-run (SIGKILL: no shutdown, no cleanup), then started again: it resumes the same run
- * and handles each due record exactly once, and the set it handles is the dry run's.
+ * The sweep killed mid-run 20 times (SIGKILL: no shutdown, no cleanup), each time started again: it resumes the
+ * same run and handles each due record exactly once, and the set it handles is the dry run's.
  */
-const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
 const masterKey = randomBytes(32);
 const keys = new KeyRing(masterKey);
 const deps = (database: Database) => ({
@@ -35,28 +29,13 @@ const leadsDue = 1500;
 const customersDue = 600;
 const notDue = 300;
 
-let base = '';
-let env: Record<string, string> = {};
-let open: () => Promise<Database>;
-let drop: () => Promise<void> = async () => {};
+let world: ProcessWorld;
+let env: NodeJS.ProcessEnv;
+const open = () => world.open();
 
 beforeAll(async () => {
-  base = fs.mkdtempSync(path.join(os.tmpdir(), 'custodian-retention-'));
-  env = {
-    DATA_DIR: path.join(base, 'data'),
-    CUSTODIAN_MASTER_KEY: masterKey.toString('base64'),
-    LOG_LEVEL: 'silent',
-  };
-  if (process.env.DATABASE_URL) {
-    const database = await createTestDatabase();
-    const url = database.url!;
-    env.DATABASE_URL = url;
-    open = () => openPostgres(url, { max: 2 });
-    // Dropped at the end.
-    drop = () => database.close();
-  } else {
-    open = () => openPglite(env.DATA_DIR!);
-  }
+  world = await processWorld('retention-crash', masterKey, { LOG_LEVEL: 'silent' });
+  env = world.env;
   const database = await open();
   try {
     await migrateDatabase(database);
@@ -141,37 +120,22 @@ beforeAll(async () => {
   }
 }, 300_000);
 
-afterAll(async () => {
-  await drop();
-  fs.rmSync(base, { recursive: true, force: true });
-});
+afterAll(() => world?.close());
 
-/** The real `custodian` command; `killAfter` batches printed, it is killed with SIGKILL. */
-function cli(
-  args: string[],
-  killAfter?: number,
-): Promise<{ code: number | null; signal: string | null; stdout: string; stderr: string }> {
-  const childEnv: NodeJS.ProcessEnv = { ...process.env };
-  delete childEnv.DATABASE_URL;
-  delete childEnv.DATA_DIR;
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'apps/server/src/cli/main.ts', ...args], {
-      cwd: repoRoot,
-      env: { ...childEnv, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-      if (killAfter !== undefined && (stdout.match(/ batch \d+:/g)?.length ?? 0) >= killAfter)
-        child.kill('SIGKILL');
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-    });
-    child.on('error', reject);
-    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
+const killPoints = 20;
+
+/**
+ * The real `custodian` command. With `kill`, it is killed with SIGKILL once it has printed that many more batches
+ * and a further pause (ms) has passed: anywhere in the next batch's transaction, or between two.
+ */
+function cli(args: string[], kill?: { afterBatches: number; pauseMs: number }) {
+  let armed = false;
+  return runCli(args, env, {
+    onStdout: (stdout, child) => {
+      if (!kill || armed || (stdout.match(/ batch \d+:/g)?.length ?? 0) < kill.afterBatches) return;
+      armed = true;
+      setTimeout(() => child.kill('SIGKILL'), kill.pauseMs);
+    },
   });
 }
 
@@ -185,8 +149,15 @@ describe('the retention sweep, killed and restarted', () => {
     expect(new Set(planned).size).toBe(leadsDue + customersDue);
     const plannedContacts = new Set(preview.items.map((item) => item.id));
 
-    const killed = await cli(['retention', 'run', '--batch-size', '50'], 6);
-    expect(killed.signal).toBe('SIGKILL');
+    // Killed 20 times, each after one or two more batches and a random pause: every run resumes the same sweep.
+    const random = seededRandom(crashSeed(5));
+    for (let i = 0; i < killPoints; i++) {
+      const killed = await cli(['retention', 'run', '--batch-size', '25'], {
+        afterBatches: 1 + Math.floor(random() * 2),
+        pauseMs: Math.floor(random() * 120),
+      });
+      expect(killed.signal, killed.stdout + killed.stderr).toBe('SIGKILL');
+    }
 
     let runId = '';
     let database = await open();
@@ -203,7 +174,7 @@ describe('the retention sweep, killed and restarted', () => {
       await database.close();
     }
 
-    const resumed = await cli(['retention', 'run', '--batch-size', '50']);
+    const resumed = await cli(['retention', 'run', '--batch-size', '25']);
     expect(resumed.code, resumed.stderr).toBe(0);
     expect(resumed.stdout).toContain(`Retention sweep ${runId} completed`);
 
@@ -253,7 +224,7 @@ describe('the retention sweep, killed and restarted', () => {
         db,
         sql`select count(*)::int as n from audit_entries where entity_id = ${runId} and action like 'retention.%' and action <> 'retention.run'`,
       );
-      expect(batches!.n).toBe((leadsDue + customersDue) / 50);
+      expect(batches!.n).toBe((leadsDue + customersDue) / 25);
     } finally {
       await database.close();
     }

@@ -9,7 +9,7 @@ import { runRetentionSweep } from './run-retention.js';
 
 export const retentionQueue = 'retention-sweep';
 
-/** Queues a sweep now; with one already queued, the queue's singleton policy keeps just one. */
+/** Queues a sweep now; one queued while another runs finds the sweep's lock taken and is skipped. */
 export async function queueRetentionSweep(jobs: JobQueue): Promise<void> {
   await jobs.send(retentionQueue, {});
 }
@@ -24,7 +24,11 @@ export async function startRetentionWorker(
   config: RetentionConfig,
   log: Logger,
 ): Promise<void> {
-  await jobs.createQueue(retentionQueue, { name: retentionQueue, policy: 'singleton' });
+  // One sweep at a time is the sweep's own lock's work (runRetentionSweep), not the queue's: under the singleton
+  // policy, the job of a process killed mid-sweep stayed "active" until it expired (15 minutes), and held back
+  // the resumption queued below. Queues made under the old policy are moved to the standard one.
+  await jobs.createQueue(retentionQueue, { name: retentionQueue, policy: 'standard' });
+  await jobs.updateQueue(retentionQueue, { name: retentionQueue, policy: 'standard' });
   if (config.schedule) await jobs.schedule(retentionQueue, config.schedule);
   else await jobs.unschedule(retentionQueue);
   await jobs.work(retentionQueue, async () => {

@@ -199,14 +199,16 @@ export async function sendCampaignMessages(
         continue;
       }
       const isTracked = tracked.has(contact.row.id);
+      // The pause of the send rate comes before the claim: a crash while waiting leaves the message pending
+      // (sent after the restart), not uncertain (never sent again) as if it had been with the mail server.
+      const wait = lastSend + deps.minIntervalMs - Date.now();
+      if (wait > 0) await sleep(wait);
       const claimed = await db
         .update(campaignMessages)
         .set({ status: 'sending', attempts: sql`${campaignMessages.attempts} + 1`, tracked: isTracked })
         .where(and(eq(campaignMessages.id, message.id), eq(campaignMessages.status, 'pending')))
         .returning({ attempts: campaignMessages.attempts });
       if (claimed.length === 0) continue; // another worker has it
-      const wait = lastSend + deps.minIntervalMs - Date.now();
-      if (wait > 0) await sleep(wait);
       const values = {
         firstName: contact.personal.firstName ?? '',
         lastName: contact.personal.lastName ?? '',

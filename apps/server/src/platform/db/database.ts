@@ -54,10 +54,11 @@ export async function openPostgres(url: string, options: { max?: number } = {}):
 
 export async function openPglite(
   dataDir: string | null,
-  options: { loadDataDir?: Blob } = {},
+  /** `lockHeld`: the caller already holds the data directory's lock (a restore swapping directories). */
+  options: { loadDataDir?: Blob; lockHeld?: boolean } = {},
 ): Promise<Database> {
   let lock: DataDirLock | null = null;
-  if (dataDir) lock = acquireDataDirLock(dataDir);
+  if (dataDir && !options.lockHeld) lock = acquireDataDirLock(dataDir);
   try {
     const client = await PGlite.create({
       ...(dataDir ? { dataDir } : {}),
