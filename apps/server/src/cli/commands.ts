@@ -57,6 +57,11 @@ import { previewRetention, runRetentionSweep } from '../workflows/run-retention.
 class CliError extends Error {}
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
+// Output piped into a reader that stops early (`| head`): the work is done, only the rest of the report is lost.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw err;
+});
 const warn = (line: string) => process.stderr.write(`${line}\n`);
 
 async function run(work: () => Promise<number | undefined>): Promise<void> {
@@ -731,7 +736,7 @@ export const runRestore = (
       say(`Migrated from ${m.migrations.count} to ${report.migrationsAfter} migrations.`);
     const s = report.suppression;
     say(
-      `Suppression list: ${s.fromReplaced} entries from the replaced database, ${s.fromExport} from ${options.suppression ?? 'no export'}; ${s.added} added to the restored list.`,
+      `Suppression list: ${s.fromReplaced} entries from the replaced database${options.suppression ? `, ${s.fromExport} from ${options.suppression}` : ''}; ${s.added} added to the restored list.`,
     );
     if (!report.movedAside && !fromExport)
       warn(
