@@ -27,5 +27,6 @@ export {
   listRetentionRuns,
   presentRun,
   recordRunItems,
+  runItemsKeptDays,
 } from './runs.js';
 export { retentionPolicies, retentionRunItems, retentionRuns } from './schema.js';

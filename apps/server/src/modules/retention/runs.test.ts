@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KeyRing } from '../../platform/crypto/keys.js';
 import { type Database, queryRows, transaction } from '../../platform/db/database.js';
 import { createTestDatabase } from '../../test/database.js';
-import { createRun, finishRun, handledRefs, itemRefOf, recordRunItems } from './index.js';
+import { createRun, finishRun, handledRefs, itemRefOf, recordRunItems, runItemsKeptDays } from './index.js';
 
 let database: Database;
 const keys = new KeyRing(randomBytes(32));
@@ -62,5 +62,54 @@ describe('run items', () => {
       transaction(db, (tx) => recordRunItems(tx, run.id, [{ ...item, outcome: 'done' }])),
     ).rejects.toThrow();
     await finishRun(db, run.id, 'completed');
+  });
+
+  it('keeps a finished run’s items for a while, then drops them when a later run ends', async () => {
+    const { db } = database;
+    const itemsOf = async (runId: string) => {
+      const [row] = await queryRows<{ n: number }>(
+        db,
+        sql`select count(*)::int as n from retention_run_items where run_id = ${runId}`,
+      );
+      return row!.n;
+    };
+    const withItems = async (n: number) => {
+      const run = await createRun(db, { origin: 'cli', asOf: new Date(), startedBy: null, counts: {} });
+      const policyId = randomUUID();
+      await recordRunItems(
+        db,
+        run.id,
+        Array.from({ length: n }, () => ({
+          policyId,
+          target: 'contact',
+          ref: itemRefOf(keys, 'contact', randomUUID()),
+          outcome: 'done' as const,
+        })),
+      );
+      return run.id;
+    };
+    const endedDaysAgo = (runId: string, days: number) =>
+      db.execute(
+        sql`update retention_runs set finished_at = now() - make_interval(days => ${days}) where id = ${runId}`,
+      );
+
+    const old = await withItems(3);
+    const oldFinished = await finishRun(db, old, 'completed');
+    await endedDaysAgo(old, runItemsKeptDays + 1);
+    const recent = await withItems(2);
+    await finishRun(db, recent, 'failed');
+    await endedDaysAgo(recent, runItemsKeptDays - 1);
+    const latest = await withItems(4);
+    const finished = await finishRun(db, latest, 'completed');
+
+    expect([await itemsOf(old), await itemsOf(recent), await itemsOf(latest)]).toEqual([0, 2, 4]);
+    // The counts stay on the runs themselves.
+    expect(Object.values(oldFinished.counts)[0]).toMatchObject({ done: 3 });
+    expect(Object.values(finished.counts)[0]).toMatchObject({ done: 4 });
+    const [kept] = await queryRows<{ counts: Record<string, { done: number }> }>(
+      db,
+      sql`select counts from retention_runs where id = ${old}`,
+    );
+    expect(Object.values(kept!.counts)[0]!.done).toBe(3);
   });
 });

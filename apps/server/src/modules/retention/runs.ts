@@ -93,6 +93,17 @@ async function itemCounts(
   return new Map(rows.map((r) => [r.policy_id, { done: Number(r.done), failed: Number(r.failed) }]));
 }
 
+/**
+ * How long a finished sweep keeps its items. They exist so that a sweep cut off by a crash resumes without doing
+ * anything twice; once it has ended, its counts are on the run and each batch is in the audit trail, so the items
+ * are only kept a while to investigate a sweep, not one row per record swept for ever.
+ */
+export const runItemsKeptDays = 90;
+
+/**
+ * Ends a run with its counts taken from its items, and drops the items of runs that ended more than
+ * `runItemsKeptDays` ago (never those of a running sweep). Returns the run.
+ */
 export async function finishRun(
   ex: Executor,
   runId: string,
@@ -107,7 +118,22 @@ export async function finishRun(
     .set({ status, finishedAt: new Date(), counts })
     .where(eq(retentionRuns.id, runId))
     .returning();
+  await pruneRunItems(ex, runItemsKeptDays);
   return row!;
+}
+
+/** Deletes the items of runs that ended more than `days` days ago; answers how many went. */
+export async function pruneRunItems(ex: Executor, days: number): Promise<number> {
+  const rows = await queryRows<{ n: number }>(
+    ex,
+    sql`with gone as (
+          delete from retention_run_items where run_id in (
+            select id from retention_runs
+            where status <> 'running' and finished_at < now() - make_interval(days => ${days}))
+          returning 1)
+        select count(*)::int as n from gone`,
+  );
+  return Number(rows[0]?.n ?? 0);
 }
 
 export async function presentRun(ex: Executor, row: RunRow): Promise<RetentionRun> {
