@@ -34,6 +34,7 @@ import { indexerFor } from '../platform/crypto/blind-index.js';
 import { KeyRing } from '../platform/crypto/keys.js';
 import { BackupFileError } from '../platform/db/backup-file.js';
 import type { Database } from '../platform/db/database.js';
+import { anyCaseUuid } from '../platform/db/ids.js';
 import { DataDirInUseError } from '../platform/db/lock.js';
 import { migrateDatabase } from '../platform/db/migrate.js';
 import { AppError } from '../platform/http/errors.js';
@@ -470,8 +471,7 @@ export const runRequestsList = (options: { status: string; limit: number }) =>
 export const runRequestsShow = (id: string) =>
   run(async () => {
     const config = loadConfig();
-    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id))
-      throw new CliError('That is not a request id (a UUID)');
+    if (!anyCaseUuid.test(id)) throw new CliError('That is not a request id (a UUID)');
     return withDatabase(config, 'existing', async (database, keys) => {
       const deps = { ...requestDeps(config, database, keys), ctx: systemContext('cli'), id };
       const r = await getRequest(deps);
@@ -497,8 +497,6 @@ export const runRequestsShow = (id: string) =>
     });
   });
 
-const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 function printCertificate(issued: IssuedCertificate): void {
   const c = issued.certificate;
   say(`Erased (${c.outcome.replaceAll('_', ' ')}). Certificate ${c.certificateId}`);
@@ -514,7 +512,7 @@ function printCertificate(issued: IssuedCertificate): void {
 export const runErase = (options: { subject: string; reason: string; json?: boolean }) =>
   run(async () => {
     const config = loadConfig();
-    if (!uuidPattern.test(options.subject)) throw new CliError('--subject must be a contact id (a UUID)');
+    if (!anyCaseUuid.test(options.subject)) throw new CliError('--subject must be a contact id (a UUID)');
     const reason = options.reason.trim();
     if (reason.length === 0 || reason.length > 500)
       throw new CliError('--reason must be 1 to 500 characters');
@@ -572,7 +570,7 @@ function readExport(file: string): ExportedSuppression[] {
         token: entry.token,
         reason: entry.reason!,
         requestId:
-          typeof entry.requestId === 'string' && uuidPattern.test(entry.requestId) ? entry.requestId : null,
+          typeof entry.requestId === 'string' && anyCaseUuid.test(entry.requestId) ? entry.requestId : null,
         createdAt: entry.createdAt,
       });
     });

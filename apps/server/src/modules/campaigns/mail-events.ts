@@ -4,6 +4,7 @@ import { systemContext } from '../../platform/access.js';
 import type { BlindIndexer } from '../../platform/crypto/blind-index.js';
 import { constantTimeEqual, type KeyRing } from '../../platform/crypto/keys.js';
 import { type Db, type Executor, transaction } from '../../platform/db/database.js';
+import { uuidSource } from '../../platform/db/ids.js';
 import { recordAudit } from '../audit/index.js';
 import { markEmailUndeliverable } from '../contacts/index.js';
 import type { SubjectKeyStore } from '../subjects/index.js';
@@ -16,8 +17,6 @@ export interface MailEventDeps {
   subjects: SubjectKeyStore;
   indexer: BlindIndexer;
 }
-
-const uuid = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
 
 /**
  * The token naming a message in its return path and in its `X-Custodian-Message` header: the message id and a
@@ -92,10 +91,10 @@ export async function parseMailEvent(
   const to = [mail.to].flat().flatMap((t) => t?.value.map((a) => a.address ?? '') ?? []);
   const haystack = [...envelopeTo, ...to, text, originals].join('\n');
   const tokens = new Set<string>();
-  for (const m of haystack.matchAll(new RegExp(`bounces\\+(${uuid}\\.[0-9a-f]{16})@`, 'gi')))
+  for (const m of haystack.matchAll(new RegExp(`bounces\\+(${uuidSource}\\.[0-9a-f]{16})@`, 'gi')))
     tokens.add(m[1]!);
   for (const m of haystack.matchAll(
-    new RegExp(`^X-Custodian-Message:[ \\t]*(${uuid}\\.[0-9a-f]{16})`, 'gim'),
+    new RegExp(`^X-Custodian-Message:[ \\t]*(${uuidSource}\\.[0-9a-f]{16})`, 'gim'),
   ))
     tokens.add(m[1]!);
   const ids = new Set<string>();

@@ -1,6 +1,7 @@
 import { and, asc, eq, isNull } from 'drizzle-orm';
 import { constantTimeEqual, type KeyRing } from '../../platform/crypto/keys.js';
 import type { Db, Executor } from '../../platform/db/database.js';
+import { lowercaseUuid } from '../../platform/db/ids.js';
 import { escapeHtml } from '../../platform/http/html.js';
 import { answerProcessing } from '../consents/index.js';
 import { campaignMessages, campaigns } from './schema.js';
@@ -8,15 +9,13 @@ import { campaignMessages, campaigns } from './schema.js';
 /** The purpose whose consent tracking needs; each recipient's is asked at send time and again at each hit. */
 export const trackingPurpose = 'email_tracking';
 
-const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-
 /** A tracking token: the message id and a MAC over what it may record (an open, or a click on one link). */
 const tokenOf = (keys: KeyRing, messageId: string, what: string): string =>
   `${messageId}.${keys.mac('campaign-tracking', `${messageId}\n${what}`).subarray(0, 16).toString('base64url')}`;
 
 function messageOf(keys: KeyRing, token: string, what: string): string | null {
   const id = token.split('.')[0] ?? '';
-  if (!uuid.test(id)) return null;
+  if (!lowercaseUuid.test(id)) return null;
   const ok = keys
     .all()
     .some((ring) => constantTimeEqual(Buffer.from(tokenOf(ring, id, what)), Buffer.from(token)));

@@ -2,6 +2,7 @@ import { eq, sql } from 'drizzle-orm';
 import { systemContext } from '../../platform/access.js';
 import { constantTimeEqual, type KeyRing } from '../../platform/crypto/keys.js';
 import { type Db, type Executor, queryRows, transaction } from '../../platform/db/database.js';
+import { lowercaseUuid } from '../../platform/db/ids.js';
 import { escapeHtml } from '../../platform/http/html.js';
 import { recordAudit } from '../audit/index.js';
 import { appendLedgerEvent, emptyProof } from '../consents/index.js';
@@ -11,12 +12,10 @@ import type { SubjectKeyStore } from '../subjects/index.js';
 import { campaignMessages, campaigns } from './schema.js';
 import { unsubscribeTokenOf } from './send.js';
 
-const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-
 /** The message a token names, if the token is genuine (under any loaded master key). */
 function messageIdOf(keys: KeyRing, token: string): string | null {
   const id = token.split('.')[0] ?? '';
-  if (!uuid.test(id)) return null;
+  if (!lowercaseUuid.test(id)) return null;
   const genuine = keys
     .all()
     .some((ring) => constantTimeEqual(Buffer.from(unsubscribeTokenOf(ring, id)), Buffer.from(token)));

@@ -1,6 +1,7 @@
 import { type SQL, sql } from 'drizzle-orm';
 import { arrayParam } from '../../platform/db/bulk.js';
 import { type Executor, queryRows } from '../../platform/db/database.js';
+import { lowercaseUuid, uuidSource } from '../../platform/db/ids.js';
 
 /** What an erasure looks for afterwards: the person's former record ids and exact blind-index tokens. */
 export interface Traces {
@@ -166,17 +167,15 @@ export async function scanForTraces(
   return result;
 }
 
-const uuidShape = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-
 /**
  * A regular expression every text containing one of the traces matches: the shape of a lowercase uuid for the
  * ids, a run of digits as long as the shortest token's for the tokens. Null when an id is not a lowercase uuid
  * (the patterns alone then decide).
  */
 export function shapeOf(traces: Traces): string | null {
-  if (!traces.ids.every((id) => uuidShape.test(id))) return null;
+  if (!traces.ids.every((id) => lowercaseUuid.test(id))) return null;
   const shapes: string[] = [];
-  if (traces.ids.length > 0) shapes.push('[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}');
+  if (traces.ids.length > 0) shapes.push(uuidSource);
   if (traces.tokens.length > 0) {
     const digits = Math.min(...traces.tokens.map((t) => (t < 0n ? -t : t).toString().length));
     shapes.push(`[0-9]{${digits}}`);

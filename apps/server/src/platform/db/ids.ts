@@ -8,3 +8,10 @@ import { v7 } from 'uuid';
  * carries is the row's own `created_at`, shown wherever the row is; nothing else about the person is in it.
  */
 export const newRowId = (): string => v7();
+
+/** The text of a lowercase uuid, to build larger patterns from. */
+export const uuidSource = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
+/** A uuid as PostgreSQL prints it (lowercase): the ids Custodian itself puts in tokens, links and traces. */
+export const lowercaseUuid = new RegExp(`^${uuidSource}$`);
+/** A uuid in either case, as a person may type it and as PostgreSQL accepts it. */
+export const anyCaseUuid = new RegExp(`^${uuidSource}$`, 'i');

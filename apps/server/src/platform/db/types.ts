@@ -1,5 +1,6 @@
 import { type SQL, sql } from 'drizzle-orm';
 import { type AnyPgColumn, customType, parsePgArray } from 'drizzle-orm/pg-core';
+import { anyCaseUuid } from './ids.js';
 
 /** bytea as a Buffer on both drivers (PGlite gives Uint8Array, node-postgres gives Buffer). */
 export const bytea = customType<{ data: Buffer; driverData: Buffer | Uint8Array }>({
@@ -21,15 +22,13 @@ export function textArrayLiteral(values: readonly (string | null)[]): string {
   return `{${values.map((v) => (v === null ? 'NULL' : quoteArrayElement(v))).join(',')}}`;
 }
 
-const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /**
  * A uuid[] literal. Ids need no quoting, so a list of them is joined as it is (quoting each one, as Drizzle
  * does, cost 60 ms and 100,000 new strings for the processing guard's audit entry); a list with anything that
  * is not a uuid is quoted element by element.
  */
 export function uuidArrayLiteral(values: readonly string[]): string {
-  for (const v of values) if (!uuidPattern.test(v)) return textArrayLiteral(values);
+  for (const v of values) if (!anyCaseUuid.test(v)) return textArrayLiteral(values);
   return `{${values.join(',')}}`;
 }
 

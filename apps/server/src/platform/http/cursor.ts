@@ -1,3 +1,4 @@
+import { anyCaseUuid } from '../db/ids.js';
 import { AppError } from './errors.js';
 
 /** Opaque cursors: base64url JSON of the sort key of the last row seen. */
@@ -27,14 +28,12 @@ export function decodeCursor(
   return parsed as (string | number)[];
 }
 
-const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /** A keyset position of (time, id), checked so that nothing malformed reaches SQL. */
 export function decodeTimeIdCursor(cursor: string | undefined): { at: string; id: string } | null {
   const decoded = decodeCursor(cursor, ['string', 'string']);
   if (!decoded) return null;
   const [at, id] = decoded as [string, string];
-  if (Number.isNaN(Date.parse(at)) || !uuidPattern.test(id)) decodeCursor('invalid', ['string']);
+  if (Number.isNaN(Date.parse(at)) || !anyCaseUuid.test(id)) decodeCursor('invalid', ['string']);
   return { at, id };
 }
 
