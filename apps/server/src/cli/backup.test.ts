@@ -315,6 +315,46 @@ describe.runIf(engine === 'pglite')('custodian backup and restore (embedded data
     },
     spawnTimeout * 3,
   );
+
+  it(
+    'a damaged database: commands say so in one line; restore replaces it once told where the suppression list comes from',
+    async () => {
+      const exportFile = path.join(base, 'suppression-now.jsonl');
+      const exported = await cli(['suppression', 'export', exportFile], env);
+      expect(exported.code, exported.stderr).toBe(0);
+      const damaged = path.join(base, 'damaged');
+      fs.cpSync(dataDir, damaged, { recursive: true });
+      fs.rmSync(path.join(damaged, 'global', 'pg_control'));
+      const damagedEnv = { DATA_DIR: damaged, CUSTODIAN_KEY_FILE: keyFile };
+
+      const verify = await cli(['audit', 'verify'], damagedEnv);
+      expect(verify.code).toBe(1);
+      expect(lines(verify.stderr)).toEqual([
+        expect.stringContaining(`The embedded database in ${damaged} did not start (`),
+      ]);
+      expect(verify.stderr).toContain('custodian restore FILE --force');
+
+      // PostgreSQL's own lock file is written by every attempt to start; the rest must stay as it was.
+      const files = () => snapshot(damaged).filter((line) => !line.startsWith('postmaster.pid '));
+      const untouched = files();
+      const refused = await cli(['restore', backup, '--force'], damagedEnv);
+      expect(refused.code).toBe(1);
+      expect(lines(refused.stderr)).toEqual([
+        expect.stringContaining('does not start, so its suppression list cannot be carried over'),
+      ]);
+      expect(files()).toEqual(untouched);
+
+      const restored = await cli(['restore', backup, '--force', '--suppression', exportFile], damagedEnv);
+      expect(restored.code, restored.stderr).toBe(0);
+      expect(lines(restored.stderr)).toEqual([
+        `The database it replaced did not start, so its suppression list could not be read: only ${exportFile} was applied.`,
+      ]);
+      expect(restored.stdout).toContain(`moved to ${damaged}.before-restore-`);
+      expect(restored.stdout).toContain('1 erased again.');
+      expect(await contactIds(damaged)).toEqual(await contactIds(dataDir));
+    },
+    spawnTimeout * 3,
+  );
 });
 
 describe.runIf(engine === 'postgres')('custodian backup and restore with DATABASE_URL', () => {

@@ -33,7 +33,7 @@ import { type Config, ConfigError, loadConfig } from '../platform/config.js';
 import { indexerFor } from '../platform/crypto/blind-index.js';
 import { KeyRing } from '../platform/crypto/keys.js';
 import { BackupFileError } from '../platform/db/backup-file.js';
-import type { Database } from '../platform/db/database.js';
+import { type Database, EmbeddedDatabaseStartError } from '../platform/db/database.js';
 import { anyCaseUuid } from '../platform/db/ids.js';
 import { DataDirInUseError } from '../platform/db/lock.js';
 import { migrateDatabase } from '../platform/db/migrate.js';
@@ -74,6 +74,7 @@ async function run(work: () => Promise<number | undefined>): Promise<void> {
       err instanceof ConfigError ||
       err instanceof CliError ||
       err instanceof DataDirInUseError ||
+      err instanceof EmbeddedDatabaseStartError ||
       err instanceof MasterKeyMismatchError ||
       err instanceof BackupFileError ||
       err instanceof RestoreRefusedError
@@ -736,7 +737,11 @@ export const runRestore = (
     say(
       `Suppression list: ${s.fromReplaced} entries from the replaced database${options.suppression ? `, ${s.fromExport} from ${options.suppression}` : ''}; ${s.added} added to the restored list.`,
     );
-    if (!report.movedAside && !fromExport)
+    if (s.replacedUnreadable)
+      warn(
+        `The database it replaced did not start, so its suppression list could not be read${fromExport ? `: only ${options.suppression} was applied` : ''}.`,
+      );
+    if ((!report.movedAside || s.replacedUnreadable) && !fromExport)
       warn(
         'No suppression list was carried over (--no-suppression-check): people erased after the backup was taken may be back. Run `custodian suppression reapply --from FILE` with an export as soon as you have one.',
       );

@@ -11,7 +11,7 @@ import type { RequestContext } from '../platform/access.js';
 import { indexerFor } from '../platform/crypto/blind-index.js';
 import type { KeyRing } from '../platform/crypto/keys.js';
 import { type BackupManifest, readBackupFile } from '../platform/db/backup-file.js';
-import { type Database, openPglite } from '../platform/db/database.js';
+import { type Database, EmbeddedDatabaseStartError, openPglite } from '../platform/db/database.js';
 import { acquireDataDirLock } from '../platform/db/lock.js';
 import { knownMigrations } from './backup-database.js';
 import { type ReapplyReport, reapplySuppressions } from './reapply-suppressions.js';
@@ -29,7 +29,8 @@ export interface RestoreReport {
   /** Where the database that was replaced now lies, or null if there was none. */
   movedAside: string | null;
   migrationsAfter: number;
-  suppression: { fromReplaced: number; fromExport: number; added: number };
+  /** `replacedUnreadable`: the database being replaced did not start, so its list could not be carried over. */
+  suppression: { fromReplaced: number; fromExport: number; added: number; replacedUnreadable: boolean };
   reapply: ReapplyReport;
 }
 
@@ -86,7 +87,20 @@ export async function restoreBackup(options: {
       throw new RestoreRefusedError(
         'There is no current database to take the suppression list from: people erased after the backup was taken would come back. Give --suppression FILE (an export made with `custodian suppression export`), or --no-suppression-check if nobody was erased since.',
       );
-    const fromReplaced = current ? await readSuppressionList(dataDir) : [];
+    // A damaged database (the reason for many a restore) is replaced all the same, once the caller has said where
+    // the suppression list comes from instead: an export, or --no-suppression-check.
+    let replacedUnreadable = false;
+    const fromReplaced = current
+      ? await readSuppressionList(dataDir).catch((err: unknown) => {
+          if (!(err instanceof EmbeddedDatabaseStartError)) throw err;
+          if (!options.suppressionExport && options.suppressionCheck)
+            throw new RestoreRefusedError(
+              `The database in ${dataDir} does not start, so its suppression list cannot be carried over: people erased after the backup was taken would come back. Give --suppression FILE (an export made with \`custodian suppression export\`), or --no-suppression-check if nobody was erased since. Nothing was changed.`,
+            );
+          replacedUnreadable = true;
+          return [];
+        })
+      : [];
     const fromExport = options.suppressionExport ?? [];
 
     fs.mkdirSync(staging, { mode: 0o700 });
@@ -104,7 +118,12 @@ export async function restoreBackup(options: {
       const reapply = await reapplySuppressions({ ...deps, ctx: options.ctx });
       report = {
         migrationsAfter: known.count,
-        suppression: { fromReplaced: fromReplaced.length, fromExport: fromExport.length, added },
+        suppression: {
+          fromReplaced: fromReplaced.length,
+          fromExport: fromExport.length,
+          added,
+          replacedUnreadable,
+        },
         reapply,
       };
     } finally {

@@ -52,6 +52,24 @@ export async function openPostgres(url: string, options: { max?: number } = {}):
   return { db, engine: 'postgres', driver: { kind: 'postgres', pool, url }, close: () => pool.end() };
 }
 
+/**
+ * The embedded database in a data directory did not start: the files are damaged (a disk fault, files changed or
+ * removed by hand, a copy taken while it ran). The message names the directory and what to do, never data.
+ */
+export class EmbeddedDatabaseStartError extends Error {
+  constructor(
+    readonly dataDir: string,
+    cause: unknown,
+  ) {
+    const detail = cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause);
+    super(
+      `The embedded database in ${dataDir} did not start (${detail.split('\n')[0]!.slice(0, 160)}). Its files may be damaged: restore the latest backup with \`custodian restore FILE --force\` (the damaged directory is moved aside, not deleted; README, "Backup and restore").`,
+      { cause },
+    );
+    this.name = 'EmbeddedDatabaseStartError';
+  }
+}
+
 export async function openPglite(
   dataDir: string | null,
   /** `lockHeld`: the caller already holds the data directory's lock (a restore swapping directories). */
@@ -63,6 +81,9 @@ export async function openPglite(
     const client = await PGlite.create({
       ...(dataDir ? { dataDir } : {}),
       ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
+    }).catch((err: unknown) => {
+      // A backup being unpacked (loadDataDir) has its own errors; an existing directory that does not start is this.
+      throw dataDir && !options.loadDataDir ? new EmbeddedDatabaseStartError(dataDir, err) : err;
     });
     // The same for PGlite's uuid[] parser (100,000 ids: 105-190 ms -> 75-90 ms).
     const parseAnyPgliteUuidArray = client.parsers[UUID_ARRAY_OID];
