@@ -61,9 +61,12 @@ export class EmbeddedDatabaseStartError extends Error {
     readonly dataDir: string,
     cause: unknown,
   ) {
-    const detail = cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause);
+    const detail = (cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause))
+      .split('\n')[0]!
+      .replace(/ Build with -s\w+ for more info\.?$/, '')
+      .slice(0, 160);
     super(
-      `The embedded database in ${dataDir} did not start (${detail.split('\n')[0]!.slice(0, 160)}). Its files may be damaged: restore the latest backup with \`custodian restore FILE --force\` (the damaged directory is moved aside, not deleted; README, "Backup and restore").`,
+      `The embedded database in ${dataDir} did not start (${detail}). Its files may be damaged: restore the latest backup with \`custodian restore FILE --force\` (the damaged directory is moved aside, not deleted; README, "Backup and restore").`,
       { cause },
     );
     this.name = 'EmbeddedDatabaseStartError';
